@@ -1,1 +1,35 @@
-//! offline-console
+//! offline-console: a Keycloak offline-access console (leptos SSR + hydration).
+//!
+//! Modules compiled for both the server and the browser hold views, server
+//! function declarations and wire types; server-only modules are gated on `ssr`.
+
+pub mod api;
+pub mod app;
+pub mod components;
+pub mod error;
+pub mod model;
+pub mod pages;
+
+#[cfg(feature = "ssr")]
+pub mod audit;
+#[cfg(feature = "ssr")]
+pub mod auth;
+#[cfg(feature = "ssr")]
+pub mod config;
+#[cfg(feature = "ssr")]
+pub mod db;
+#[cfg(feature = "ssr")]
+pub mod keycloak;
+#[cfg(feature = "ssr")]
+pub mod server;
+
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_body(app::App);
+    // A marker for end-to-end tests: interactive controls work from here on.
+    if let Some(body) = leptos::prelude::document().body() {
+        let _ = body.set_attribute("data-hydrated", "true");
+    }
+}

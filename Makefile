@@ -1,0 +1,8 @@
+# Two commands for a fresh machine (each installs what is missing first):
+#   make demo   run keycloak-sim with the demo realms and the console against it
+#   make test   run every check and test; ends with "N passed, N failed"
+.PHONY: demo test
+demo:
+	@bash scripts/demo.sh
+test:
+	@bash scripts/test.sh

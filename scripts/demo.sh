@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Runs the console on the embedded default: keycloak-sim with the demo realms
+# (state kept in data/keycloak-sim) and the console against it (data/).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/env.sh
+bash scripts/ensure-tools.sh
+
+console_port=${CONSOLE_PORT:-3000}
+sim_port=${SIM_PORT:-8180}
+
+echo "==> building (release)"
+cargo leptos build --release
+cargo build --release --locked -p keycloak-sim
+
+mkdir -p data/keycloak-sim
+trap 'kill 0 2>/dev/null' EXIT INT TERM
+"$CARGO_TARGET_DIR/release/keycloak-sim" --port "$sim_port" --sim-api --data-dir data/keycloak-sim \
+  --import keycloak-sim/realms/master.json --import keycloak-sim/realms/demo.json &
+for _ in $(seq 1 100); do
+  curl -fsS "http://127.0.0.1:${sim_port}/realms/master/.well-known/openid-configuration" >/dev/null 2>&1 && break
+  sleep 0.1
+done
+
+KEYCLOAK_URL="${KEYCLOAK_URL:-http://127.0.0.1:${sim_port}}" \
+OIDC_CLIENT_SECRET="${OIDC_CLIENT_SECRET:-offline-console-secret}" \
+PUBLIC_URL="${PUBLIC_URL:-http://127.0.0.1:${console_port}}" \
+BIND_ADDR="${BIND_ADDR:-127.0.0.1:${console_port}}" \
+"$CARGO_TARGET_DIR/release/offline-console" &
+
+for _ in $(seq 1 100); do
+  curl -fsS "http://127.0.0.1:${console_port}/healthz" >/dev/null 2>&1 && break
+  sleep 0.1
+done
+cat <<MSG
+
+  offline-console is running:  http://127.0.0.1:${console_port}
+  keycloak-sim (Keycloak API): http://127.0.0.1:${sim_port}
+
+  Logins (password = username unless stated):
+    master realm   admin / admin          cross-realm administrator
+    demo realm     realmadmin             realm administrator of "demo"
+                   helpdesk               view-only (view-users, query-users, view-clients)
+                   alice, bob, carol ...  end users (self-service at /me)
+                   eve                    end user without the offline_access role
+
+  Press Ctrl-C to stop.
+MSG
+wait

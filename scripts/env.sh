@@ -1,0 +1,6 @@
+# Shared environment for the make targets. Sourced, not run.
+# Build outputs live outside the clone so that reruns (and CI on this machine) are incremental.
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/offline-console/target}"
+export OC_TOOLS_DIR="${OC_TOOLS_DIR:-$HOME/.cache/offline-console/tools}"
+export PATH="$HOME/.cargo/bin:$OC_TOOLS_DIR/node_modules/.bin:$PATH"
+export LEPTOS_SITE_ROOT="${LEPTOS_SITE_ROOT:-$PWD/target/site}"

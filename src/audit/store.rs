@@ -1,0 +1,189 @@
+//! SQL for the audit log. There is deliberately no update or delete here;
+//! the table's triggers refuse them as well.
+
+use sqlx::Row;
+use time::format_description::well_known::Rfc3339;
+use time::OffsetDateTime;
+
+use crate::auth::SignedIn;
+use crate::db::Pool;
+pub use crate::model::audit::{AuditEntry, AuditFilter};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    Attempted,
+    Succeeded,
+    Failed,
+}
+
+impl Outcome {
+    fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Attempted => "attempted",
+            Outcome::Succeeded => "succeeded",
+            Outcome::Failed => "failed",
+        }
+    }
+}
+
+/// One mutation's trail: `begin` writes the attempt; `succeeded` or `failed` closes it.
+pub struct Recorder {
+    db: Pool,
+    correlation: String,
+    actor: String,
+    actor_realm: String,
+    realm: String,
+    action: String,
+    target: String,
+    reason: Option<String>,
+}
+
+fn now_rfc3339() -> String {
+    OffsetDateTime::now_utc()
+        .format(&Rfc3339)
+        .unwrap_or_else(|_| "1970-01-01T00:00:00Z".into())
+}
+
+impl Recorder {
+    pub async fn begin(
+        db: &Pool,
+        who: &SignedIn,
+        realm: &str,
+        action: &str,
+        target: &str,
+        reason: Option<String>,
+    ) -> Result<Recorder, sqlx::Error> {
+        let recorder = Recorder {
+            db: db.clone(),
+            correlation: uuid::Uuid::new_v4().to_string(),
+            actor: who.username.clone(),
+            actor_realm: who.realm.clone(),
+            realm: realm.to_owned(),
+            action: action.to_owned(),
+            target: target.to_owned(),
+            reason,
+        };
+        recorder.write(Outcome::Attempted, None).await?;
+        Ok(recorder)
+    }
+
+    pub async fn succeeded(self, detail: Option<String>) -> Result<(), sqlx::Error> {
+        self.write(Outcome::Succeeded, detail).await
+    }
+
+    pub async fn failed(self, detail: String) -> Result<(), sqlx::Error> {
+        self.write(Outcome::Failed, Some(detail)).await
+    }
+
+    async fn write(&self, outcome: Outcome, detail: Option<String>) -> Result<(), sqlx::Error> {
+        sqlx::query(
+            "INSERT INTO audit_log (occurred_at, correlation, actor, actor_realm, realm, action, target, outcome, detail, reason) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+        )
+        .bind(now_rfc3339())
+        .bind(&self.correlation)
+        .bind(&self.actor)
+        .bind(&self.actor_realm)
+        .bind(&self.realm)
+        .bind(&self.action)
+        .bind(&self.target)
+        .bind(outcome.as_str())
+        .bind(detail)
+        .bind(&self.reason)
+        .execute(&self.db)
+        .await
+        .map(|_| ())
+    }
+}
+
+/// Builds the WHERE clause shared by `list` and `count`, with `$N` placeholders.
+fn where_clause(filter: &AuditFilter) -> (String, Vec<String>) {
+    let mut conditions = Vec::new();
+    let mut values = Vec::new();
+    let mut add = |sql: &str, value: String| {
+        values.push(value);
+        conditions.push(sql.replace('?', &format!("${}", values.len())));
+    };
+    if let Some(actor) = filter.actor.as_deref().filter(|s| !s.is_empty()) {
+        add("actor = ?", actor.to_owned());
+    }
+    if let Some(action) = filter.action.as_deref().filter(|s| !s.is_empty()) {
+        add("action = ?", action.to_owned());
+    }
+    if let Some(realm) = filter.realm.as_deref().filter(|s| !s.is_empty()) {
+        add("realm = ?", realm.to_owned());
+    }
+    if let Some(outcome) = filter.outcome.as_deref().filter(|s| !s.is_empty()) {
+        add("outcome = ?", outcome.to_owned());
+    }
+    if let Some(from) = filter.from.as_deref().filter(|s| !s.is_empty()) {
+        add("occurred_at >= ?", from.to_owned());
+    }
+    if let Some(to) = filter.to.as_deref().filter(|s| !s.is_empty()) {
+        // A bare date includes that whole day.
+        let to = if to.len() == 10 {
+            format!("{to}T23:59:59.999999999Z")
+        } else {
+            to.to_owned()
+        };
+        add("occurred_at <= ?", to);
+    }
+    let clause = if conditions.is_empty() {
+        String::new()
+    } else {
+        format!(" WHERE {}", conditions.join(" AND "))
+    };
+    (clause, values)
+}
+
+fn entry(row: sqlx::sqlite::SqliteRow) -> AuditEntry {
+    AuditEntry {
+        id: row.get("id"),
+        occurred_at: row.get("occurred_at"),
+        correlation: row.get("correlation"),
+        actor: row.get("actor"),
+        actor_realm: row.get("actor_realm"),
+        realm: row.get("realm"),
+        action: row.get("action"),
+        target: row.get("target"),
+        outcome: row.get("outcome"),
+        detail: row.get("detail"),
+        reason: row.get("reason"),
+    }
+}
+
+/// Newest first.
+pub async fn list(
+    db: &Pool,
+    filter: &AuditFilter,
+    first: u32,
+    max: u32,
+) -> Result<Vec<AuditEntry>, sqlx::Error> {
+    let (clause, values) = where_clause(filter);
+    let n = values.len();
+    let sql = format!(
+        "SELECT * FROM audit_log{clause} ORDER BY id DESC LIMIT ${} OFFSET ${}",
+        n + 1,
+        n + 2
+    );
+    let mut query = sqlx::query(&sql);
+    for value in values {
+        query = query.bind(value);
+    }
+    let rows = query
+        .bind(i64::from(max))
+        .bind(i64::from(first))
+        .fetch_all(db)
+        .await?;
+    Ok(rows.into_iter().map(entry).collect())
+}
+
+pub async fn count(db: &Pool, filter: &AuditFilter) -> Result<u64, sqlx::Error> {
+    let (clause, values) = where_clause(filter);
+    let sql = format!("SELECT COUNT(*) FROM audit_log{clause}");
+    let mut query = sqlx::query_scalar::<_, i64>(&sql);
+    for value in values {
+        query = query.bind(value);
+    }
+    Ok(query.fetch_one(db).await? as u64)
+}

@@ -1,0 +1,142 @@
+//! The person behind a server-function call, and their access token kept fresh.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use leptos::prelude::use_context;
+use tower_sessions::Session;
+
+use super::oidc::{now, OidcError};
+use super::session::{signed_in, SignedIn, SIGNED_IN_KEY};
+use crate::error::AppError;
+use crate::keycloak::{Bearer, KcError};
+use crate::server::AppState;
+
+/// Refresh an access token this many seconds before it expires.
+const REFRESH_MARGIN_SECS: i64 = 30;
+
+/// One refresh at a time per signed-in session: with rotating refresh tokens
+/// (revokeRefreshToken, max reuse 0) two concurrent refreshes would end the session.
+#[derive(Clone, Default)]
+pub struct RefreshLocks(Arc<Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>>);
+
+impl RefreshLocks {
+    fn for_key(&self, key: &str) -> Arc<tokio::sync::Mutex<()>> {
+        let mut map = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        map.retain(|_, lock| Arc::strong_count(lock) > 1);
+        map.entry(key.to_owned()).or_default().clone()
+    }
+}
+
+pub struct Caller {
+    pub state: AppState,
+    session: Session,
+    signed_in: Mutex<SignedIn>,
+}
+
+impl Caller {
+    /// The signed-in person making this request.
+    pub async fn current() -> Result<Self, AppError> {
+        let state = use_context::<AppState>().ok_or_else(|| AppError::internal("no AppState"))?;
+        let session: Session = leptos_axum::extract()
+            .await
+            .map_err(|e| AppError::internal(format!("session: {e}")))?;
+        Self::from_session(state, session).await
+    }
+
+    pub async fn from_session(state: AppState, session: Session) -> Result<Self, AppError> {
+        let who = signed_in(&session).await.ok_or(AppError::NotSignedIn)?;
+        Ok(Caller {
+            state,
+            session,
+            signed_in: Mutex::new(who),
+        })
+    }
+
+    /// A signed-in administrator (anyone holding realm-management roles);
+    /// Keycloak still decides each call.
+    pub async fn admin() -> Result<Self, AppError> {
+        let caller = Self::current().await?;
+        if !caller.who().is_admin() {
+            return Err(AppError::Forbidden(
+                "This page is for realm administrators. Your account has no administrative roles."
+                    .into(),
+            ));
+        }
+        Ok(caller)
+    }
+
+    pub fn who(&self) -> SignedIn {
+        self.signed_in
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+
+    async fn fresh_token(&self, force: bool) -> Result<String, KcError> {
+        let held = self.who();
+        if !force && held.tokens.access_expires_at - REFRESH_MARGIN_SECS > now() {
+            return Ok(held.tokens.access_token);
+        }
+        let key = self
+            .session
+            .id()
+            .map(|id| id.to_string())
+            .unwrap_or_else(|| held.user_id.clone());
+        let lock = self.state.refresh_locks.for_key(&key);
+        let _guard = lock.lock().await;
+        // Another request may have refreshed while this one waited.
+        self.session
+            .load()
+            .await
+            .map_err(|e| KcError::Unavailable(format!("session store: {e}")))?;
+        let current = signed_in(&self.session)
+            .await
+            .ok_or(KcError::Unauthorized)?;
+        let already_fresh = current.tokens.access_token != held.tokens.access_token
+            || (!force && current.tokens.access_expires_at - REFRESH_MARGIN_SECS > now());
+        if already_fresh {
+            let token = current.tokens.access_token.clone();
+            *self.signed_in.lock().unwrap_or_else(|p| p.into_inner()) = current;
+            return Ok(token);
+        }
+        match self
+            .state
+            .oidc
+            .refresh(&current.realm, &current.tokens)
+            .await
+        {
+            Ok(tokens) => {
+                let renewed = current.with_tokens(tokens);
+                let token = renewed.tokens.access_token.clone();
+                self.session
+                    .insert(SIGNED_IN_KEY, &renewed)
+                    .await
+                    .map_err(|e| KcError::Unavailable(format!("session store: {e}")))?;
+                self.session
+                    .save()
+                    .await
+                    .map_err(|e| KcError::Unavailable(format!("session store: {e}")))?;
+                *self.signed_in.lock().unwrap_or_else(|p| p.into_inner()) = renewed;
+                Ok(token)
+            }
+            Err(OidcError::Keycloak(e)) if e.is_transient() => Err(e),
+            Err(e) => {
+                // The refresh token was refused: the Keycloak session is over.
+                tracing::info!(error = %e, "refresh refused; signing out locally");
+                let _ = self.session.remove_value(SIGNED_IN_KEY).await;
+                Err(KcError::Unauthorized)
+            }
+        }
+    }
+}
+
+impl Bearer for Caller {
+    async fn token(&self) -> Result<String, KcError> {
+        self.fresh_token(false).await
+    }
+
+    async fn refreshed(&self) -> Result<String, KcError> {
+        self.fresh_token(true).await
+    }
+}

@@ -1,0 +1,10 @@
+//! Sign-in with Keycloak (authorization code + PKCE, backend-for-frontend):
+//! tokens live only in the server-side session.
+
+pub mod caller;
+pub mod oidc;
+pub mod routes;
+pub mod session;
+
+pub use caller::Caller;
+pub use session::SignedIn;

@@ -1,0 +1,111 @@
+//! What the server-side session holds about the signed-in person.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use base64::Engine as _;
+use serde::{Deserialize, Serialize};
+use tower_sessions::Session;
+
+use super::oidc::{LoginFlow, Tokens};
+
+pub const SIGNED_IN_KEY: &str = "signed_in";
+pub const LOGIN_FLOW_KEY: &str = "login_flow";
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SignedIn {
+    /// The realm the person signed in to.
+    pub realm: String,
+    pub user_id: String,
+    pub username: String,
+    /// Realm roles and client roles from the access token (composites expanded by Keycloak).
+    pub realm_roles: BTreeSet<String>,
+    pub client_roles: BTreeMap<String, BTreeSet<String>>,
+    pub tokens: Tokens,
+}
+
+/// The access-token claims the console reads. The token came straight from
+/// Keycloak's token endpoint over the back channel, so it is not re-verified.
+#[derive(Deserialize, Default)]
+struct AccessClaims {
+    #[serde(default)]
+    sub: Option<String>,
+    #[serde(default)]
+    preferred_username: Option<String>,
+    #[serde(default)]
+    realm_access: Option<Roles>,
+    #[serde(default)]
+    resource_access: BTreeMap<String, Roles>,
+}
+
+#[derive(Deserialize, Default)]
+struct Roles {
+    #[serde(default)]
+    roles: BTreeSet<String>,
+}
+
+impl SignedIn {
+    pub fn from_tokens(realm: &str, tokens: Tokens) -> Option<Self> {
+        let payload = tokens.access_token.split('.').nth(1)?;
+        let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(payload.trim_end_matches('='))
+            .ok()?;
+        let claims: AccessClaims = serde_json::from_slice(&bytes).ok()?;
+        Some(SignedIn {
+            realm: realm.to_owned(),
+            user_id: claims.sub.unwrap_or_default(),
+            username: claims.preferred_username.unwrap_or_default(),
+            realm_roles: claims.realm_access.unwrap_or_default().roles,
+            client_roles: claims
+                .resource_access
+                .into_iter()
+                .map(|(client, roles)| (client, roles.roles))
+                .collect(),
+            tokens,
+        })
+    }
+
+    /// The same person with fresh tokens (roles may have changed too).
+    pub fn with_tokens(&self, tokens: Tokens) -> Self {
+        SignedIn::from_tokens(&self.realm, tokens.clone()).unwrap_or_else(|| SignedIn {
+            tokens,
+            ..self.clone()
+        })
+    }
+
+    /// The realm-management roles this person holds for `realm`: their own
+    /// realm's `realm-management` client, or `<realm>-realm` when signed in to master.
+    pub fn admin_roles_for(&self, realm: &str) -> BTreeSet<String> {
+        let client = if self.realm == realm {
+            "realm-management".to_owned()
+        } else if self.realm == "master" {
+            format!("{realm}-realm")
+        } else {
+            return BTreeSet::new();
+        };
+        self.client_roles.get(&client).cloned().unwrap_or_default()
+    }
+
+    pub fn may(&self, realm: &str, role: &str) -> bool {
+        let roles = self.admin_roles_for(realm);
+        roles.contains(role) || roles.contains("realm-admin")
+    }
+
+    /// Whether the person holds any administrative role at all (else admin pages are refused).
+    pub fn is_admin(&self) -> bool {
+        self.client_roles.iter().any(|(client, roles)| {
+            (client == "realm-management" || client.ends_with("-realm")) && !roles.is_empty()
+        }) || self.realm_roles.contains("admin")
+    }
+}
+
+pub async fn signed_in(session: &Session) -> Option<SignedIn> {
+    session.get::<SignedIn>(SIGNED_IN_KEY).await.ok().flatten()
+}
+
+pub async fn take_login_flow(session: &Session) -> Option<LoginFlow> {
+    session
+        .remove::<LoginFlow>(LOGIN_FLOW_KEY)
+        .await
+        .ok()
+        .flatten()
+}

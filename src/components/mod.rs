@@ -1,0 +1,3 @@
+//! Reusable UI pieces; nothing here talks to the server directly.
+
+pub mod layout;

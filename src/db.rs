@@ -1,0 +1,72 @@
+//! The console's database: connection, pragmas and migrations.
+//!
+//! All SQL lives in the repository modules of each domain (`audit::store`, ...)
+//! and uses `$N` placeholders, which SQLite and PostgreSQL both accept, so a
+//! PostgreSQL backend for multi-replica deployments changes this file and the
+//! pool type alias, not every query.
+
+use std::path::Path;
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+
+pub type Pool = sqlx::SqlitePool;
+
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    #[error("DATABASE_URL: cannot open database at {path}: {reason}")]
+    Open { path: String, reason: String },
+    #[error("DATABASE_URL: migrating the database failed: {0}")]
+    Migrate(String),
+}
+
+pub async fn connect(url: &str) -> Result<Pool, DbError> {
+    let options = SqliteConnectOptions::from_str(url)
+        .map_err(|e| DbError::Open {
+            path: url.to_owned(),
+            reason: e.to_string(),
+        })?
+        .create_if_missing(true)
+        .journal_mode(SqliteJournalMode::Wal)
+        .synchronous(SqliteSynchronous::Full)
+        .foreign_keys(true)
+        .busy_timeout(Duration::from_secs(5));
+    let filename = options.get_filename().to_owned();
+    let open_error = |reason: String| DbError::Open {
+        path: filename.display().to_string(),
+        reason,
+    };
+    if let Some(dir) = filename.parent().filter(|d| !d.as_os_str().is_empty()) {
+        if !is_in_memory(&filename) {
+            std::fs::create_dir_all(dir).map_err(|e| open_error(e.to_string()))?;
+        }
+    }
+    let pool = SqlitePoolOptions::new()
+        .max_connections(8)
+        .acquire_timeout(Duration::from_secs(5))
+        .connect_with(options)
+        .await
+        .map_err(|e| open_error(root_cause(&e)))?;
+    sqlx::migrate!("./migrations")
+        .run(&pool)
+        .await
+        .map_err(|e| DbError::Migrate(e.to_string()))?;
+    Ok(pool)
+}
+
+fn is_in_memory(path: &Path) -> bool {
+    path.as_os_str() == ":memory:"
+}
+
+fn root_cause(e: &sqlx::Error) -> String {
+    match e {
+        sqlx::Error::Database(db) => db.message().to_owned(),
+        other => other.to_string(),
+    }
+}
+
+/// Readiness probe: one round trip.
+pub async fn ping(pool: &Pool) -> Result<(), sqlx::Error> {
+    sqlx::query("SELECT 1").execute(pool).await.map(|_| ())
+}

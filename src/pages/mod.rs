@@ -1,0 +1,4 @@
+//! One view per URL.
+
+pub mod home;
+pub mod not_found;

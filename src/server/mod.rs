@@ -1,0 +1,137 @@
+//! The HTTP server: state, middleware, routes, start and graceful shutdown.
+
+pub mod health;
+pub mod security;
+pub mod state;
+pub mod telemetry;
+
+use std::time::Duration;
+
+use axum::routing::get;
+use axum::Router;
+use leptos::prelude::*;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use tokio::net::TcpListener;
+use tower_sessions::cookie::SameSite;
+use tower_sessions::{ExpiredDeletion, Expiry, SessionManagerLayer};
+use tower_sessions_sqlx_store::SqliteStore;
+
+use crate::app::{shell, App};
+use crate::config::Config;
+pub use state::AppState;
+
+/// Name of the console's session cookie.
+pub const SESSION_COOKIE: &str = "oc_session";
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error(transparent)]
+    Database(#[from] crate::db::DbError),
+    #[error("BIND_ADDR: cannot listen on {addr}: {reason}")]
+    Bind { addr: String, reason: String },
+    #[error("serving HTTP failed: {0}")]
+    Serve(String),
+}
+
+/// Builds the whole application: database, session store, routes, middleware.
+/// The state is returned too, for background tasks and tests.
+pub async fn build(config: Config) -> Result<(Router, AppState), StartError> {
+    let db = crate::db::connect(&config.database_url).await?;
+    let session_store = SqliteStore::new(db.clone());
+    session_store
+        .migrate()
+        .await
+        .map_err(|e| crate::db::DbError::Migrate(e.to_string()))?;
+    tokio::spawn(
+        session_store
+            .clone()
+            .continuously_delete_expired(Duration::from_secs(300)),
+    );
+    let sessions = SessionManagerLayer::new(session_store)
+        .with_name(SESSION_COOKIE)
+        .with_http_only(true)
+        .with_same_site(SameSite::Lax)
+        .with_secure(config.cookies_secure())
+        .with_path("/")
+        .with_expiry(Expiry::OnInactivity(
+            tower_sessions::cookie::time::Duration::try_from(config.session_lifetime)
+                .unwrap_or(tower_sessions::cookie::time::Duration::hours(8)),
+        ));
+
+    let state = AppState::new(config, db);
+    let routes = generate_route_list(App);
+    let context = {
+        let state = state.clone();
+        move || {
+            provide_context(state.clone());
+            leptos::nonce::provide_nonce();
+        }
+    };
+    let options = state.leptos_options.clone();
+    let router = Router::new()
+        .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz))
+        .merge(crate::auth::routes::router())
+        .leptos_routes_with_context(&state, routes, context.clone(), move || {
+            shell(options.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler_with_context::<
+            AppState,
+            _,
+        >(context, shell))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            security::refuse_cross_site_mutations,
+        ))
+        .layer(sessions)
+        .layer(axum::middleware::from_fn(security::headers))
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(1024 * 1024))
+        .layer(telemetry::request_layers())
+        .with_state(state.clone());
+    Ok((router, state))
+}
+
+/// Binds, serves until SIGINT/SIGTERM, then drains in-flight requests.
+pub async fn run(config: Config) -> Result<(), StartError> {
+    let addr = config.bind;
+    let public_url = config.public_url.clone();
+    let (router, _state) = build(config).await?;
+    let listener = TcpListener::bind(addr)
+        .await
+        .map_err(|e| StartError::Bind {
+            addr: addr.to_string(),
+            reason: e.to_string(),
+        })?;
+    let bound = listener
+        .local_addr()
+        .map_err(|e| StartError::Serve(e.to_string()))?;
+    tracing::info!(%bound, %public_url, "offline-console listening");
+    axum::serve(listener, router)
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .map_err(|e| StartError::Serve(e.to_string()))?;
+    tracing::info!("offline-console stopped");
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+    tracing::info!("shutdown signal received, draining requests");
+}

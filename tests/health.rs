@@ -1,0 +1,76 @@
+mod support;
+
+use serde_json::{json, Value};
+use support::spawn_app;
+
+#[tokio::test]
+async fn healthz_answers_while_the_process_runs() {
+    let app = spawn_app().await;
+    let response = reqwest::get(format!("{}/healthz", app.url)).await.unwrap();
+    assert_eq!(response.status(), 200);
+    assert!(response.headers().contains_key("x-request-id"));
+    assert_eq!(
+        response.json::<Value>().await.unwrap(),
+        json!({"status": "ok"})
+    );
+}
+
+#[tokio::test]
+async fn readyz_is_ready_when_database_and_keycloak_answer() {
+    let app = spawn_app().await;
+    let response = reqwest::get(format!("{}/readyz", app.url)).await.unwrap();
+    assert_eq!(response.status(), 200);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["status"], "ready");
+    assert_eq!(body["checks"]["database"]["status"], "ok");
+    assert_eq!(body["checks"]["keycloak"]["status"], "ok");
+}
+
+#[tokio::test]
+async fn readyz_reports_a_database_failure() {
+    let app = spawn_app().await;
+    app.state.db.close().await;
+    let response = reqwest::get(format!("{}/readyz", app.url)).await.unwrap();
+    assert_eq!(response.status(), 503);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["status"], "not ready");
+    assert_eq!(body["checks"]["database"]["status"], "failing");
+    assert_eq!(body["checks"]["keycloak"]["status"], "ok");
+}
+
+#[tokio::test]
+async fn readyz_reports_keycloak_down() {
+    let app = spawn_app().await;
+    app.sim.shutdown().await;
+    let response = reqwest::get(format!("{}/readyz", app.url)).await.unwrap();
+    assert_eq!(response.status(), 503);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["checks"]["database"]["status"], "ok");
+    assert_eq!(
+        body["checks"]["keycloak"],
+        json!({"status": "failing", "error": "Keycloak did not answer"})
+    );
+}
+
+#[tokio::test]
+async fn pages_carry_security_headers_and_unknown_paths_are_404() {
+    let app = spawn_app().await;
+    let home = reqwest::get(&app.url).await.unwrap();
+    assert_eq!(home.status(), 200);
+    let csp = home.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
+    assert!(csp.contains("script-src 'nonce-"), "{csp}");
+    assert_eq!(home.headers()["x-content-type-options"], "nosniff");
+    assert_eq!(home.headers()["referrer-policy"], "no-referrer");
+    let html = home.text().await.unwrap();
+    assert!(html.contains("Offline access, under control"));
+
+    let missing = reqwest::get(format!("{}/no/such/page", app.url))
+        .await
+        .unwrap();
+    assert_eq!(missing.status(), 404);
+    assert!(missing.text().await.unwrap().contains("Page not found"));
+}

@@ -1,0 +1,105 @@
+//! The binary refuses bad configuration with exactly one clear line.
+
+use std::process::Command;
+
+fn console() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_offline-console"));
+    for var in [
+        "KEYCLOAK_URL",
+        "OIDC_CLIENT_SECRET",
+        "DATABASE_URL",
+        "PUBLIC_URL",
+        "BIND_ADDR",
+        "SESSION_LIFETIME",
+    ] {
+        command.env_remove(var);
+    }
+    command
+}
+
+fn stderr_lines(output: &std::process::Output) -> Vec<String> {
+    String::from_utf8_lossy(&output.stderr)
+        .lines()
+        .map(str::to_owned)
+        .collect()
+}
+
+#[test]
+fn a_bad_keycloak_url_gives_one_line_and_exit_code_2() {
+    let output = console()
+        .env("KEYCLOAK_URL", "keycloak.example.com")
+        .env("OIDC_CLIENT_SECRET", "x")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let lines = stderr_lines(&output);
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    assert!(
+        lines[0].starts_with(
+            "offline-console: configuration error: KEYCLOAK_URL (--keycloak-url): 'keycloak.example.com' is not a URL"
+        ),
+        "{lines:?}"
+    );
+}
+
+#[test]
+fn a_missing_secret_gives_one_line() {
+    let output = console()
+        .env("KEYCLOAK_URL", "http://127.0.0.1:1")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(
+        stderr_lines(&output),
+        vec!["offline-console: configuration error: OIDC_CLIENT_SECRET (--client-secret): is required (the secret of the console's confidential client)"]
+    );
+}
+
+#[test]
+fn an_unusable_database_path_gives_one_line_and_no_panic() {
+    let dir = tempfile::tempdir().unwrap();
+    let blocker = dir.path().join("not-a-directory");
+    std::fs::write(&blocker, b"a file where a directory should be").unwrap();
+    let output = console()
+        .env("KEYCLOAK_URL", "http://127.0.0.1:1")
+        .env("OIDC_CLIENT_SECRET", "x")
+        .env("BIND_ADDR", "127.0.0.1:0")
+        .env(
+            "DATABASE_URL",
+            format!("sqlite://{}/console.db", blocker.display()),
+        )
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let lines = stderr_lines(&output);
+    let last = lines.last().cloned().unwrap_or_default();
+    assert!(
+        last.starts_with("offline-console: DATABASE_URL: cannot open database at "),
+        "{lines:?}"
+    );
+    assert!(!String::from_utf8_lossy(&output.stderr).contains("panicked"));
+}
+
+#[test]
+fn help_documents_every_option_with_its_variable() {
+    let output = console().arg("--help").output().unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    let help = String::from_utf8_lossy(&output.stdout);
+    for var in [
+        "KEYCLOAK_URL",
+        "ADMIN_REALM",
+        "OIDC_CLIENT_ID",
+        "OIDC_CLIENT_SECRET",
+        "PUBLIC_URL",
+        "BIND_ADDR",
+        "DATABASE_URL",
+        "SESSION_LIFETIME",
+        "LOG_LEVEL",
+        "LOG_FORMAT",
+    ] {
+        assert!(
+            help.contains(&format!("[env: {var}")),
+            "{var} missing from --help"
+        );
+    }
+}
