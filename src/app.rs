@@ -3,11 +3,19 @@
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{Route, Router, Routes};
-use leptos_router::path;
+use leptos_router::{path, SsrMode};
 
 use crate::components::layout::Layout;
+use crate::pages::admin::client_sessions::ClientSessionsPage;
+use crate::pages::admin::clients::ClientsPage;
+use crate::pages::admin::overview::OverviewPage;
+use crate::pages::admin::user_access::UserAccessPage;
+use crate::pages::admin::users::UsersPage;
+use crate::pages::admin::AdminHome;
+use crate::pages::audit::AuditLogPage;
 use crate::pages::home::Home;
 use crate::pages::not_found::NotFound;
+use crate::pages::signin::SignIn;
 
 /// The document around the app. On the server it also sets the page's
 /// Content-Security-Policy, which carries this response's script nonce.
@@ -72,6 +80,15 @@ pub fn App() -> impl IntoView {
             <Layout>
                 <Routes fallback=NotFound>
                     <Route path=path!("/") view=Home/>
+                    <Route path=path!("/signin") view=SignIn/>
+                    // Data pages render whole (async) so that errors carry their HTTP status.
+                    <Route path=path!("/admin") view=AdminHome ssr=SsrMode::Async/>
+                    <Route path=path!("/audit") view=AuditLogPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/:realm") view=OverviewPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/:realm/clients") view=ClientsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/:realm/clients/:client") view=ClientSessionsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/:realm/users") view=UsersPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/:realm/users/:user") view=UserAccessPage ssr=SsrMode::Async/>
                 </Routes>
             </Layout>
         </Router>

@@ -1,2 +1,12 @@
 //! Server functions, grouped by domain. Each is thin: check the caller,
-//! validate input, call a service, map errors.
+//! validate input, call Keycloak (or the database), map errors.
+
+pub mod audit;
+pub mod clients;
+pub mod overview;
+pub mod sessions;
+pub mod users;
+pub mod viewer;
+
+#[cfg(feature = "ssr")]
+pub(crate) mod support;

@@ -1,3 +1,9 @@
 //! Reusable UI pieces; nothing here talks to the server directly.
 
+pub mod chart;
+pub mod confirm;
+pub mod errors;
+pub mod href;
 pub mod layout;
+pub mod pager;
+pub mod time;

@@ -1,4 +1,7 @@
 //! One view per URL.
 
+pub mod admin;
+pub mod audit;
 pub mod home;
 pub mod not_found;
+pub mod signin;

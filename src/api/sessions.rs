@@ -1,0 +1,203 @@
+//! A client's offline sessions: one page at a time with the true total, and revocation.
+
+use leptos::prelude::*;
+
+use crate::error::AppError;
+use crate::model::admin::OfflineSessionsPage;
+
+#[server(prefix = "/api", endpoint = "offline_sessions")]
+pub async fn offline_sessions(
+    realm: String,
+    client: String,
+    first: u32,
+    max: u32,
+) -> Result<OfflineSessionsPage, AppError> {
+    crate::api::support::respond(ssr::offline_sessions(realm, client, first, max)).await
+}
+
+/// Ends a whole offline session (`DELETE /sessions/{id}?isOffline=true`).
+#[server(prefix = "/api", endpoint = "revoke_offline_session")]
+pub async fn revoke_offline_session(
+    realm: String,
+    client: String,
+    session: String,
+) -> Result<(), AppError> {
+    crate::api::support::respond(ssr::revoke_offline_session(realm, client, session)).await
+}
+
+#[cfg(feature = "ssr")]
+pub(crate) mod ssr {
+    use super::*;
+    use crate::api::support::{keycloak_error, now_ms};
+    use crate::audit::Recorder;
+    use crate::auth::Caller;
+    use crate::keycloak::KcError;
+    use crate::model::admin::{page_size, ClientRow, OfflineSessionRow};
+    use crate::model::ids::{ClientUuid, RealmName, SessionId};
+    use crate::model::policy::{
+        RealmOfflinePolicy, CLIENT_OFFLINE_IDLE_ATTR, CLIENT_OFFLINE_MAX_ATTR,
+    };
+
+    pub async fn offline_sessions(
+        realm: String,
+        client: String,
+        first: u32,
+        max: u32,
+    ) -> Result<OfflineSessionsPage, AppError> {
+        let realm = RealmName::parse(&realm)?;
+        let client = ClientUuid::parse(&client)?;
+        let max = page_size(max);
+        let caller = Caller::admin().await?;
+        let admin = caller.state.keycloak.admin(&caller);
+        let r = realm.as_str();
+        let c = client.as_str();
+        let fail = |e| keycloak_error(e, r, "view-clients", "see a client's offline sessions");
+        // Four independent reads, in parallel: one page, never the whole list.
+        let (details, total, sessions, policy) = tokio::join!(
+            admin.client(r, c),
+            admin.offline_session_count(r, c),
+            admin.offline_sessions(r, c, first, max),
+            realm_policy(&caller, r),
+        );
+        let details = details.map_err(fail)?;
+        let total = total.map_err(fail)?;
+        let sessions = sessions.map_err(fail)?;
+        let policy = policy.map(|p| {
+            p.effective(
+                attribute_secs(&details.attributes, CLIENT_OFFLINE_IDLE_ATTR),
+                attribute_secs(&details.attributes, CLIENT_OFFLINE_MAX_ATTR),
+            )
+        });
+        let rows = sessions
+            .into_iter()
+            .map(|s| {
+                let expiry = policy.map(|p| p.expiry_ms(s.start, s.last_access));
+                OfflineSessionRow {
+                    other_clients: s
+                        .clients
+                        .iter()
+                        .filter(|(uuid, _)| uuid.as_str() != c)
+                        .map(|(_, client_id)| client_id.clone())
+                        .collect(),
+                    idle_expires_ms: expiry.map(|e| e.0),
+                    max_expires_ms: expiry.and_then(|e| e.1),
+                    id: s.id,
+                    username: s.username,
+                    user_id: s.user_id,
+                    ip_address: s.ip_address,
+                    started_ms: s.start,
+                    last_access_ms: s.last_access,
+                }
+            })
+            .collect();
+        Ok(OfflineSessionsPage {
+            realm: realm.to_string(),
+            client: ClientRow {
+                id: details.id,
+                client_id: details.client_id,
+                name: details.name,
+                description: details.description,
+            },
+            total,
+            first,
+            max,
+            rows,
+            policy,
+            can_revoke: caller.who().may(r, "manage-users"),
+            now_ms: now_ms(),
+        })
+    }
+
+    pub fn attribute_secs(
+        attributes: &std::collections::BTreeMap<String, String>,
+        name: &str,
+    ) -> Option<i64> {
+        attributes.get(name).and_then(|v| v.trim().parse().ok())
+    }
+
+    /// The realm's offline settings, or `None` when the caller may not read
+    /// them (Keycloak then returns a reduced realm without these fields).
+    pub async fn realm_policy(caller: &Caller, realm: &str) -> Option<RealmOfflinePolicy> {
+        let value = caller
+            .state
+            .keycloak
+            .admin(caller)
+            .realm(realm)
+            .await
+            .ok()?;
+        parse_realm_policy(&value)
+    }
+
+    pub fn parse_realm_policy(value: &serde_json::Value) -> Option<RealmOfflinePolicy> {
+        let int = |name: &str| value.get(name).and_then(serde_json::Value::as_i64);
+        Some(RealmOfflinePolicy {
+            offline_session_idle_timeout: int("offlineSessionIdleTimeout")?,
+            offline_session_max_lifespan_enabled: value
+                .get("offlineSessionMaxLifespanEnabled")
+                .and_then(serde_json::Value::as_bool)
+                .unwrap_or(false),
+            offline_session_max_lifespan: int("offlineSessionMaxLifespan").unwrap_or(0),
+            client_offline_session_idle_timeout: int("clientOfflineSessionIdleTimeout")
+                .unwrap_or(0),
+            client_offline_session_max_lifespan: int("clientOfflineSessionMaxLifespan")
+                .unwrap_or(0),
+        })
+    }
+
+    pub async fn revoke_offline_session(
+        realm: String,
+        client: String,
+        session: String,
+    ) -> Result<(), AppError> {
+        let realm = RealmName::parse(&realm)?;
+        let client = ClientUuid::parse(&client)?;
+        let session = SessionId::parse(&session)?;
+        let caller = Caller::admin().await?;
+        let who = caller.who();
+        let target = format!("offline session {session} (listed under client {client})");
+        let audit = Recorder::begin(
+            &caller.state.db,
+            &who,
+            realm.as_str(),
+            "revoke_offline_session",
+            &target,
+            None,
+        )
+        .await
+        .map_err(AppError::internal)?;
+        let result = caller
+            .state
+            .keycloak
+            .admin(&caller)
+            .delete_offline_session(realm.as_str(), session.as_str())
+            .await;
+        finish_audit(
+            audit,
+            result,
+            realm.as_str(),
+            "manage-users",
+            "revoke offline sessions",
+        )
+        .await
+    }
+
+    /// Records the outcome, then reports it: success only once it is in the log.
+    pub async fn finish_audit(
+        audit: Recorder,
+        result: Result<(), KcError>,
+        realm: &str,
+        role: &str,
+        action: &str,
+    ) -> Result<(), AppError> {
+        match result {
+            Ok(()) => audit.succeeded(None).await.map_err(AppError::internal),
+            Err(e) => {
+                audit
+                    .failed(e.to_string())
+                    .await
+                    .map_err(AppError::internal)?;
+                Err(keycloak_error(e, realm, role, action))
+            }
+        }
+    }
+}

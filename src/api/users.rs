@@ -1,0 +1,199 @@
+//! User search and the user access page: consents, offline tokens and sessions in one view.
+
+use leptos::prelude::*;
+
+use crate::error::AppError;
+use crate::model::admin::{UserAccess, UserSearchPage};
+
+#[server(prefix = "/api", endpoint = "search_users")]
+pub async fn search_users(
+    realm: String,
+    search: String,
+    first: u32,
+    max: u32,
+) -> Result<UserSearchPage, AppError> {
+    crate::api::support::respond(ssr::search_users(realm, search, first, max)).await
+}
+
+#[server(prefix = "/api", endpoint = "user_access")]
+pub async fn load_user_access(realm: String, user: String) -> Result<UserAccess, AppError> {
+    crate::api::support::respond(ssr::user_access(realm, user)).await
+}
+
+/// Revokes the user's consent to a client and every offline token of that client.
+#[server(prefix = "/api", endpoint = "revoke_user_consent")]
+pub async fn revoke_user_consent(
+    realm: String,
+    user: String,
+    client_id: String,
+) -> Result<(), AppError> {
+    crate::api::support::respond(ssr::revoke_user_consent(realm, user, client_id)).await
+}
+
+#[cfg(feature = "ssr")]
+mod ssr {
+    use std::collections::BTreeMap;
+
+    use super::*;
+    use crate::api::sessions::ssr::finish_audit;
+    use crate::api::support::{keycloak_error, now_ms};
+    use crate::audit::Recorder;
+    use crate::auth::Caller;
+    use crate::keycloak::admin::{User, UserSession};
+    use crate::model::admin::{page_size, ClientOfflineSessions, ConsentRow, SessionRow, UserRow};
+    use crate::model::ids::{ClientId, RealmName, UserId};
+
+    fn user_row(u: User) -> UserRow {
+        UserRow {
+            id: u.id,
+            username: u.username,
+            email: u.email,
+            first_name: u.first_name,
+            last_name: u.last_name,
+            enabled: u.enabled,
+        }
+    }
+
+    fn session_row(s: UserSession) -> SessionRow {
+        SessionRow {
+            id: s.id,
+            ip_address: s.ip_address,
+            started_ms: s.start,
+            last_access_ms: s.last_access,
+            clients: s.clients.into_values().collect(),
+        }
+    }
+
+    pub async fn search_users(
+        realm: String,
+        search: String,
+        first: u32,
+        max: u32,
+    ) -> Result<UserSearchPage, AppError> {
+        let realm = RealmName::parse(&realm)?;
+        if search.chars().count() > 255 {
+            return Err(AppError::InvalidInput(
+                "The search text is longer than 255 characters.".into(),
+            ));
+        }
+        let max = page_size(max);
+        let caller = Caller::admin().await?;
+        let admin = caller.state.keycloak.admin(&caller);
+        let r = realm.as_str();
+        let search = search.trim();
+        let (users, total) = tokio::join!(
+            admin.search_users(r, search, first, max),
+            admin.count_users(r, search)
+        );
+        let fail = |e| keycloak_error(e, r, "query-users", "search users");
+        Ok(UserSearchPage {
+            users: users.map_err(fail)?.into_iter().map(user_row).collect(),
+            total: total.map_err(fail)?,
+            first,
+            max,
+        })
+    }
+
+    pub async fn user_access(realm: String, user: String) -> Result<UserAccess, AppError> {
+        let realm = RealmName::parse(&realm)?;
+        let user = UserId::parse(&user)?;
+        let caller = Caller::admin().await?;
+        let admin = caller.state.keycloak.admin(&caller);
+        let (r, u) = (realm.as_str(), user.as_str());
+        let fail = |e| keycloak_error(e, r, "view-users", "see a user's access");
+        let (details, consents, sessions, roles) = tokio::join!(
+            admin.user(r, u),
+            admin.user_consents(r, u),
+            admin.user_sessions(r, u),
+            admin.effective_realm_roles(r, u),
+        );
+        let details = details.map_err(fail)?;
+        let consents = consents.map_err(fail)?;
+        // Offline sessions are listed per client: the clients holding an
+        // "Offline Token" grant are exactly those with offline sessions.
+        let offline_clients: BTreeMap<String, String> = consents
+            .iter()
+            .flat_map(|c| {
+                c.additional_grants
+                    .iter()
+                    .filter(|g| g.key == "Offline Token")
+                    .map(|g| (g.client.clone(), c.client_id.clone()))
+            })
+            .collect();
+        let mut offline = Vec::with_capacity(offline_clients.len());
+        for (client_uuid, client_id) in offline_clients {
+            let sessions = admin
+                .user_offline_sessions(r, u, &client_uuid)
+                .await
+                .map_err(fail)?;
+            offline.push(ClientOfflineSessions {
+                client_uuid,
+                client_id,
+                sessions: sessions.into_iter().map(session_row).collect(),
+            });
+        }
+        Ok(UserAccess {
+            realm: realm.to_string(),
+            user: user_row(details),
+            consents: consents
+                .into_iter()
+                .map(|c| ConsentRow {
+                    offline_token: c.additional_grants.iter().any(|g| g.key == "Offline Token"),
+                    client_id: c.client_id,
+                    granted_scopes: c.granted_client_scopes,
+                    created_ms: c.created_date,
+                    updated_ms: c.last_updated_date,
+                })
+                .collect(),
+            offline,
+            sessions: sessions
+                .map_err(fail)?
+                .into_iter()
+                .map(session_row)
+                .collect(),
+            has_offline_access_role: roles
+                .map_err(fail)?
+                .iter()
+                .any(|role| role.name == "offline_access"),
+            can_manage: caller.who().may(r, "manage-users"),
+            now_ms: now_ms(),
+        })
+    }
+
+    pub async fn revoke_user_consent(
+        realm: String,
+        user: String,
+        client_id: String,
+    ) -> Result<(), AppError> {
+        let realm = RealmName::parse(&realm)?;
+        let user = UserId::parse(&user)?;
+        let client_id = ClientId::parse(&client_id)?;
+        let caller = Caller::admin().await?;
+        let who = caller.who();
+        let target = format!("consent and offline tokens of user {user} for client {client_id}");
+        let audit = Recorder::begin(
+            &caller.state.db,
+            &who,
+            realm.as_str(),
+            "revoke_consent",
+            &target,
+            None,
+        )
+        .await
+        .map_err(AppError::internal)?;
+        let result = caller
+            .state
+            .keycloak
+            .admin(&caller)
+            .revoke_consent(realm.as_str(), user.as_str(), client_id.as_str())
+            .await;
+        finish_audit(
+            audit,
+            result,
+            realm.as_str(),
+            "manage-users",
+            "revoke consents",
+        )
+        .await
+    }
+}

@@ -1,0 +1,96 @@
+//! Time formatting shared by the server render and the browser: absolute UTC
+//! (the server does not know the viewer's zone) and a relative form.
+
+/// `2026-11-26 08:40 UTC` from epoch milliseconds.
+pub fn format_utc(ms: i64) -> String {
+    let secs = ms.div_euclid(1000);
+    let days = secs.div_euclid(86_400);
+    let rem = secs.rem_euclid(86_400);
+    let (y, m, d) = civil_from_days(days);
+    format!(
+        "{y:04}-{m:02}-{d:02} {:02}:{:02} UTC",
+        rem / 3600,
+        (rem % 3600) / 60
+    )
+}
+
+/// Howard Hinnant's algorithm: days since 1970-01-01 to (year, month, day).
+fn civil_from_days(z: i64) -> (i64, u32, u32) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    (if m <= 2 { y + 1 } else { y }, m, d)
+}
+
+/// "3 days ago", "in 27 days", "just now": the largest whole unit.
+pub fn relative(ms: i64, now_ms: i64) -> String {
+    let delta = (ms - now_ms) / 1000;
+    let future = delta > 0;
+    let secs = delta.unsigned_abs();
+    let (n, unit) = if secs < 60 {
+        return "just now".into();
+    } else if secs < 3600 {
+        (secs / 60, "minute")
+    } else if secs < 86_400 {
+        (secs / 3600, "hour")
+    } else if secs < 86_400 * 365 {
+        (secs / 86_400, "day")
+    } else {
+        (secs / (86_400 * 365), "year")
+    };
+    let plural = if n == 1 { "" } else { "s" };
+    if future {
+        format!("in {n} {unit}{plural}")
+    } else {
+        format!("{n} {unit}{plural} ago")
+    }
+}
+
+/// A duration in the largest unit that divides it: "30 days", "12 hours", "90 seconds".
+pub fn format_duration(secs: i64) -> String {
+    let (n, unit) = if secs != 0 && secs % 86_400 == 0 {
+        (secs / 86_400, "day")
+    } else if secs != 0 && secs % 3600 == 0 {
+        (secs / 3600, "hour")
+    } else if secs != 0 && secs % 60 == 0 {
+        (secs / 60, "minute")
+    } else {
+        (secs, "second")
+    };
+    format!("{n} {unit}{}", if n == 1 { "" } else { "s" })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_utc() {
+        assert_eq!(format_utc(0), "1970-01-01 00:00 UTC");
+        assert_eq!(format_utc(1_795_682_400_000), "2026-11-26 08:40 UTC");
+        assert_eq!(format_utc(951_782_400_000), "2000-02-29 00:00 UTC");
+    }
+
+    #[test]
+    fn relative_picks_the_largest_unit() {
+        let now = 1_000_000_000_000;
+        assert_eq!(relative(now - 3 * 86_400_000, now), "3 days ago");
+        assert_eq!(relative(now + 27 * 86_400_000 + 5_000, now), "in 27 days");
+        assert_eq!(relative(now - 3_600_000, now), "1 hour ago");
+        assert_eq!(relative(now + 30_000, now), "just now");
+    }
+
+    #[test]
+    fn durations_use_whole_units() {
+        assert_eq!(format_duration(2_592_000), "30 days");
+        assert_eq!(format_duration(43_200), "12 hours");
+        assert_eq!(format_duration(90), "90 seconds");
+        assert_eq!(format_duration(60), "1 minute");
+    }
+}

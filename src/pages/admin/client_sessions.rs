@@ -1,0 +1,179 @@
+//! A client's offline sessions (Keycloak's old "Offline Access" tab, done properly):
+//! one page per request, the true total, expiry under the effective policy, revocation.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+use super::{query_u32, use_realm, RealmHeader};
+use crate::api::sessions::{offline_sessions, RevokeOfflineSession};
+use crate::components::confirm::ConfirmDialog;
+use crate::components::errors::ErrorBox;
+use crate::components::href::{realm_path, seg};
+use crate::components::pager::{thousands, Pager};
+use crate::components::time::Moment;
+use crate::model::admin::{OfflineSessionRow, OfflineSessionsPage};
+use crate::model::time::format_duration;
+
+#[component]
+pub fn ClientSessionsPage() -> impl IntoView {
+    let realm = use_realm();
+    let params = use_params_map();
+    let client = Memo::new(move |_| params.read().get("client").unwrap_or_default());
+    let first = query_u32("first", 0);
+    let max = query_u32("max", 25);
+    let revoke = ServerAction::<RevokeOfflineSession>::new();
+    let data = Resource::new(
+        move || {
+            (
+                realm.get(),
+                client.get(),
+                first.get(),
+                max.get(),
+                revoke.version().get(),
+            )
+        },
+        |(realm, client, first, max, _)| offline_sessions(realm, client, first, max),
+    );
+    let pending: RwSignal<Option<OfflineSessionRow>> = RwSignal::new(None);
+    view! {
+        <Title text="Offline sessions"/>
+        <RealmHeader title="Offline sessions" realm=realm/>
+        {move || revoke.value().get().map(|result| match result {
+            Ok(()) => view! { <div class="alert success" role="status">"The offline session was revoked. Its offline token no longer works."</div> }.into_any(),
+            Err(e) => view! { <ErrorBox error=e/> }.into_any(),
+        })}
+        <Transition fallback=|| view! { <p class="loading">"Loading offline sessions…"</p> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Err(e) => view! { <ErrorBox error=e/> }.into_any(),
+                    Ok(page) => view! { <SessionsTable page=page pending=pending/> }.into_any(),
+                }
+            })}
+        </Transition>
+        {move || pending.get().map(|row| {
+            let others = if row.other_clients.is_empty() {
+                String::new()
+            } else {
+                format!(" It also ends this session's offline access for {}.", row.other_clients.join(", "))
+            };
+            let session = row.id.clone();
+            view! {
+                <ConfirmDialog
+                    title=format!("Revoke {}'s offline session?", row.username)
+                    confirm_label="Revoke offline session".to_owned()
+                    pending=revoke.pending().into()
+                    on_cancel=Callback::new(move |_| pending.set(None))
+                    on_confirm=Callback::new(move |_| {
+                        revoke.dispatch(RevokeOfflineSession {
+                            realm: realm.get_untracked(),
+                            client: client.get_untracked(),
+                            session: session.clone(),
+                        });
+                        pending.set(None);
+                    })
+                >
+                    <p>
+                        "The application's offline token stops working at its next use, so it can no longer act for "
+                        {row.username.clone()} " while they are away." {others}
+                        " They keep their account; the application has to ask for offline access again."
+                    </p>
+                </ConfirmDialog>
+            }
+        })}
+    }
+}
+
+#[component]
+fn SessionsTable(
+    page: OfflineSessionsPage,
+    pending: RwSignal<Option<OfflineSessionRow>>,
+) -> impl IntoView {
+    let base = format!(
+        "{}?",
+        realm_path(&page.realm, &format!("/clients/{}", seg(&page.client.id)))
+    );
+    let policy_note = match page.policy {
+        Some(p) => format!(
+            "An offline token unused for {} stops working{}.",
+            format_duration(p.idle_secs),
+            p.max_secs
+                .map(|m| format!(
+                    "; every offline session ends {} after it started",
+                    format_duration(m)
+                ))
+                .unwrap_or_default()
+        ),
+        None => {
+            "Expiry is not shown: reading the realm's session settings needs the view-realm role."
+                .into()
+        }
+    };
+    let shown = page.rows.len();
+    let show_max = page.policy.is_some_and(|p| p.max_secs.is_some());
+    let realm = page.realm.clone();
+    let now = page.now_ms;
+    let can_revoke = page.can_revoke;
+    let rows = page.rows.into_iter().map(|row| {
+        let user_href = realm_path(&realm, &format!("/users/{}", seg(&row.user_id)));
+        let row_for_dialog = row.clone();
+        view! {
+            <tr>
+                <td><a href=user_href>{row.username.clone()}</a></td>
+                <td class="mono">{row.ip_address.clone().unwrap_or_default()}</td>
+                <td><Moment ms=row.started_ms now_ms=now/></td>
+                <td><Moment ms=row.last_access_ms now_ms=now/></td>
+                <td>{row.idle_expires_ms.map(|ms| view! { <Moment ms=ms now_ms=now/> })}</td>
+                {show_max.then(|| view! { <td>{row.max_expires_ms.map(|ms| view! { <Moment ms=ms now_ms=now/> })}</td> })}
+                <td>{if row.other_clients.is_empty() { "—".to_owned() } else { row.other_clients.join(", ") }}</td>
+                <td>
+                    {if can_revoke {
+                        view! {
+                            <button type="button" class="danger small" on:click=move |_| pending.set(Some(row_for_dialog.clone()))>
+                                "Revoke…"
+                            </button>
+                        }.into_any()
+                    } else {
+                        view! { <span class="muted" title="Revoking needs the manage-users role">"view only"</span> }.into_any()
+                    }}
+                </td>
+            </tr>
+        }
+    }).collect_view();
+    view! {
+        <h2 class="client-heading">
+            {page.client.client_id.clone()}
+            <span class="badge">{format!("{} offline sessions", thousands(page.total))}</span>
+        </h2>
+        {page.client.description.clone().map(|d| view! { <p class="muted">{d}</p> })}
+        <p class="hint">{policy_note}</p>
+        {(!can_revoke).then(|| view! {
+            <p class="alert warning permission-note">"You can view these sessions but not revoke them: revoking needs the realm-management role \u{201c}manage-users\u{201d}."</p>
+        })}
+        {if shown == 0 {
+            view! { <p class="empty">"No offline sessions on this page. Offline sessions appear when a user signs in to this client with scope offline_access."</p> }.into_any()
+        } else {
+            view! {
+                <div class="table-wrap">
+                    <table>
+                        <caption>{format!("Offline sessions of {}", page.client.client_id)}</caption>
+                        <thead>
+                            <tr>
+                                <th scope="col">"User"</th>
+                                <th scope="col">"IP address"</th>
+                                <th scope="col">"Started"</th>
+                                <th scope="col">"Last access"</th>
+                                <th scope="col">"Expires (idle)"</th>
+                                {show_max.then(|| view! { <th scope="col">"Expires (max lifespan)"</th> })}
+                                <th scope="col">"Other clients in session"</th>
+                                <th scope="col"><span class="visually-hidden">"Actions"</span></th>
+                            </tr>
+                        </thead>
+                        <tbody>{rows}</tbody>
+                    </table>
+                </div>
+            }.into_any()
+        }}
+        <Pager base=base first=page.first max=page.max shown=shown total=page.total/>
+    }
+}

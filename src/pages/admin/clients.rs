@@ -1,0 +1,68 @@
+//! Finding a client by clientId.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+use super::{query_text, query_u32, use_realm, RealmHeader};
+use crate::api::clients::search_clients;
+use crate::components::errors::ErrorBox;
+use crate::components::href::{query_value, realm_path, seg};
+use crate::components::pager::Pager;
+
+#[component]
+pub fn ClientsPage() -> impl IntoView {
+    let realm = use_realm();
+    let search = query_text("search");
+    let first = query_u32("first", 0);
+    let max = query_u32("max", 25);
+    let data = Resource::new(
+        move || (realm.get(), search.get(), first.get(), max.get()),
+        |(realm, search, first, max)| search_clients(realm, search, first, max),
+    );
+    view! {
+        <Title text="Clients"/>
+        <RealmHeader title="Clients" realm=realm/>
+        <form method="get" class="inline-form" role="search">
+            <div class="field">
+                <label for="client-search">"clientId contains"</label>
+                <input id="client-search" name="search" maxlength="255" value=move || search.get()/>
+            </div>
+            <div class="field"><button type="submit">"Search"</button></div>
+        </form>
+        <Suspense fallback=|| view! { <p class="loading">"Loading clients…"</p> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Err(e) => view! { <ErrorBox error=e/> }.into_any(),
+                    Ok(list) if list.clients.is_empty() => view! {
+                        <p class="empty">"No client matches. Try a shorter part of the clientId."</p>
+                    }.into_any(),
+                    Ok(list) => {
+                        let realm = realm.get_untracked();
+                        let base = format!("{}?search={}&", realm_path(&realm, "/clients"), query_value(&search.get_untracked()));
+                        let shown = list.clients.len();
+                        view! {
+                            <div class="table-wrap">
+                                <table>
+                                    <thead><tr><th scope="col">"clientId"</th><th scope="col">"Name"</th><th scope="col">"Description"</th></tr></thead>
+                                    <tbody>
+                                        {list.clients.into_iter().map(|c| {
+                                            let href = realm_path(&realm, &format!("/clients/{}", seg(&c.id)));
+                                            view! {
+                                                <tr>
+                                                    <td><a href=href>{c.client_id}</a></td>
+                                                    <td>{c.name.unwrap_or_default()}</td>
+                                                    <td>{c.description.unwrap_or_default()}</td>
+                                                </tr>
+                                            }
+                                        }).collect_view()}
+                                    </tbody>
+                                </table>
+                            </div>
+                            <Pager base=base first=list.first max=list.max shown=shown has_more=list.has_more/>
+                        }.into_any()
+                    }
+                }
+            })}
+        </Suspense>
+    }
+}

@@ -1,0 +1,100 @@
+//! Administration pages, one realm at a time; the realm is part of the URL.
+
+pub mod client_sessions;
+pub mod clients;
+pub mod overview;
+pub mod user_access;
+pub mod users;
+
+use leptos::prelude::*;
+use leptos_router::components::Redirect;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+use crate::api::viewer::{admin_realms, current_viewer};
+use crate::components::errors::ErrorBox;
+use crate::components::href::{query_value, realm_path};
+
+/// The `:realm` route parameter.
+pub fn use_realm() -> Memo<String> {
+    let params = use_params_map();
+    Memo::new(move |_| params.read().get("realm").unwrap_or_default())
+}
+
+/// A numeric query parameter with a default.
+pub fn query_u32(name: &'static str, default: u32) -> Memo<u32> {
+    let query = use_query_map();
+    Memo::new(move |_| {
+        query
+            .read()
+            .get(name)
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(default)
+    })
+}
+
+pub fn query_text(name: &'static str) -> Memo<String> {
+    let query = use_query_map();
+    Memo::new(move |_| query.read().get(name).unwrap_or_default())
+}
+
+/// `/admin`: sends the administrator to their realm (or to sign in).
+#[component]
+pub fn AdminHome() -> impl IntoView {
+    let section = query_text("section");
+    let who = Resource::new(|| (), |_| current_viewer());
+    view! {
+        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match who.await {
+                    Ok(Some(v)) => {
+                        let section = section.get();
+                        let rest = match section.as_str() {
+                            "clients" | "users" | "policy" => format!("/{section}"),
+                            _ => String::new(),
+                        };
+                        view! { <Redirect path=realm_path(&v.realm, &rest)/> }.into_any()
+                    }
+                    Ok(None) => view! { <Redirect path=format!("/signin?next={}", query_value("/admin"))/> }.into_any(),
+                    Err(e) => view! { <ErrorBox error=e/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// The realm switcher: the realms Keycloak lets this administrator see.
+#[component]
+pub fn RealmSwitcher(realm: Memo<String>) -> impl IntoView {
+    let realms = Resource::new(|| (), |_| admin_realms());
+    view! {
+        <details class="realm-switcher">
+            <summary>"Realm: " <strong>{move || realm.get()}</strong></summary>
+            <Suspense fallback=|| view! { <p class="loading">"Loading realms…"</p> }>
+                {move || Suspend::new(async move {
+                    match realms.await {
+                        Ok(list) => view! {
+                            <ul>
+                                {list.into_iter().map(|name| {
+                                    let href = realm_path(&name, "");
+                                    view! { <li><a href=href>{name}</a></li> }
+                                }).collect_view()}
+                            </ul>
+                        }.into_any(),
+                        Err(_) => view! { <p class="muted">"The realm list is not available to your account."</p> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </details>
+    }
+}
+
+/// Heading row shared by the realm pages.
+#[component]
+pub fn RealmHeader(title: &'static str, realm: Memo<String>) -> impl IntoView {
+    view! {
+        <div class="toolbar">
+            <h1>{title}</h1>
+            <RealmSwitcher realm=realm/>
+        </div>
+    }
+}

@@ -1,0 +1,94 @@
+//! The audit log: who changed what, when, and whether Keycloak confirmed it.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+use crate::api::audit::audit_log;
+use crate::components::errors::ErrorBox;
+use crate::components::pager::Pager;
+use crate::model::audit::AuditFilter;
+use crate::pages::admin::{query_text, query_u32};
+
+#[component]
+pub fn AuditLogPage() -> impl IntoView {
+    let actor = query_text("actor");
+    let action = query_text("action");
+    let realm = query_text("realm");
+    let outcome = query_text("outcome");
+    let from = query_text("from");
+    let to = query_text("to");
+    let first = query_u32("first", 0);
+    let max = query_u32("max", 50);
+    let filter = Memo::new(move |_| AuditFilter {
+        actor: Some(actor.get()),
+        action: Some(action.get()),
+        realm: Some(realm.get()),
+        outcome: Some(outcome.get()),
+        from: Some(from.get()),
+        to: Some(to.get()),
+    });
+    let data = Resource::new(
+        move || (filter.get(), first.get(), max.get()),
+        |(filter, first, max)| audit_log(filter, first, max),
+    );
+    view! {
+        <Title text="Audit log"/>
+        <h1>"Audit log"</h1>
+        <p class="hint">"Every change made through this console: an attempt is recorded before Keycloak is called, then its outcome."</p>
+        <form method="get" class="inline-form" role="search">
+            <div class="field"><label for="f-actor">"Actor"</label><input id="f-actor" name="actor" value=move || actor.get()/></div>
+            <div class="field"><label for="f-action">"Action"</label><input id="f-action" name="action" value=move || action.get()/></div>
+            <div class="field"><label for="f-realm">"Realm"</label><input id="f-realm" name="realm" value=move || realm.get()/></div>
+            <div class="field"><label for="f-outcome">"Outcome"</label>
+                <select id="f-outcome" name="outcome">
+                    <option value="">"any"</option>
+                    <option value="attempted" selected=move || outcome.get() == "attempted">"attempted"</option>
+                    <option value="succeeded" selected=move || outcome.get() == "succeeded">"succeeded"</option>
+                    <option value="failed" selected=move || outcome.get() == "failed">"failed"</option>
+                </select>
+            </div>
+            <div class="field"><label for="f-from">"From"</label><input id="f-from" type="date" name="from" value=move || from.get()/></div>
+            <div class="field"><label for="f-to">"To"</label><input id="f-to" type="date" name="to" value=move || to.get()/></div>
+            <div class="field"><button type="submit">"Filter"</button></div>
+        </form>
+        <Suspense fallback=|| view! { <p class="loading">"Loading the audit log…"</p> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Err(e) => view! { <ErrorBox error=e/> }.into_any(),
+                    Ok(page) if page.entries.is_empty() => view! {
+                        <p class="empty">"Nothing recorded yet for these filters. Revocations and policy changes made here will appear."</p>
+                    }.into_any(),
+                    Ok(page) => {
+                        let shown = page.entries.len();
+                        view! {
+                            <div class="table-wrap">
+                                <table>
+                                    <thead><tr>
+                                        <th scope="col">"Time (UTC)"</th><th scope="col">"Actor"</th><th scope="col">"Realm"</th>
+                                        <th scope="col">"Action"</th><th scope="col">"Target"</th><th scope="col">"Outcome"</th><th scope="col">"Detail"</th>
+                                    </tr></thead>
+                                    <tbody>
+                                        {page.entries.into_iter().map(|e| {
+                                            let class = format!("outcome-{}", e.outcome);
+                                            view! {
+                                            <tr class=class>
+                                                <td class="mono">{e.occurred_at}</td>
+                                                <td>{format!("{} ({})", e.actor, e.actor_realm)}</td>
+                                                <td>{e.realm}</td>
+                                                <td>{e.action}</td>
+                                                <td>{e.target}</td>
+                                                <td><span class="badge">{e.outcome}</span></td>
+                                                <td>{e.detail.unwrap_or_default()}</td>
+                                            </tr>
+                                        }}).collect_view()}
+                                    </tbody>
+                                </table>
+                            </div>
+                            <Pager base="/audit?".to_owned() first=page.first max=page.max shown=shown total=page.total/>
+                        }.into_any()
+                    }
+                }
+            })}
+        </Suspense>
+    }
+}
