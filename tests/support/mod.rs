@@ -99,3 +99,175 @@ pub async fn spawn_app() -> TestApp {
         _dir: dir,
     }
 }
+
+pub fn location(response: &reqwest::Response) -> String {
+    response
+        .headers()
+        .get("location")
+        .unwrap_or_else(|| panic!("no Location header (status {})", response.status()))
+        .to_str()
+        .unwrap()
+        .to_owned()
+}
+
+/// The `action` of the form with the given id, HTML entities decoded.
+pub fn form_action(html: &str, form_id: &str) -> String {
+    let start = html
+        .find(&format!("id=\"{form_id}\""))
+        .or_else(|| html.find("<form"))
+        .unwrap_or_else(|| panic!("no form {form_id} in {html}"));
+    let form_start = html[..start].rfind("<form").unwrap_or(start);
+    let tag_end = form_start + html[form_start..].find('>').unwrap();
+    let tag = &html[form_start..tag_end];
+    let action_start = tag.find("action=\"").expect("form has an action") + 8;
+    let action_end = action_start + tag[action_start..].find('"').unwrap();
+    tag[action_start..action_end].replace("&amp;", "&")
+}
+
+/// Signs in through Keycloak's (the simulator's) login form, as a browser would.
+/// Returns the console's answer to the callback.
+pub async fn sign_in(
+    app: &TestApp,
+    http: &reqwest::Client,
+    realm: &str,
+    username: &str,
+    password: &str,
+) -> reqwest::Response {
+    let start = http
+        .get(format!(
+            "{}/auth/login?realm={realm}&next=/admin/{realm}",
+            app.url
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        start.status(),
+        303,
+        "login starts with a redirect to Keycloak"
+    );
+    let authorize = location(&start);
+    let page = http.get(&authorize).send().await.unwrap();
+    assert_eq!(page.status(), 200, "Keycloak shows its login form");
+    let action = form_action(&page.text().await.unwrap(), "kc-form-login");
+    let action = if action.starts_with("http") {
+        action
+    } else {
+        format!("{}{action}", app.sim_url())
+    };
+    let answer = http
+        .post(action)
+        .form(&[("username", username), ("password", password)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), 302, "Keycloak redirects back with a code");
+    let callback = location(&answer);
+    assert!(
+        callback.starts_with(&format!("{}/auth/callback?", app.url)),
+        "{callback}"
+    );
+    http.get(callback).send().await.unwrap()
+}
+
+/// A browser-like client already signed in to the console.
+pub async fn signed_in_client(
+    app: &TestApp,
+    realm: &str,
+    username: &str,
+    password: &str,
+) -> reqwest::Client {
+    let http = app.client();
+    let done = sign_in(app, &http, realm, username, password).await;
+    assert_eq!(done.status(), 303, "callback completes the sign-in");
+    http
+}
+
+/// Calls a server function as the page's JavaScript does (form-encoded POST, same origin).
+pub async fn call(
+    app: &TestApp,
+    http: &reqwest::Client,
+    endpoint: &str,
+    args: &[(&str, &str)],
+) -> (u16, serde_json::Value) {
+    let response = http
+        .post(format!("{}/api/{endpoint}", app.url))
+        .header("origin", &app.url)
+        .form(args)
+        .send()
+        .await
+        .unwrap();
+    let status = response.status().as_u16();
+    let text = response.text().await.unwrap();
+    let body = serde_json::from_str(&text).unwrap_or(serde_json::Value::String(text));
+    (status, body)
+}
+
+/// An offline token for `username` from a confidential client (password grant).
+pub async fn offline_token(
+    app: &TestApp,
+    realm: &str,
+    client: &str,
+    secret: &str,
+    username: &str,
+) -> String {
+    let response = reqwest::Client::new()
+        .post(format!(
+            "{}/realms/{realm}/protocol/openid-connect/token",
+            app.sim_url()
+        ))
+        .basic_auth(client, Some(secret))
+        .form(&[
+            ("grant_type", "password"),
+            ("username", username),
+            ("password", username),
+            ("scope", "offline_access"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let body: serde_json::Value = response.json().await.unwrap();
+    body["refresh_token"].as_str().unwrap().to_owned()
+}
+
+/// Uses a refresh token at the token endpoint; returns status and body.
+pub async fn refresh(
+    app: &TestApp,
+    realm: &str,
+    client: &str,
+    secret: &str,
+    token: &str,
+) -> (u16, serde_json::Value) {
+    let response = reqwest::Client::new()
+        .post(format!(
+            "{}/realms/{realm}/protocol/openid-connect/token",
+            app.sim_url()
+        ))
+        .basic_auth(client, Some(secret))
+        .form(&[("grant_type", "refresh_token"), ("refresh_token", token)])
+        .send()
+        .await
+        .unwrap();
+    (response.status().as_u16(), response.json().await.unwrap())
+}
+
+pub async fn advance_clock(app: &TestApp, seconds: u64) {
+    let response = reqwest::Client::new()
+        .post(format!("{}/_sim/clock/advance", app.sim_url()))
+        .json(&serde_json::json!({ "seconds": seconds }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+}
+
+pub async fn seed(app: &TestApp, realm: &str, users: u64, prefix: &str, clients: &[&str]) {
+    let response = reqwest::Client::new()
+        .post(format!("{}/_sim/realms/{realm}/seed", app.sim_url()))
+        .json(&serde_json::json!({ "users": users, "prefix": prefix, "offlineClients": clients }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200, "{}", response.text().await.unwrap());
+}

@@ -1,0 +1,59 @@
+import { expect, test } from "@playwright/test";
+import { backupServiceOfflineToken, refreshStatus, signIn } from "./helpers";
+
+test("an administrator revokes one of backup-service's offline sessions and the total drops", async ({ page }) => {
+  const carol = await backupServiceOfflineToken("carol");
+  await backupServiceOfflineToken("dave");
+  await signIn(page, "demo", "realmadmin");
+
+  await page.goto("/admin/demo/clients?search=backup");
+  await page.getByRole("link", { name: "backup-service" }).click();
+  const total = page.locator(".client-heading .badge");
+  const before = Number((await total.textContent())!.replace(/\D/g, ""));
+  expect(before).toBeGreaterThanOrEqual(2);
+
+  const row = page.getByRole("row").filter({ hasText: "carol" });
+  await row.getByRole("button", { name: "Revoke…" }).click();
+  const dialog = page.getByRole("alertdialog");
+  await expect(dialog).toContainText("stops working");
+  await dialog.getByRole("button", { name: "Revoke offline session" }).click();
+
+  await expect(page.getByRole("status")).toContainText("was revoked");
+  await expect(total).toHaveText(`${before - 1} offline sessions`);
+  await expect(page.getByRole("row").filter({ hasText: "carol" })).toHaveCount(0);
+  const refreshed = await refreshStatus(carol);
+  expect(refreshed.status).toBe(400);
+  expect(refreshed.body.error).toBe("invalid_grant");
+});
+
+test("an administrator revokes alice's access for a client from her access page", async ({ page }) => {
+  const alice = await backupServiceOfflineToken("alice");
+  await signIn(page, "demo", "realmadmin");
+  await page.goto("/admin/demo/users?search=alice");
+  await page.getByRole("link", { name: "alice", exact: true }).click();
+  const consentRow = page.getByRole("row").filter({ hasText: "backup-service" });
+  await expect(consentRow).toContainText("Offline Token");
+  await consentRow.getByRole("button", { name: "Revoke…" }).click();
+  await page.getByRole("alertdialog").getByRole("button", { name: "Revoke consent and offline tokens" }).click();
+  await expect(page.getByRole("status")).toContainText("Access revoked");
+  await expect(page.getByRole("row").filter({ hasText: "backup-service" })).toHaveCount(0);
+  expect((await refreshStatus(alice)).body.error).toBe("invalid_grant");
+});
+
+test("helpdesk sees the permission message instead of a revoke button", async ({ page }) => {
+  await backupServiceOfflineToken("frank");
+  await signIn(page, "demo", "helpdesk");
+  await page.goto("/admin/demo/clients?search=backup-service");
+  await page.getByRole("link", { name: "backup-service" }).click();
+  await expect(page.locator(".permission-note")).toContainText("manage-users");
+  await expect(page.getByRole("button", { name: "Revoke…" })).toHaveCount(0);
+  await page.goto("/admin/demo");
+  await expect(page.locator(".forbidden")).toContainText("view-realm");
+});
+
+test("an end user opening an admin page gets the permission page", async ({ page }) => {
+  await signIn(page, "demo", "bob", "bob", "/");
+  const response = await page.goto("/admin/demo/users");
+  expect(response?.status()).toBe(403);
+  await expect(page.locator(".forbidden")).toContainText("realm administrators");
+});
