@@ -1,1 +1,4 @@
 //! keycloak-sim
+pub mod admin_support;
+pub mod error;
+pub mod faults;
