@@ -1,4 +1,11 @@
-//! keycloak-sim
-pub mod admin_support;
+//! keycloak-sim (TEMPORARY lib.rs until sim-core is merged)
+pub mod admin;
+pub mod clock;
 pub mod error;
 pub mod faults;
+pub mod id;
+pub mod model;
+pub mod store {
+    pub mod client_index;
+    pub mod sessions;
+}

@@ -53,6 +53,11 @@ impl Permissions {
         self.has_any(&["manage-users"])
     }
 
+    /// The `impersonation` role (part of `realm-admin`).
+    pub fn can_impersonate(&self) -> bool {
+        self.has_any(&["impersonation"])
+    }
+
     pub fn can_view_clients(&self) -> bool {
         self.has_any(&["view-clients", "manage-clients"])
     }

@@ -1,0 +1,34 @@
+//! Virtual clock: wall time plus an offset that `/_sim/clock/advance` moves forward.
+//! Every expiry, timestamp and token time in the simulator reads this clock.
+
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+#[derive(Default)]
+pub struct Clock {
+    offset_secs: AtomicI64,
+}
+
+impl Clock {
+    /// Epoch seconds (Keycloak's `Time.currentTime()`).
+    pub fn now(&self) -> i64 {
+        self.now_ms().div_euclid(1000)
+    }
+
+    /// Epoch milliseconds.
+    pub fn now_ms(&self) -> i64 {
+        let wall = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map(|d| d.as_millis() as i64)
+            .unwrap_or(0);
+        wall + self.offset() * 1000
+    }
+
+    pub fn offset(&self) -> i64 {
+        self.offset_secs.load(Ordering::SeqCst)
+    }
+
+    pub fn advance(&self, secs: i64) {
+        self.offset_secs.fetch_add(secs, Ordering::SeqCst);
+    }
+}
