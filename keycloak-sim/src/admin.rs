@@ -1,6 +1,38 @@
 //! Admin REST API (`/admin/realms/...`, contract §1).
 
+pub mod client_sessions;
+pub mod clients;
 pub mod paging;
 pub mod permissions;
+pub mod realm;
 pub mod reps;
+pub mod roles;
 pub mod user_search;
+pub mod user_sessions;
+pub mod users;
+
+use axum::http::StatusCode;
+use serde_json::{json, Value};
+
+use crate::error::ApiError;
+use crate::model::Client;
+
+/// A `first`/`max` value that is not an integer: JAX-RS answers 404 for an unconvertible
+/// `@QueryParam` (exact body UNCONFIRMED).
+fn not_an_integer() -> ApiError {
+    ApiError::jaxrs(StatusCode::NOT_FOUND, "HTTP 404 Not Found")
+}
+
+/// `GlobalRequestResult` of a push to the clients' admin URLs. The simulator sends nothing,
+/// so clients with an admin URL are reported failed; no admin URL at all gives `{}`.
+fn global_request_result<'a>(clients: impl Iterator<Item = &'a Client>) -> Value {
+    let failed: Vec<&str> = clients
+        .filter_map(|client| client.admin_url.as_deref())
+        .filter(|url| !url.is_empty())
+        .collect();
+    if failed.is_empty() {
+        json!({})
+    } else {
+        json!({ "failedRequests": failed })
+    }
+}

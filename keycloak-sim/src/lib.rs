@@ -4,8 +4,11 @@ pub mod clock;
 pub mod error;
 pub mod faults;
 pub mod id;
+pub mod keys;
 pub mod model;
 pub mod store {
     pub mod client_index;
+    pub mod dirty;
+    pub mod realm;
     pub mod sessions;
 }

@@ -2,6 +2,7 @@
 //! them (contract §1.5): one `search` string, field filters, or nothing.
 
 use serde::Deserialize;
+use std::collections::BTreeMap;
 
 /// The user fields the search looks at.
 pub struct SearchableUser<'a> {
@@ -13,7 +14,7 @@ pub struct SearchableUser<'a> {
     pub enabled: bool,
     pub email_verified: bool,
     pub service_account: bool,
-    pub attributes: &'a dyn Fn(&str) -> Vec<String>,
+    pub attributes: &'a BTreeMap<String, Vec<String>>,
 }
 
 /// Raw query parameters of `GET /users` (paging and `briefRepresentation` are read elsewhere).
@@ -34,7 +35,7 @@ pub struct UserQueryParams {
 }
 
 /// One of the three search modes of `UsersResource.getUsers`.
-#[derive(Debug, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum UserQuery {
     /// `search=id:<id> [<id>...]`.
     Ids(Vec<String>),
@@ -51,7 +52,7 @@ pub enum UserQuery {
     All,
 }
 
-#[derive(Debug, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct FieldFilters {
     username: Option<String>,
     email: Option<String>,
@@ -154,14 +155,18 @@ impl FieldFilters {
                 .is_none_or(|wanted| user.email_verified == wanted)
             && self.attributes.iter().all(|(name, wanted)| {
                 let wanted = wanted.to_lowercase();
-                (user.attributes)(name).iter().any(|value| {
-                    let value = value.to_lowercase();
-                    if self.exact {
-                        value == wanted
-                    } else {
-                        value.contains(&wanted)
-                    }
-                })
+                user.attributes
+                    .get(name)
+                    .into_iter()
+                    .flatten()
+                    .any(|value| {
+                        let value = value.to_lowercase();
+                        if self.exact {
+                            value == wanted
+                        } else {
+                            value.contains(&wanted)
+                        }
+                    })
             })
     }
 }
@@ -208,7 +213,7 @@ fn like(pattern: &str, text: &str) -> bool {
 }
 
 /// `q=key:value key2:"value with spaces"` (`SearchQueryUtils.getFields`).
-fn parse_q(q: &str) -> Vec<(String, String)> {
+pub fn parse_q(q: &str) -> Vec<(String, String)> {
     let mut fields = Vec::new();
     let mut rest = q.trim();
     while let Some(colon) = rest.find(':') {
@@ -237,9 +242,7 @@ fn parse_q(q: &str) -> Vec<(String, String)> {
 mod tests {
     use super::*;
 
-    fn no_attributes(_: &str) -> Vec<String> {
-        Vec::new()
-    }
+    static NO_ATTRIBUTES: BTreeMap<String, Vec<String>> = BTreeMap::new();
 
     fn user<'a>(username: &'a str, first: &'a str, service_account: bool) -> SearchableUser<'a> {
         SearchableUser {
@@ -251,7 +254,7 @@ mod tests {
             enabled: true,
             email_verified: false,
             service_account,
-            attributes: &no_attributes,
+            attributes: &NO_ATTRIBUTES,
         }
     }
 

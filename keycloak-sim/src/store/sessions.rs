@@ -51,7 +51,10 @@ impl SessionStore {
                 .or_default()
                 .push(session.id);
         }
-        self.by_user.entry(session.user).or_default().push(session.id);
+        self.by_user
+            .entry(session.user)
+            .or_default()
+            .push(session.id);
         self.sessions.insert(session.id, session);
     }
 

@@ -32,7 +32,8 @@ pub struct UserRep {
     pub required_actions: Option<Vec<String>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub not_before: Option<i64>,
-    pub access: BTreeMap<&'static str, bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub access: Option<BTreeMap<&'static str, bool>>,
 }
 
 impl UserRep {
@@ -56,7 +57,15 @@ impl UserRep {
             disableable_credential_types: full.then(Vec::new),
             required_actions: full.then(Vec::new),
             not_before: full.then_some(user.not_before),
-            access: access(permissions),
+            access: Some(access(permissions)),
+        }
+    }
+
+    /// Role-member listings carry no `access` map.
+    pub fn without_access(user: &User, brief: bool) -> Self {
+        UserRep {
+            access: None,
+            ..UserRep::new(user, &Permissions::default(), brief)
         }
     }
 }
