@@ -6,6 +6,6 @@ mod inject;
 mod registry;
 mod routes;
 
-pub use inject::inject_faults;
+pub use inject::layer;
 pub use registry::{Fault, FaultRegistry, FaultSpec};
 pub use routes::routes;

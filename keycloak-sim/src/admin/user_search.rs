@@ -114,7 +114,7 @@ impl UserQuery {
 
     pub fn matches(&self, user: &SearchableUser<'_>) -> bool {
         match self {
-            UserQuery::Ids(ids) => ids.iter().any(|id| *id == user.id),
+            UserQuery::Ids(ids) => ids.contains(&user.id),
             UserQuery::Search {
                 terms,
                 enabled,

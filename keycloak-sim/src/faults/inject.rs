@@ -8,17 +8,13 @@ use axum::http::StatusCode;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
-use super::FaultRegistry;
 use crate::error::ApiError;
+use crate::state::AppState;
 
 /// Applies the oldest fault matching the request path, to the fraction `rate` of requests:
 /// waits `latencyMs`, then drops the connection (`reset`), answers `status`, or lets it through.
-pub async fn inject_faults(
-    State(registry): State<FaultRegistry>,
-    request: Request,
-    next: Next,
-) -> Response {
-    let Some(fault) = registry.matching(request.uri().path()) else {
+pub async fn layer(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let Some(fault) = state.shared().faults.matching(request.uri().path()) else {
         return next.run(request).await;
     };
     if rand::random::<f64>() >= fault.rate {

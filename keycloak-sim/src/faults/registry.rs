@@ -68,7 +68,7 @@ pub struct FaultRegistry {
 impl FaultRegistry {
     pub fn add(&self, spec: FaultSpec) -> Fault {
         let fault = Fault {
-            id: uuid::Uuid::new_v4().to_string(),
+            id: crate::id::random_id().to_string(),
             path_prefix: spec.path_prefix,
             latency_ms: spec.latency_ms,
             status: spec.status,

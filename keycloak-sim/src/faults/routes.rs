@@ -8,44 +8,45 @@ use axum::{Json, Router};
 use serde_json::json;
 
 use super::{FaultRegistry, FaultSpec};
+use crate::state::AppState;
 use crate::error::ApiError;
+use crate::extract::JsonBody;
 
-/// The `/_sim/faults` routes, bound to `registry`; mounted only with `--sim-api`.
-pub fn routes<S: Clone + Send + Sync + 'static>(registry: FaultRegistry) -> Router<S> {
+/// The `/_sim/faults` routes; the `/_sim/` router mounts them only with `--sim-api`.
+pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/_sim/faults", get(list).post(add).delete(clear))
         .route("/_sim/faults/{id}", delete(remove))
-        .with_state(registry)
+}
+
+fn registry(state: &AppState) -> &FaultRegistry {
+    &state.shared().faults
 }
 
 async fn add(
-    State(registry): State<FaultRegistry>,
-    body: Result<Json<FaultSpec>, axum::extract::rejection::JsonRejection>,
+    State(state): State<AppState>,
+    JsonBody(spec): JsonBody<FaultSpec>,
 ) -> Response {
-    let spec = match body {
-        Ok(Json(spec)) => spec,
-        Err(_) => return ApiError::unparsable_json().into_response(),
-    };
     if let Err(message) = spec.validate() {
         return ApiError::admin(StatusCode::BAD_REQUEST, message).into_response();
     }
-    let fault = registry.add(spec);
+    let fault = registry(&state).add(spec);
     Json(json!({ "id": fault.id })).into_response()
 }
 
-async fn list(State(registry): State<FaultRegistry>) -> Response {
-    Json(registry.list()).into_response()
+async fn list(State(state): State<AppState>) -> Response {
+    Json(registry(&state).list()).into_response()
 }
 
-async fn remove(State(registry): State<FaultRegistry>, Path(id): Path<String>) -> Response {
-    if registry.remove(&id) {
+async fn remove(State(state): State<AppState>, Path(id): Path<String>) -> Response {
+    if registry(&state).remove(&id) {
         StatusCode::NO_CONTENT.into_response()
     } else {
         ApiError::not_found("Fault not found").into_response()
     }
 }
 
-async fn clear(State(registry): State<FaultRegistry>) -> Response {
-    registry.clear();
+async fn clear(State(state): State<AppState>) -> Response {
+    registry(&state).clear();
     StatusCode::NO_CONTENT.into_response()
 }

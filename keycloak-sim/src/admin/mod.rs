@@ -1,12 +1,20 @@
 //! Admin REST API (`/admin/realms/...`, contract §1).
 
+pub mod bearer;
+pub mod caller;
 pub mod client_sessions;
 pub mod clients;
 pub mod paging;
 pub mod permissions;
+pub mod query;
 pub mod realm;
 pub mod reps;
 pub mod roles;
+mod routes {
+    pub mod clients;
+    pub mod realms;
+    pub mod users;
+}
 pub mod user_search;
 pub mod user_sessions;
 pub mod users;
@@ -16,6 +24,14 @@ use serde_json::{json, Value};
 
 use crate::error::ApiError;
 use crate::model::Client;
+use crate::state::AppState;
+
+pub fn router() -> axum::Router<AppState> {
+    axum::Router::new()
+        .merge(routes::realms::router())
+        .merge(routes::clients::router())
+        .merge(routes::users::router())
+}
 
 /// A `first`/`max` value that is not an integer: JAX-RS answers 404 for an unconvertible
 /// `@QueryParam` (exact body UNCONFIRMED).
