@@ -177,7 +177,7 @@ impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let status = self.status();
         if let ApiError::Page { message, .. } = &self {
-            return (status, Html(message.clone())).into_response();
+            return (status, Html(crate::pages::error_page(message))).into_response();
         }
         let body = self.body().unwrap_or(Value::Null);
         let mut response = (status, axum::Json(body)).into_response();

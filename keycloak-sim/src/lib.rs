@@ -1,14 +1,244 @@
-//! keycloak-sim (TEMPORARY lib.rs until sim-core is merged)
+//! keycloak-sim: a Keycloak-26-compatible HTTP simulator (realms, OIDC login and tokens,
+//! offline sessions and consents), started as a binary or inside a test process.
+
+pub mod account;
 pub mod admin;
+pub mod auth;
+mod builtins;
 pub mod clock;
 pub mod error;
+pub mod extract;
 pub mod faults;
+mod http;
 pub mod id;
+pub mod import;
 pub mod keys;
 pub mod model;
-pub mod store {
-    pub mod client_index;
-    pub mod dirty;
-    pub mod realm;
-    pub mod sessions;
+pub mod oidc;
+mod pages;
+pub mod seed;
+mod sim_api;
+pub mod state;
+pub mod store;
+
+use crate::clock::Clock;
+use crate::state::AppState;
+use crate::store::journal::{self, Event, Journal};
+use crate::store::Db;
+use serde_json::Value;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+/// A realm file to import at start.
+#[derive(Clone, Debug)]
+pub enum RealmSource {
+    File(PathBuf),
+    Json(Value),
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct SimOptions {
+    /// 0 picks a free port.
+    pub port: u16,
+    pub imports: Vec<RealmSource>,
+    /// Persist state here (journal); `None` keeps everything in memory.
+    pub data_dir: Option<PathBuf>,
+    /// Answer the `/_sim/` control API.
+    pub sim_api: bool,
+}
+
+pub struct RunningSim {
+    base_url: String,
+    state: AppState,
+    shutdown: Option<oneshot::Sender<()>>,
+    task: Option<JoinHandle<std::io::Result<()>>>,
+}
+
+impl RunningSim {
+    /// e.g. `http://127.0.0.1:41234`
+    pub fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
+    /// Direct access to the state (for tests and tools in the same process).
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    /// Stops accepting connections and waits for in-flight requests to finish.
+    pub async fn shutdown(mut self) {
+        self.stop().await;
+    }
+
+    async fn stop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let Some(task) = self.task.take() {
+            let _ = task.await;
+        }
+    }
+
+    /// Runs until the server stops (binary use).
+    pub async fn wait(mut self) -> std::io::Result<()> {
+        match self.task.take() {
+            Some(task) => task.await.map_err(std::io::Error::other)?,
+            None => Ok(()),
+        }
+    }
+}
+
+impl Drop for RunningSim {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+    }
+}
+
+/// The bundled demo realm files (`master.json`, `demo.json`).
+pub fn demo_realms() -> Vec<PathBuf> {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("realms");
+    vec![dir.join("master.json"), dir.join("demo.json")]
+}
+
+#[derive(Debug)]
+pub struct StartError(pub String);
+
+impl std::fmt::Display for StartError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for StartError {}
+
+/// Loads state (journal replay, then imports of realms not yet present; `master` first)
+/// and starts serving on 127.0.0.1.
+pub async fn start(options: SimOptions) -> Result<RunningSim, StartError> {
+    let state = build_state(&options)?;
+    let listener = tokio::net::TcpListener::bind(("127.0.0.1", options.port))
+        .await
+        .map_err(|e| StartError(format!("cannot bind port {}: {e}", options.port)))?;
+    let port = listener
+        .local_addr()
+        .map_err(|e| StartError(e.to_string()))?
+        .port();
+    let app = http::router(state.clone());
+    let (tx, rx) = oneshot::channel::<()>();
+    let task = tokio::spawn(async move {
+        axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(async {
+            let _ = rx.await;
+        })
+        .await
+    });
+    Ok(RunningSim {
+        base_url: format!("http://127.0.0.1:{port}"),
+        state,
+        shutdown: Some(tx),
+        task: Some(task),
+    })
+}
+
+fn load_source(source: &RealmSource) -> Result<Value, StartError> {
+    match source {
+        RealmSource::Json(value) => Ok(value.clone()),
+        RealmSource::File(path) => {
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| StartError(format!("cannot read {}: {e}", path.display())))?;
+            serde_json::from_str(&text)
+                .map_err(|e| StartError(format!("{} is not JSON: {e}", path.display())))
+        }
+    }
+}
+
+fn build_state(options: &SimOptions) -> Result<AppState, StartError> {
+    let clock = Clock::default();
+    let mut db = Db::default();
+    let journal = match &options.data_dir {
+        None => None,
+        Some(dir) => {
+            let (journal, events) = Journal::open(dir)
+                .map_err(|e| StartError(format!("cannot open {}: {e}", dir.display())))?;
+            for event in events {
+                replay(&mut db, &clock, event)?;
+            }
+            Some(journal)
+        }
+    };
+    let mut sources = options
+        .imports
+        .iter()
+        .map(load_source)
+        .collect::<Result<Vec<_>, _>>()?;
+    // master first: other realms register their `<realm>-realm` client in it.
+    sources.sort_by_key(|s| s.get("realm").and_then(Value::as_str) != Some("master"));
+    if db.realm("master").is_none()
+        && !sources
+            .iter()
+            .any(|s| s.get("realm").and_then(Value::as_str) == Some("master"))
+    {
+        sources.insert(0, serde_json::json!({ "realm": "master", "enabled": true }));
+    }
+    let state = AppState::new(db, clock, journal, options.sim_api);
+    for source in sources {
+        let name = source.get("realm").and_then(Value::as_str).unwrap_or("");
+        if state.read().realm(name).is_some() {
+            continue;
+        }
+        let event = Event::Import {
+            source,
+            seed: id::random_seed(),
+            now_ms: state.clock().now_ms(),
+        };
+        if let Event::Import {
+            source,
+            seed,
+            now_ms,
+        } = &event
+        {
+            import::import_realm(&mut state.write(), source, *seed, *now_ms).map_err(StartError)?;
+        }
+        state.record(&event);
+    }
+    Ok(state)
+}
+
+fn replay(db: &mut Db, clock: &Clock, event: Event) -> Result<(), StartError> {
+    match event {
+        Event::Import {
+            source,
+            seed,
+            now_ms,
+        } => {
+            import::import_realm(db, &source, seed, now_ms).map_err(StartError)?;
+        }
+        Event::Seed {
+            realm,
+            users,
+            prefix,
+            clients,
+            now,
+            seed,
+        } => {
+            let spec = seed::SeedSpec {
+                realm: &realm,
+                users,
+                prefix: &prefix,
+                clients: &clients,
+                now,
+                seed,
+            };
+            seed::seed_realm(db, &spec).map_err(|e| StartError(format!("{e:?}")))?;
+        }
+        Event::ClockOffset { offset } => clock.advance(offset - clock.offset()),
+        change => journal::apply_change(db, change),
+    }
+    Ok(())
 }

@@ -33,8 +33,10 @@ pub async fn list(
 ) -> ApiResult<Json<Value>> {
     caller.require_one_of(&["manage-account", "view-applications"])?;
     let db = state.read();
-    let realm = db.realm(&caller.realm).ok_or_else(ApiError::realm_does_not_exist)?;
-    let user = caller.bearer.user;
+    let realm = db
+        .realm(&caller.realm)
+        .ok_or_else(ApiError::realm_does_not_exist)?;
+    let user = caller.caller.user;
     let session_clients = |sessions: Vec<&crate::model::UserSession>| -> Vec<Id> {
         sessions
             .iter()
@@ -50,7 +52,11 @@ pub async fn list(
         .chain(&offline)
         .chain(consents.keys())
         .filter_map(|id| realm.client(*id))
-        .chain(realm.clients_by_client_id().filter(|c| c.always_display_in_console));
+        .chain(
+            realm
+                .clients_by_client_id()
+                .filter(|c| c.always_display_in_console),
+        );
     for client in candidates {
         shown.insert(client.client_id.as_str(), client);
     }
@@ -106,7 +112,10 @@ fn effective_url(client: &Client, server: &str) -> Option<String> {
         .root_url
         .as_deref()
         .filter(|root| !root.is_empty())
-        .map(|root| root.replace("${authBaseUrl}", server).replace("${authAdminUrl}", server))
+        .map(|root| {
+            root.replace("${authBaseUrl}", server)
+                .replace("${authAdminUrl}", server)
+        })
         .unwrap_or_else(|| server.to_owned());
     Some(format!("{}{base}", root.trim_end_matches('/')))
 }
@@ -119,7 +128,11 @@ fn consent_rep(realm: &Realm, consent: &Consent) -> Value {
         .filter_map(|id| realm.scope(*id))
         .map(|scope| {
             let mut rep = json!({ "id": scope.id.to_string(), "name": scope.consent_text() });
-            if let Some(text) = scope.attributes.get("consent.screen.text").filter(|t| !t.is_empty()) {
+            if let Some(text) = scope
+                .attributes
+                .get("consent.screen.text")
+                .filter(|t| !t.is_empty())
+            {
                 rep["displayText"] = json!(localize(text));
             }
             rep
@@ -147,11 +160,13 @@ pub async fn consent(
 ) -> ApiResult<Response> {
     caller.require_one_of(&["manage-account", "view-consent", "manage-consent"])?;
     let db = state.read();
-    let realm = db.realm(&caller.realm).ok_or_else(ApiError::realm_does_not_exist)?;
+    let realm = db
+        .realm(&caller.realm)
+        .ok_or_else(ApiError::realm_does_not_exist)?;
     let client = realm
         .client_by_client_id(&client_id)
         .ok_or_else(|| no_such_client(&client_id))?;
-    Ok(match realm.consent(caller.bearer.user, client.id) {
+    Ok(match realm.consent(caller.caller.user, client.id) {
         Some(consent) => Json(consent_rep(realm, consent)).into_response(),
         None => StatusCode::NO_CONTENT.into_response(),
     })
@@ -166,11 +181,13 @@ pub async fn revoke_consent(
 ) -> ApiResult<StatusCode> {
     caller.require_one_of(&["manage-account", "manage-consent"])?;
     let mut db = state.write();
-    let realm = db.realm_mut(&caller.realm).ok_or_else(ApiError::realm_does_not_exist)?;
+    let realm = db
+        .realm_mut(&caller.realm)
+        .ok_or_else(ApiError::realm_does_not_exist)?;
     let client = realm
         .client_by_client_id(&client_id)
         .map(|client| client.id)
         .ok_or_else(|| no_such_client(&client_id))?;
-    realm.revoke_consent(caller.bearer.user, client);
+    realm.revoke_consent(caller.caller.user, client);
     Ok(StatusCode::NO_CONTENT)
 }

@@ -4,7 +4,7 @@ use axum::extract::{FromRequestParts, Path};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap};
 
-use crate::admin::bearer::{authenticate, Bearer};
+use crate::auth::{authenticate, Caller};
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 
@@ -14,7 +14,7 @@ use crate::state::AppState;
 /// service account (401).
 pub struct AccountCaller {
     pub realm: String,
-    pub bearer: Bearer,
+    pub caller: Caller,
 }
 
 impl FromRequestParts<AppState> for AccountCaller {
@@ -23,26 +23,31 @@ impl FromRequestParts<AppState> for AccountCaller {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> ApiResult<Self> {
         let realm_name = realm_in_path(parts, state).await?;
         let db = state.read();
-        let realm = db.realm(&realm_name).ok_or_else(ApiError::realm_does_not_exist)?;
+        let realm = db
+            .realm(&realm_name)
+            .ok_or_else(ApiError::realm_does_not_exist)?;
         if !wants_json(&parts.headers) {
             return Err(ApiError::not_found("HTTP 404 Not Found"));
         }
-        if !realm.client_by_client_id("account").is_some_and(|c| c.enabled) {
+        if !realm
+            .client_by_client_id("account")
+            .is_some_and(|c| c.enabled)
+        {
             return Err(ApiError::not_found("account management not enabled"));
         }
-        let bearer = authenticate(&db, &parts.headers, state.now())?;
-        if bearer.realm != realm_name || !bearer.has_audience("account") {
+        let caller = authenticate(&db, &parts.headers, state.now())?;
+        if caller.realm != realm_name || !caller.audience.iter().any(|aud| aud == "account") {
             return Err(ApiError::unauthorized());
         }
         let service_account = realm
-            .user(bearer.user)
+            .user(caller.user)
             .is_none_or(|user| user.service_account_client_id.is_some());
         if service_account {
             return Err(ApiError::unauthorized());
         }
         Ok(AccountCaller {
             realm: realm_name,
-            bearer,
+            caller,
         })
     }
 }
@@ -50,8 +55,10 @@ impl FromRequestParts<AppState> for AccountCaller {
 impl AccountCaller {
     /// `Auth.requireOneOf`: one of the `account` client roles in the token, else 403.
     pub fn require_one_of(&self, roles: &[&str]) -> ApiResult<()> {
-        let held = self.bearer.client_roles("account");
-        if roles.iter().any(|role| held.iter().any(|h| h == role)) {
+        if roles
+            .iter()
+            .any(|role| self.caller.has_client_role("account", role))
+        {
             Ok(())
         } else {
             Err(ApiError::forbidden())
@@ -59,8 +66,8 @@ impl AccountCaller {
     }
 
     /// The token's session id (`current` in session listings).
-    pub fn session_id(&self) -> Option<&str> {
-        self.bearer.claims["sid"].as_str()
+    pub fn session_id(&self) -> Option<crate::id::Id> {
+        self.caller.session
     }
 }
 

@@ -20,21 +20,28 @@ const UNKNOWN_VERSION: &str = "Unknown";
 pub async fn list(caller: AccountCaller, State(state): State<AppState>) -> ApiResult<Json<Value>> {
     caller.require_one_of(&["manage-account", "view-profile"])?;
     let db = state.read();
-    let realm = db.realm(&caller.realm).ok_or_else(ApiError::realm_does_not_exist)?;
+    let realm = db
+        .realm(&caller.realm)
+        .ok_or_else(ApiError::realm_does_not_exist)?;
     let reps: Vec<Value> = realm
         .sessions
-        .for_user(caller.bearer.user)
+        .for_user(caller.caller.user)
         .into_iter()
         .map(|session| session_rep(realm, session, &caller))
         .collect();
     Ok(Json(Value::Array(reps)))
 }
 
-pub async fn devices(caller: AccountCaller, State(state): State<AppState>) -> ApiResult<Json<Value>> {
+pub async fn devices(
+    caller: AccountCaller,
+    State(state): State<AppState>,
+) -> ApiResult<Json<Value>> {
     caller.require_one_of(&["manage-account", "view-profile"])?;
     let db = state.read();
-    let realm = db.realm(&caller.realm).ok_or_else(ApiError::realm_does_not_exist)?;
-    let sessions = realm.sessions.for_user(caller.bearer.user);
+    let realm = db
+        .realm(&caller.realm)
+        .ok_or_else(ApiError::realm_does_not_exist)?;
+    let sessions = realm.sessions.for_user(caller.caller.user);
     if sessions.is_empty() {
         return Ok(Json(json!([])));
     }
@@ -56,7 +63,7 @@ pub async fn devices(caller: AccountCaller, State(state): State<AppState>) -> Ap
 }
 
 fn is_current(session: &UserSession, caller: &AccountCaller) -> bool {
-    caller.session_id() == Some(session.id.to_string().as_str())
+    caller.session_id() == Some(session.id)
 }
 
 fn session_rep(realm: &Realm, session: &UserSession, caller: &AccountCaller) -> Value {

@@ -3,14 +3,14 @@
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 
-use super::bearer::{authenticate, Bearer};
 use super::permissions::Permissions;
+use crate::auth::{authenticate, Caller};
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 use crate::store::Db;
 
 /// Extracting it authenticates the request (401 on any token problem).
-pub struct AdminCaller(pub Bearer);
+pub struct AdminCaller(pub Caller);
 
 impl FromRequestParts<AppState> for AdminCaller {
     type Rejection = ApiError;
@@ -42,9 +42,12 @@ impl AdminCaller {
         } else {
             return None;
         };
-        Some(Permissions::new(
-            self.0.client_roles(&admin_client),
-            name == "master",
-        ))
+        let roles = self
+            .0
+            .client_roles
+            .get(&admin_client)
+            .cloned()
+            .unwrap_or_default();
+        Some(Permissions::new(roles, name == "master"))
     }
 }

@@ -1,6 +1,5 @@
 //! Admin REST API (`/admin/realms/...`, contract §1).
 
-pub mod bearer;
 pub mod caller;
 pub mod client_sessions;
 pub mod clients;

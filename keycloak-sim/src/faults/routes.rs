@@ -8,9 +8,9 @@ use axum::{Json, Router};
 use serde_json::json;
 
 use super::{FaultRegistry, FaultSpec};
-use crate::state::AppState;
 use crate::error::ApiError;
 use crate::extract::JsonBody;
+use crate::state::AppState;
 
 /// The `/_sim/faults` routes; the `/_sim/` router mounts them only with `--sim-api`.
 pub fn routes() -> Router<AppState> {
@@ -23,10 +23,7 @@ fn registry(state: &AppState) -> &FaultRegistry {
     &state.shared().faults
 }
 
-async fn add(
-    State(state): State<AppState>,
-    JsonBody(spec): JsonBody<FaultSpec>,
-) -> Response {
+async fn add(State(state): State<AppState>, JsonBody(spec): JsonBody<FaultSpec>) -> Response {
     if let Err(message) = spec.validate() {
         return ApiError::admin(StatusCode::BAD_REQUEST, message).into_response();
     }

@@ -8,9 +8,9 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use crate::admin::caller::AdminCaller;
+use crate::admin::paging::PageQuery;
 use crate::admin::query::{is_true, QueryParams};
 use crate::admin::{client_sessions, clients};
-use crate::admin::paging::PageQuery;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::JsonBody;
 use crate::state::AppState;
@@ -20,18 +20,36 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route(base, get(list))
         .route(&format!("{base}/{{id}}"), get(get_one).put(update))
-        .route(&format!("{base}/{{id}}/default-client-scopes"), get(default_scopes))
-        .route(&format!("{base}/{{id}}/optional-client-scopes"), get(optional_scopes))
-        .route(&format!("{base}/{{id}}/scope-mappings/realm"), get(scope_mappings))
+        .route(
+            &format!("{base}/{{id}}/default-client-scopes"),
+            get(default_scopes),
+        )
+        .route(
+            &format!("{base}/{{id}}/optional-client-scopes"),
+            get(optional_scopes),
+        )
+        .route(
+            &format!("{base}/{{id}}/scope-mappings/realm"),
+            get(scope_mappings),
+        )
         .route(
             &format!("{base}/{{id}}/scope-mappings/realm/composite"),
             get(composite_scope_mappings),
         )
         .route(&format!("{base}/{{id}}/session-count"), get(session_count))
         .route(&format!("{base}/{{id}}/user-sessions"), get(user_sessions))
-        .route(&format!("{base}/{{id}}/offline-session-count"), get(offline_session_count))
-        .route(&format!("{base}/{{id}}/offline-sessions"), get(offline_sessions))
-        .route(&format!("{base}/{{id}}/push-revocation"), post(push_revocation))
+        .route(
+            &format!("{base}/{{id}}/offline-session-count"),
+            get(offline_session_count),
+        )
+        .route(
+            &format!("{base}/{{id}}/offline-sessions"),
+            get(offline_sessions),
+        )
+        .route(
+            &format!("{base}/{{id}}/push-revocation"),
+            post(push_revocation),
+        )
 }
 
 type ClientPath = Path<(String, String)>;
@@ -44,7 +62,9 @@ async fn list(
 ) -> ApiResult<Json<Value>> {
     let db = state.read();
     let permissions = caller.permissions(&db, &realm)?;
-    let realm = db.realm(&realm).ok_or_else(ApiError::admin_realm_not_found)?;
+    let realm = db
+        .realm(&realm)
+        .ok_or_else(ApiError::admin_realm_not_found)?;
     clients::list(realm, &permissions, &query).map(Json)
 }
 
@@ -53,17 +73,29 @@ fn with_client(
     caller: &AdminCaller,
     state: &AppState,
     (realm, id): &(String, String),
-    read: impl FnOnce(&crate::store::Realm, &crate::admin::permissions::Permissions, &crate::model::Client) -> ApiResult<Value>,
+    read: impl FnOnce(
+        &crate::store::Realm,
+        &crate::admin::permissions::Permissions,
+        &crate::model::Client,
+    ) -> ApiResult<Value>,
 ) -> ApiResult<Json<Value>> {
     let db = state.read();
     let permissions = caller.permissions(&db, realm)?;
-    let realm = db.realm(realm).ok_or_else(ApiError::admin_realm_not_found)?;
+    let realm = db
+        .realm(realm)
+        .ok_or_else(ApiError::admin_realm_not_found)?;
     let client = clients::find(realm, &permissions, id)?;
     read(realm, &permissions, client).map(Json)
 }
 
-async fn get_one(caller: AdminCaller, State(state): State<AppState>, Path(path): ClientPath) -> ApiResult<Json<Value>> {
-    with_client(&caller, &state, &path, |_, permissions, client| clients::get(permissions, client))
+async fn get_one(
+    caller: AdminCaller,
+    State(state): State<AppState>,
+    Path(path): ClientPath,
+) -> ApiResult<Json<Value>> {
+    with_client(&caller, &state, &path, |_, permissions, client| {
+        clients::get(permissions, client)
+    })
 }
 
 async fn update(
@@ -74,23 +106,37 @@ async fn update(
 ) -> ApiResult<StatusCode> {
     let mut db = state.write();
     let permissions = caller.permissions(&db, &realm)?;
-    let realm = db.realm_mut(&realm).ok_or_else(ApiError::admin_realm_not_found)?;
+    let realm = db
+        .realm_mut(&realm)
+        .ok_or_else(ApiError::admin_realm_not_found)?;
     clients::update(realm, &permissions, &id, &body)
 }
 
-async fn default_scopes(caller: AdminCaller, State(state): State<AppState>, Path(path): ClientPath) -> ApiResult<Json<Value>> {
+async fn default_scopes(
+    caller: AdminCaller,
+    State(state): State<AppState>,
+    Path(path): ClientPath,
+) -> ApiResult<Json<Value>> {
     with_client(&caller, &state, &path, |realm, permissions, client| {
         clients::client_scopes(realm, permissions, client, true)
     })
 }
 
-async fn optional_scopes(caller: AdminCaller, State(state): State<AppState>, Path(path): ClientPath) -> ApiResult<Json<Value>> {
+async fn optional_scopes(
+    caller: AdminCaller,
+    State(state): State<AppState>,
+    Path(path): ClientPath,
+) -> ApiResult<Json<Value>> {
     with_client(&caller, &state, &path, |realm, permissions, client| {
         clients::client_scopes(realm, permissions, client, false)
     })
 }
 
-async fn scope_mappings(caller: AdminCaller, State(state): State<AppState>, Path(path): ClientPath) -> ApiResult<Json<Value>> {
+async fn scope_mappings(
+    caller: AdminCaller,
+    State(state): State<AppState>,
+    Path(path): ClientPath,
+) -> ApiResult<Json<Value>> {
     with_client(&caller, &state, &path, clients::realm_scope_mappings)
 }
 
@@ -113,12 +159,25 @@ async fn composite_scope_mappings(
     })
 }
 
-async fn session_count(caller: AdminCaller, State(state): State<AppState>, Path(path): ClientPath) -> ApiResult<Json<Value>> {
+async fn session_count(
+    caller: AdminCaller,
+    State(state): State<AppState>,
+    Path(path): ClientPath,
+) -> ApiResult<Json<Value>> {
     with_client(&caller, &state, &path, client_sessions::session_count)
 }
 
-async fn offline_session_count(caller: AdminCaller, State(state): State<AppState>, Path(path): ClientPath) -> ApiResult<Json<Value>> {
-    with_client(&caller, &state, &path, client_sessions::offline_session_count)
+async fn offline_session_count(
+    caller: AdminCaller,
+    State(state): State<AppState>,
+    Path(path): ClientPath,
+) -> ApiResult<Json<Value>> {
+    with_client(
+        &caller,
+        &state,
+        &path,
+        client_sessions::offline_session_count,
+    )
 }
 
 async fn user_sessions(
@@ -143,7 +202,11 @@ async fn offline_sessions(
     })
 }
 
-async fn push_revocation(caller: AdminCaller, State(state): State<AppState>, Path(path): ClientPath) -> ApiResult<Json<Value>> {
+async fn push_revocation(
+    caller: AdminCaller,
+    State(state): State<AppState>,
+    Path(path): ClientPath,
+) -> ApiResult<Json<Value>> {
     with_client(&caller, &state, &path, |_, permissions, client| {
         clients::push_revocation(permissions, client)
     })

@@ -18,10 +18,19 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/admin/realms", get(list))
         .route("/admin/realms/{realm}", get(get_one).put(update))
-        .route("/admin/realms/{realm}/client-session-stats", get(client_session_stats))
-        .route("/admin/realms/{realm}/sessions/{session}", delete(delete_session))
+        .route(
+            "/admin/realms/{realm}/client-session-stats",
+            get(client_session_stats),
+        )
+        .route(
+            "/admin/realms/{realm}/sessions/{session}",
+            delete(delete_session),
+        )
         .route("/admin/realms/{realm}/logout-all", post(logout_all))
-        .route("/admin/realms/{realm}/push-revocation", post(push_revocation))
+        .route(
+            "/admin/realms/{realm}/push-revocation",
+            post(push_revocation),
+        )
 }
 
 /// `GET /admin/realms`: full reps of realms the caller may view, `{"realm": name}` for realms
@@ -47,10 +56,16 @@ async fn list(caller: AdminCaller, State(state): State<AppState>) -> ApiResult<J
     Ok(Json(Value::Array(reps)))
 }
 
-async fn get_one(caller: AdminCaller, State(state): State<AppState>, Path(name): Path<String>) -> ApiResult<Json<Value>> {
+async fn get_one(
+    caller: AdminCaller,
+    State(state): State<AppState>,
+    Path(name): Path<String>,
+) -> ApiResult<Json<Value>> {
     let db = state.read();
     let permissions = caller.permissions(&db, &name)?;
-    let realm = db.realm(&name).ok_or_else(ApiError::admin_realm_not_found)?;
+    let realm = db
+        .realm(&name)
+        .ok_or_else(ApiError::admin_realm_not_found)?;
     realm::get(realm, &permissions).map(Json)
 }
 
@@ -62,14 +77,22 @@ async fn update(
 ) -> ApiResult<StatusCode> {
     let mut db = state.write();
     let permissions = caller.permissions(&db, &name)?;
-    let realm = db.realm_mut(&name).ok_or_else(ApiError::admin_realm_not_found)?;
+    let realm = db
+        .realm_mut(&name)
+        .ok_or_else(ApiError::admin_realm_not_found)?;
     realm::update(realm, &permissions, &body)
 }
 
-async fn client_session_stats(caller: AdminCaller, State(state): State<AppState>, Path(name): Path<String>) -> ApiResult<Json<Value>> {
+async fn client_session_stats(
+    caller: AdminCaller,
+    State(state): State<AppState>,
+    Path(name): Path<String>,
+) -> ApiResult<Json<Value>> {
     let db = state.read();
     let permissions = caller.permissions(&db, &name)?;
-    let realm = db.realm(&name).ok_or_else(ApiError::admin_realm_not_found)?;
+    let realm = db
+        .realm(&name)
+        .ok_or_else(ApiError::admin_realm_not_found)?;
     realm::client_session_stats(realm, &permissions).map(Json)
 }
 
@@ -87,21 +110,40 @@ async fn delete_session(
 ) -> ApiResult<StatusCode> {
     let mut db = state.write();
     let permissions = caller.permissions(&db, &name)?;
-    let realm = db.realm_mut(&name).ok_or_else(ApiError::admin_realm_not_found)?;
-    realm::delete_session(realm, &permissions, &session, is_true(query.is_offline.as_deref()))
+    let realm = db
+        .realm_mut(&name)
+        .ok_or_else(ApiError::admin_realm_not_found)?;
+    realm::delete_session(
+        realm,
+        &permissions,
+        &session,
+        is_true(query.is_offline.as_deref()),
+    )
 }
 
-async fn logout_all(caller: AdminCaller, State(state): State<AppState>, Path(name): Path<String>) -> ApiResult<Json<Value>> {
+async fn logout_all(
+    caller: AdminCaller,
+    State(state): State<AppState>,
+    Path(name): Path<String>,
+) -> ApiResult<Json<Value>> {
     let now = state.now();
     let mut db = state.write();
     let permissions = caller.permissions(&db, &name)?;
-    let realm = db.realm_mut(&name).ok_or_else(ApiError::admin_realm_not_found)?;
+    let realm = db
+        .realm_mut(&name)
+        .ok_or_else(ApiError::admin_realm_not_found)?;
     realm::logout_all(realm, &permissions, now).map(Json)
 }
 
-async fn push_revocation(caller: AdminCaller, State(state): State<AppState>, Path(name): Path<String>) -> ApiResult<Json<Value>> {
+async fn push_revocation(
+    caller: AdminCaller,
+    State(state): State<AppState>,
+    Path(name): Path<String>,
+) -> ApiResult<Json<Value>> {
     let db = state.read();
     let permissions = caller.permissions(&db, &name)?;
-    let realm = db.realm(&name).ok_or_else(ApiError::admin_realm_not_found)?;
+    let realm = db
+        .realm(&name)
+        .ok_or_else(ApiError::admin_realm_not_found)?;
     realm::push_revocation(realm, &permissions).map(Json)
 }

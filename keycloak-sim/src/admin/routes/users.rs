@@ -25,16 +25,28 @@ pub fn router() -> Router<AppState> {
         .route(&format!("{base}/count"), get(count))
         .route(&format!("{base}/{{id}}"), get(get_one))
         .route(&format!("{base}/{{id}}/sessions"), get(sessions))
-        .route(&format!("{base}/{{id}}/offline-sessions/{{client}}"), get(offline_sessions))
+        .route(
+            &format!("{base}/{{id}}/offline-sessions/{{client}}"),
+            get(offline_sessions),
+        )
         .route(&format!("{base}/{{id}}/consents"), get(consents))
-        .route(&format!("{base}/{{id}}/consents/{{client}}"), delete(revoke_consent))
+        .route(
+            &format!("{base}/{{id}}/consents/{{client}}"),
+            delete(revoke_consent),
+        )
         .route(&format!("{base}/{{id}}/logout"), post(logout))
-        .route(&format!("{base}/{{id}}/role-mappings/realm"), get(realm_role_mappings))
+        .route(
+            &format!("{base}/{{id}}/role-mappings/realm"),
+            get(realm_role_mappings),
+        )
         .route(
             &format!("{base}/{{id}}/role-mappings/realm/composite"),
             get(composite_realm_role_mappings),
         )
-        .route("/admin/realms/{realm}/roles/{role}/users", get(role_members))
+        .route(
+            "/admin/realms/{realm}/roles/{role}/users",
+            get(role_members),
+        )
 }
 
 async fn list(
@@ -45,7 +57,9 @@ async fn list(
 ) -> ApiResult<Json<Value>> {
     let db = state.read();
     let permissions = caller.permissions(&db, &realm)?;
-    let realm = db.realm(&realm).ok_or_else(ApiError::admin_realm_not_found)?;
+    let realm = db
+        .realm(&realm)
+        .ok_or_else(ApiError::admin_realm_not_found)?;
     users::list(realm, &permissions, &query).map(Json)
 }
 
@@ -57,7 +71,9 @@ async fn count(
 ) -> ApiResult<Json<Value>> {
     let db = state.read();
     let permissions = caller.permissions(&db, &realm)?;
-    let realm = db.realm(&realm).ok_or_else(ApiError::admin_realm_not_found)?;
+    let realm = db
+        .realm(&realm)
+        .ok_or_else(ApiError::admin_realm_not_found)?;
     users::count(realm, &permissions, &filters).map(Json)
 }
 
@@ -71,16 +87,28 @@ fn with_user(
 ) -> ApiResult<Json<Value>> {
     let db = state.read();
     let permissions = caller.permissions(&db, realm)?;
-    let realm = db.realm(realm).ok_or_else(ApiError::admin_realm_not_found)?;
+    let realm = db
+        .realm(realm)
+        .ok_or_else(ApiError::admin_realm_not_found)?;
     let user = users::find(realm, &permissions, id)?;
     read(realm, &permissions, user).map(Json)
 }
 
-async fn get_one(caller: AdminCaller, State(state): State<AppState>, Path((realm, id)): Path<(String, String)>) -> ApiResult<Json<Value>> {
-    with_user(&caller, &state, &realm, &id, |_, permissions, user| users::get(permissions, user))
+async fn get_one(
+    caller: AdminCaller,
+    State(state): State<AppState>,
+    Path((realm, id)): Path<(String, String)>,
+) -> ApiResult<Json<Value>> {
+    with_user(&caller, &state, &realm, &id, |_, permissions, user| {
+        users::get(permissions, user)
+    })
 }
 
-async fn sessions(caller: AdminCaller, State(state): State<AppState>, Path((realm, id)): Path<(String, String)>) -> ApiResult<Json<Value>> {
+async fn sessions(
+    caller: AdminCaller,
+    State(state): State<AppState>,
+    Path((realm, id)): Path<(String, String)>,
+) -> ApiResult<Json<Value>> {
     with_user(&caller, &state, &realm, &id, user_sessions::sessions)
 }
 
@@ -94,7 +122,11 @@ async fn offline_sessions(
     })
 }
 
-async fn consents(caller: AdminCaller, State(state): State<AppState>, Path((realm, id)): Path<(String, String)>) -> ApiResult<Json<Value>> {
+async fn consents(
+    caller: AdminCaller,
+    State(state): State<AppState>,
+    Path((realm, id)): Path<(String, String)>,
+) -> ApiResult<Json<Value>> {
     with_user(&caller, &state, &realm, &id, user_sessions::consents)
 }
 
@@ -105,21 +137,33 @@ async fn revoke_consent(
 ) -> ApiResult<StatusCode> {
     let mut db = state.write();
     let permissions = caller.permissions(&db, &realm)?;
-    let realm = db.realm_mut(&realm).ok_or_else(ApiError::admin_realm_not_found)?;
+    let realm = db
+        .realm_mut(&realm)
+        .ok_or_else(ApiError::admin_realm_not_found)?;
     let user = users::find(realm, &permissions, &id)?.id;
     user_sessions::revoke_consent(realm, &permissions, user, &client)
 }
 
-async fn logout(caller: AdminCaller, State(state): State<AppState>, Path((realm, id)): Path<(String, String)>) -> ApiResult<StatusCode> {
+async fn logout(
+    caller: AdminCaller,
+    State(state): State<AppState>,
+    Path((realm, id)): Path<(String, String)>,
+) -> ApiResult<StatusCode> {
     let now = state.now();
     let mut db = state.write();
     let permissions = caller.permissions(&db, &realm)?;
-    let realm = db.realm_mut(&realm).ok_or_else(ApiError::admin_realm_not_found)?;
+    let realm = db
+        .realm_mut(&realm)
+        .ok_or_else(ApiError::admin_realm_not_found)?;
     let user = users::find(realm, &permissions, &id)?.id;
     user_sessions::logout(realm, &permissions, user, now)
 }
 
-async fn realm_role_mappings(caller: AdminCaller, State(state): State<AppState>, Path((realm, id)): Path<(String, String)>) -> ApiResult<Json<Value>> {
+async fn realm_role_mappings(
+    caller: AdminCaller,
+    State(state): State<AppState>,
+    Path((realm, id)): Path<(String, String)>,
+) -> ApiResult<Json<Value>> {
     with_user(&caller, &state, &realm, &id, roles::realm_mappings)
 }
 
@@ -154,7 +198,9 @@ async fn role_members(
 ) -> ApiResult<Json<Value>> {
     let db = state.read();
     let permissions = caller.permissions(&db, &realm)?;
-    let realm = db.realm(&realm).ok_or_else(ApiError::admin_realm_not_found)?;
+    let realm = db
+        .realm(&realm)
+        .ok_or_else(ApiError::admin_realm_not_found)?;
     let brief = crate::admin::query::is_true(query.brief_representation.as_deref());
     roles::role_members(realm, &permissions, &role, &query.page, brief).map(Json)
 }

@@ -1,0 +1,53 @@
+//! Shared simulator state: realms with their users, clients, roles, scopes, consents and
+//! regular + offline session stores.
+//!
+//! Reading: `state.read()` gives `&Db`; `db.realm("demo")` the realm, whose query methods
+//! (`user_by_username`, `client_by_client_id`, `offline().page_for_client(..)`,
+//! `offline().count_for_client(..)`, `sessions.for_user(..)`, `user_consent_entries(..)`,
+//! `effective_roles(..)`, `user_has_client_role(..)`) answer the admin and account APIs.
+//!
+//! Writing: `state.write()` gives a guard derefing to `&mut Db`; realm mutation methods
+//! (`update_settings`, `user_mut`, `client_mut`, `revoke_consent`, `delete_session`,
+//! `logout_user`, `put_consent`, ...) mark what they change, and the guard journals those
+//! changes when dropped (with `--data-dir`), before the handler's response is sent.
+
+pub mod client_index;
+pub mod dirty;
+pub mod journal;
+pub mod realm;
+pub mod sessions;
+
+pub use realm::{ConsentEntry, Realm};
+
+use crate::id::Id;
+use std::collections::{BTreeMap, HashMap};
+
+#[derive(Default)]
+pub struct Db {
+    realms: BTreeMap<String, Realm>,
+    /// Revoked access tokens (`jti` → `exp`), kept until they expire.
+    pub revoked_access_tokens: HashMap<Id, i64>,
+}
+
+impl Db {
+    pub fn realm(&self, name: &str) -> Option<&Realm> {
+        self.realms.get(name)
+    }
+
+    pub fn realm_mut(&mut self, name: &str) -> Option<&mut Realm> {
+        self.realms.get_mut(name)
+    }
+
+    /// Realms ordered by name.
+    pub fn realms(&self) -> impl Iterator<Item = &Realm> + '_ {
+        self.realms.values()
+    }
+
+    pub(crate) fn realms_mut(&mut self) -> impl Iterator<Item = &mut Realm> + '_ {
+        self.realms.values_mut()
+    }
+
+    pub(crate) fn insert_realm(&mut self, realm: Realm) {
+        self.realms.insert(realm.name().to_string(), realm);
+    }
+}
