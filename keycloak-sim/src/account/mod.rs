@@ -8,20 +8,29 @@ mod sessions;
 use axum::routing::get;
 use axum::Router;
 
+use crate::admin::route;
 use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
     let mut router = Router::new();
     // Unversioned and `v1` paths reach the same resources (`AccountLoader`).
     for base in ["/realms/{realm}/account", "/realms/{realm}/account/v1"] {
-        router = router
-            .route(&format!("{base}/applications"), get(applications::list))
-            .route(
-                &format!("{base}/applications/{{client}}/consent"),
-                get(applications::consent).delete(applications::revoke_consent),
-            )
-            .route(&format!("{base}/sessions"), get(sessions::list))
-            .route(&format!("{base}/sessions/devices"), get(sessions::devices));
+        router = route(
+            router,
+            &format!("{base}/applications"),
+            get(applications::list),
+        );
+        router = route(
+            router,
+            &format!("{base}/applications/{{client}}/consent"),
+            get(applications::consent).delete(applications::revoke_consent),
+        );
+        router = route(router, &format!("{base}/sessions"), get(sessions::list));
+        router = route(
+            router,
+            &format!("{base}/sessions/devices"),
+            get(sessions::devices),
+        );
     }
     router
 }

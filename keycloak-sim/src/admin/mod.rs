@@ -25,6 +25,18 @@ use crate::error::ApiError;
 use crate::model::Client;
 use crate::state::AppState;
 
+/// Adds `path` and `path/`: JAX-RS matches both, and Keycloak's JS admin client calls
+/// collection paths with the trailing slash (`/clients/?clientId=...`).
+pub(crate) fn route(
+    router: axum::Router<AppState>,
+    path: &str,
+    handler: axum::routing::MethodRouter<AppState>,
+) -> axum::Router<AppState> {
+    router
+        .route(path, handler.clone())
+        .route(&format!("{path}/"), handler)
+}
+
 pub fn router() -> axum::Router<AppState> {
     axum::Router::new()
         .merge(routes::realms::router())

@@ -10,27 +10,32 @@ use serde_json::{json, Value};
 use crate::admin::caller::AdminCaller;
 use crate::admin::query::{is_true, QueryParams};
 use crate::admin::realm;
+use crate::admin::route;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::JsonBody;
 use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/admin/realms", get(list))
-        .route("/admin/realms/{realm}", get(get_one).put(update))
-        .route(
-            "/admin/realms/{realm}/client-session-stats",
-            get(client_session_stats),
-        )
-        .route(
-            "/admin/realms/{realm}/sessions/{session}",
-            delete(delete_session),
-        )
-        .route("/admin/realms/{realm}/logout-all", post(logout_all))
-        .route(
-            "/admin/realms/{realm}/push-revocation",
-            post(push_revocation),
-        )
+    let mut router = Router::new();
+    router = route(router, "/admin/realms", get(list));
+    router = route(router, "/admin/realms/{realm}", get(get_one).put(update));
+    router = route(
+        router,
+        "/admin/realms/{realm}/client-session-stats",
+        get(client_session_stats),
+    );
+    router = route(
+        router,
+        "/admin/realms/{realm}/sessions/{session}",
+        delete(delete_session),
+    );
+    router = route(router, "/admin/realms/{realm}/logout-all", post(logout_all));
+    router = route(
+        router,
+        "/admin/realms/{realm}/push-revocation",
+        post(push_revocation),
+    );
+    router
 }
 
 /// `GET /admin/realms`: full reps of realms the caller may view, `{"realm": name}` for realms

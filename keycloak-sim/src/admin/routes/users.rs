@@ -11,6 +11,7 @@ use crate::admin::caller::AdminCaller;
 use crate::admin::paging::PageQuery;
 use crate::admin::permissions::Permissions;
 use crate::admin::query::QueryParams;
+use crate::admin::route;
 use crate::admin::user_search::UserQueryParams;
 use crate::admin::{roles, user_sessions, users};
 use crate::error::{ApiError, ApiResult};
@@ -20,33 +21,39 @@ use crate::store::Realm;
 
 pub fn router() -> Router<AppState> {
     let base = "/admin/realms/{realm}/users";
-    Router::new()
-        .route(base, get(list))
-        .route(&format!("{base}/count"), get(count))
-        .route(&format!("{base}/{{id}}"), get(get_one))
-        .route(&format!("{base}/{{id}}/sessions"), get(sessions))
-        .route(
-            &format!("{base}/{{id}}/offline-sessions/{{client}}"),
-            get(offline_sessions),
-        )
-        .route(&format!("{base}/{{id}}/consents"), get(consents))
-        .route(
-            &format!("{base}/{{id}}/consents/{{client}}"),
-            delete(revoke_consent),
-        )
-        .route(&format!("{base}/{{id}}/logout"), post(logout))
-        .route(
-            &format!("{base}/{{id}}/role-mappings/realm"),
-            get(realm_role_mappings),
-        )
-        .route(
-            &format!("{base}/{{id}}/role-mappings/realm/composite"),
-            get(composite_realm_role_mappings),
-        )
-        .route(
-            "/admin/realms/{realm}/roles/{role}/users",
-            get(role_members),
-        )
+    let mut router = Router::new();
+    router = route(router, base, get(list));
+    router = route(router, &format!("{base}/count"), get(count));
+    router = route(router, &format!("{base}/{{id}}"), get(get_one));
+    router = route(router, &format!("{base}/{{id}}/sessions"), get(sessions));
+    router = route(
+        router,
+        &format!("{base}/{{id}}/offline-sessions/{{client}}"),
+        get(offline_sessions),
+    );
+    router = route(router, &format!("{base}/{{id}}/consents"), get(consents));
+    router = route(
+        router,
+        &format!("{base}/{{id}}/consents/{{client}}"),
+        delete(revoke_consent),
+    );
+    router = route(router, &format!("{base}/{{id}}/logout"), post(logout));
+    router = route(
+        router,
+        &format!("{base}/{{id}}/role-mappings/realm"),
+        get(realm_role_mappings),
+    );
+    router = route(
+        router,
+        &format!("{base}/{{id}}/role-mappings/realm/composite"),
+        get(composite_realm_role_mappings),
+    );
+    router = route(
+        router,
+        "/admin/realms/{realm}/roles/{role}/users",
+        get(role_members),
+    );
+    router
 }
 
 async fn list(
