@@ -51,7 +51,11 @@ pub async fn user_token(sim: &RunningSim, realm: &str, username: &str, password:
     let body = password_grant(
         sim,
         realm,
-        &[("client_id", "admin-cli"), ("username", username), ("password", password)],
+        &[
+            ("client_id", "admin-cli"),
+            ("username", username),
+            ("password", password),
+        ],
     )
     .await;
     body["access_token"].as_str().unwrap().to_owned()
