@@ -23,8 +23,19 @@ impl FormParams {
             .filter(|v| !v.is_empty())
     }
 
-    pub fn count(&self, name: &str) -> usize {
-        self.0.iter().filter(|(k, _)| k == name).count()
+    /// Whether any parameter name occurs more than once.
+    pub fn has_duplicates(&self) -> bool {
+        let mut names: Vec<&str> = self.0.iter().map(|(k, _)| k.as_str()).collect();
+        names.sort_unstable();
+        names.windows(2).any(|w| w[0] == w[1])
+    }
+
+    /// The raw value, including an empty one (`code=` differs from no `code`).
+    pub fn raw(&self, name: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
     }
 }
 

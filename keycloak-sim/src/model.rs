@@ -328,6 +328,9 @@ pub struct UserSession {
     pub last_refresh: i64,
     pub ip: IpAddr,
     pub remember_me: bool,
+    /// When the user authenticated in a browser (absent for password-grant sessions).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auth_time: Option<i64>,
     pub clients: Vec<ClientSession>,
 }
 

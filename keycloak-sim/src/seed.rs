@@ -59,6 +59,7 @@ pub fn seed_realm(db: &mut Db, spec: &SeedSpec) -> Result<u64, ApiError> {
                 last_refresh: spec.now,
                 ip: localhost,
                 remember_me: false,
+                auth_time: None,
                 clients: clients
                     .iter()
                     .map(|c| ClientSession::new(*c, spec.now))

@@ -9,13 +9,15 @@ pub struct AuthFlow {
     pub realm: String,
     pub client: Id,
     pub redirect_uri: String,
+    /// The `redirect_uri` parameter as sent (the code exchange must repeat it).
+    pub redirect_uri_param: Option<String>,
     pub scope: Option<String>,
     pub state: Option<String>,
     pub nonce: Option<String>,
     pub response_mode: ResponseMode,
     pub code_challenge: Option<(String, String)>,
-    /// Set once the user is authenticated (waiting for consent).
-    pub user: Option<Id>,
+    /// Set once the user is authenticated (waiting for consent): (user, SSO session).
+    pub authenticated: Option<(Id, Id)>,
     pub expires: i64,
 }
 
@@ -31,7 +33,7 @@ pub struct CodeGrant {
     pub realm: String,
     pub client: Id,
     pub session: Id,
-    pub redirect_uri: String,
+    pub redirect_uri_param: Option<String>,
     pub scope: Option<String>,
     pub nonce: Option<String>,
     /// (challenge, method)

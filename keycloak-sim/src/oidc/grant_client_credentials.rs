@@ -44,6 +44,7 @@ pub fn grant(call: &TokenCall) -> ApiResult<Value> {
         last_refresh: now,
         ip: call.peer.ip(),
         remember_me: false,
+        auth_time: None,
         clients: Vec::new(),
     };
     Ok(token_response(&TokenRequest {

@@ -55,7 +55,7 @@ pub fn grant(call: &TokenCall) -> ApiResult<Value> {
     }
     let user_id = user.id;
     let permitted_ids: Vec<_> = permitted.iter().map(|s| s.id).collect();
-    let session_id = create_session(realm, user_id, client_id, call.peer.ip(), now);
+    let session_id = create_session(realm, user_id, Some(client_id), call.peer.ip(), now, false);
     if offline {
         create_or_update_offline(realm, session_id, client_id, now);
         // The online session of a password grant is dropped when the token is offline.

@@ -6,7 +6,15 @@ use crate::store::Realm;
 use std::net::IpAddr;
 
 /// A new regular (SSO) session for `user` with a client session for `client`.
-pub fn create_session(realm: &mut Realm, user: Id, client: Id, ip: IpAddr, now: i64) -> Id {
+/// `auth_time` is set for browser logins only.
+pub fn create_session(
+    realm: &mut Realm,
+    user: Id,
+    client: Option<Id>,
+    ip: IpAddr,
+    now: i64,
+    browser: bool,
+) -> Id {
     let id = random_id();
     realm.sessions.insert(UserSession {
         id,
@@ -15,7 +23,8 @@ pub fn create_session(realm: &mut Realm, user: Id, client: Id, ip: IpAddr, now: 
         last_refresh: now,
         ip,
         remember_me: false,
-        clients: vec![ClientSession::new(client, now)],
+        auth_time: browser.then_some(now),
+        clients: client.map(|c| ClientSession::new(c, now)).into_iter().collect(),
     });
     id
 }
@@ -40,6 +49,7 @@ pub fn create_or_update_offline(realm: &mut Realm, session_id: Id, client: Id, n
         last_refresh: now,
         ip: regular.ip,
         remember_me: regular.remember_me,
+        auth_time: regular.auth_time,
         clients: vec![ClientSession::new(client, now)],
     };
     realm.put_offline_session(offline);

@@ -1,6 +1,8 @@
 //! OpenID Connect endpoints under `/realms/{realm}/protocol/openid-connect/`.
 
+pub mod authorize;
 pub mod client_auth;
+pub mod cookies;
 pub mod discovery;
 pub mod flows;
 mod grant_client_credentials;
@@ -8,6 +10,8 @@ mod grant_code;
 mod grant_password;
 mod grant_refresh;
 pub mod login;
+pub mod redirect_uri;
+pub mod refresh_token;
 pub mod scopes;
 pub mod token;
 pub mod tokens;
@@ -26,4 +30,13 @@ pub fn router() -> Router<AppState> {
         )
         .route(&format!("{oidc}/certs"), get(discovery::certs))
         .route(&format!("{oidc}/token"), post(token::token))
+        .route(
+            &format!("{oidc}/auth"),
+            get(authorize::authorize).post(authorize::authorize_post),
+        )
+        .route(
+            "/realms/{realm}/login-actions/authenticate",
+            post(authorize::authenticate),
+        )
+        .route("/realms/{realm}/login-actions/consent", post(authorize::consent))
 }

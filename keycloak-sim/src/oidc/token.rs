@@ -38,7 +38,10 @@ pub async fn token(
     };
     match dispatch(&call) {
         Ok(body) => (
-            [(axum::http::header::CACHE_CONTROL, "no-store")],
+            [
+                (axum::http::header::CACHE_CONTROL, "no-store"),
+                (axum::http::header::PRAGMA, "no-cache"),
+            ],
             Json(body),
         )
             .into_response(),

@@ -36,7 +36,9 @@ fn user_claims(claims: &mut Map<String, Value>, request: &TokenRequest) {
     let user = request.user;
     if has_scope(request.scopes, "basic") {
         claims.insert("sub".into(), json!(user.id));
-        claims.insert("auth_time".into(), json!(request.session.started));
+        if let Some(auth_time) = request.session.auth_time {
+            claims.insert("auth_time".into(), json!(auth_time));
+        }
     }
     if has_scope(request.scopes, "profile") {
         let full_name = [user.first_name.as_deref(), user.last_name.as_deref()]

@@ -320,6 +320,12 @@ impl Realm {
         self.offline.detach_client_and_prune(id, client)
     }
 
+    /// Detaches one client from an offline session, keeping the (possibly empty) session.
+    pub fn detach_offline_client_keep_session(&mut self, id: Id, client: Id) -> bool {
+        self.dirty.offline.insert(id);
+        self.offline.detach_client(id, client)
+    }
+
     pub fn remove_offline_session(&mut self, id: Id) -> Option<UserSession> {
         self.dirty.offline.insert(id);
         self.offline.remove(id)
