@@ -38,5 +38,8 @@ pub fn router() -> Router<AppState> {
             "/realms/{realm}/login-actions/authenticate",
             post(authorize::authenticate),
         )
-        .route("/realms/{realm}/login-actions/consent", post(authorize::consent))
+        .route(
+            "/realms/{realm}/login-actions/consent",
+            post(authorize::consent),
+        )
 }
