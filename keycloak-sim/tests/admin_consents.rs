@@ -389,3 +389,49 @@ async fn deleting_a_session_honours_is_offline() {
         "session gone"
     );
 }
+
+#[tokio::test]
+async fn revoking_a_granted_consent_ends_that_clients_offline_token() {
+    let sim = start().await;
+    let admin = master_admin(&sim).await;
+    let photo = consent_login(&sim, "alice").await;
+    assert_eq!(
+        claims_of(photo["refresh_token"].as_str().unwrap())["typ"],
+        "Offline"
+    );
+    let backup = offline_login(&sim, "alice").await;
+    let alice = user_id(&sim, &admin, "alice").await;
+    let photo_print = client_uuid(&sim, &admin, "photo-print").await;
+    let (_, consents) = get(&sim, &consents_path(&alice), Some(&admin)).await;
+    assert_eq!(consents[0]["clientId"], "photo-print");
+    assert_eq!(
+        consents[0]["grantedClientScopes"],
+        json!(["offline_access"])
+    );
+    assert_eq!(
+        consents[0]["additionalGrants"],
+        json!([{ "client": photo_print, "key": "Offline Token" }])
+    );
+    assert_eq!(consents[1]["clientId"], "backup-service");
+
+    let path = format!("{}/photo-print", consents_path(&alice));
+    assert_eq!(
+        call(&sim, Method::DELETE, &path, Some(&admin), None).await,
+        (StatusCode::NO_CONTENT, Value::Null)
+    );
+    assert_eq!(
+        refresh_photo_print(&sim, photo["refresh_token"].as_str().unwrap()).await,
+        (
+            StatusCode::BAD_REQUEST,
+            json!({ "error": "invalid_grant", "error_description": "Offline user session not found" })
+        )
+    );
+    let (status, body) = refresh(&sim, backup["refresh_token"].as_str().unwrap()).await;
+    assert_eq!(
+        status,
+        StatusCode::OK,
+        "other client keeps offline access: {body}"
+    );
+    let (_, consents) = get(&sim, &consents_path(&alice), Some(&admin)).await;
+    assert_eq!(consents.as_array().unwrap().len(), 1);
+}

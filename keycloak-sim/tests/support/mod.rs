@@ -176,3 +176,109 @@ pub fn claims_of(token: &str) -> Value {
         .unwrap();
     serde_json::from_slice(&bytes).unwrap()
 }
+
+const PHOTO_PRINT_REDIRECT: &str = "http://127.0.0.1:4000/callback";
+
+/// The `action` of the page's form, made absolute.
+fn form_action(sim: &RunningSim, html: &str) -> String {
+    let start = html.find("action=\"").expect("page has a form") + "action=\"".len();
+    let end = start + html[start..].find('"').unwrap();
+    let action = html[start..end].replace("&amp;", "&");
+    if action.starts_with("http") {
+        action
+    } else {
+        format!("{}{action}", sim.base_url())
+    }
+}
+
+/// The `code` parameter of a redirect response.
+fn code_of(response: &reqwest::Response) -> String {
+    assert_eq!(
+        response.status(),
+        StatusCode::FOUND,
+        "expected the redirect with the code"
+    );
+    let location = response.headers()["location"].to_str().unwrap();
+    let url = reqwest::Url::parse(location).unwrap();
+    let code = url
+        .query_pairs()
+        .find(|(k, _)| k == "code")
+        .expect("code in redirect");
+    code.1.into_owned()
+}
+
+/// Logs `username` into the consent-required `photo-print` client through the browser forms,
+/// accepting the consent screen, with `scope=openid offline_access`; returns the token response.
+pub async fn consent_login(sim: &RunningSim, username: &str) -> Value {
+    let browser = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let authorize = format!(
+        "{}/realms/demo/protocol/openid-connect/auth?client_id=photo-print&response_type=code&scope=openid%20offline_access&redirect_uri={PHOTO_PRINT_REDIRECT}&state=s1",
+        sim.base_url()
+    );
+    let login_page = browser
+        .get(authorize)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let consent_page = browser
+        .post(form_action(sim, &login_page))
+        .form(&[("username", username), ("password", username)])
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let redirect = browser
+        .post(form_action(sim, &consent_page))
+        .form(&[("accept", "Yes")])
+        .send()
+        .await
+        .unwrap();
+    let code = code_of(&redirect);
+    let response = browser
+        .post(format!(
+            "{}/realms/demo/protocol/openid-connect/token",
+            sim.base_url()
+        ))
+        .form(&[
+            ("grant_type", "authorization_code"),
+            ("code", code.as_str()),
+            ("redirect_uri", PHOTO_PRINT_REDIRECT),
+            ("client_id", "photo-print"),
+            ("client_secret", "photo-print-secret"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    let status = response.status();
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(status, StatusCode::OK, "code exchange failed: {body}");
+    body
+}
+
+/// Refresh grant through `photo-print`; returns status and body.
+pub async fn refresh_photo_print(sim: &RunningSim, refresh_token: &str) -> (StatusCode, Value) {
+    let response = client()
+        .post(format!(
+            "{}/realms/demo/protocol/openid-connect/token",
+            sim.base_url()
+        ))
+        .form(&[
+            ("grant_type", "refresh_token"),
+            ("client_id", "photo-print"),
+            ("client_secret", "photo-print-secret"),
+            ("refresh_token", refresh_token),
+        ])
+        .send()
+        .await
+        .unwrap();
+    let status = response.status();
+    (status, response.json().await.unwrap())
+}
