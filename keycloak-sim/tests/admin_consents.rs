@@ -406,7 +406,7 @@ async fn revoking_a_granted_consent_ends_that_clients_offline_token() {
     assert_eq!(consents[0]["clientId"], "photo-print");
     assert_eq!(
         consents[0]["grantedClientScopes"],
-        json!(["offline_access"])
+        json!(["profile", "email", "roles", "offline_access"])
     );
     assert_eq!(
         consents[0]["additionalGrants"],
