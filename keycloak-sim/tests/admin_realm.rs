@@ -24,6 +24,13 @@ async fn realm_list_shows_what_the_caller_may_see() {
     assert_eq!(realm_names(&body), ["demo", "master"]);
     assert_eq!(body[0]["offlineSessionIdleTimeout"], 2592000);
 
+    let (_, brief) = get(&sim, "/admin/realms?briefRepresentation=true", Some(&admin)).await;
+    let demo_id = body[0]["id"].clone();
+    assert_eq!(
+        brief[0],
+        json!({ "id": demo_id, "realm": "demo", "enabled": true })
+    );
+
     let realmadmin = demo_token(&sim, "realmadmin").await;
     let (_, body) = get(&sim, "/admin/realms", Some(&realmadmin)).await;
     assert_eq!(realm_names(&body), ["demo"]);

@@ -38,15 +38,37 @@ pub fn router() -> Router<AppState> {
     router
 }
 
-/// `GET /admin/realms`: full reps of realms the caller may view, `{"realm": name}` for realms
+/// `GET /admin/realms[?briefRepresentation=true]`: (brief or full) reps of realms the caller may view, `{"realm": name}` for realms
 /// it administers otherwise, 403 when there are none.
-async fn list(caller: AdminCaller, State(state): State<AppState>) -> ApiResult<Json<Value>> {
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct RealmListQuery {
+    brief_representation: Option<String>,
+}
+
+async fn list(
+    caller: AdminCaller,
+    State(state): State<AppState>,
+    QueryParams(query): QueryParams<RealmListQuery>,
+) -> ApiResult<Json<Value>> {
+    let brief = is_true(query.brief_representation.as_deref());
     let db = state.read();
     let reps: Vec<Value> = db
         .realms()
         .filter_map(|realm| {
             let permissions = caller.permissions_if_admin_realm(realm.name())?;
-            if permissions.can_view_realm() {
+            if permissions.can_view_realm() && brief {
+                // ModelToRepresentation.toBriefRepresentation
+                let mut rep = json!({
+                    "id": realm.settings.id.to_string(),
+                    "realm": realm.name(),
+                    "enabled": realm.settings.enabled,
+                });
+                if let Some(display_name) = &realm.settings.display_name {
+                    rep["displayName"] = json!(display_name);
+                }
+                Some(rep)
+            } else if permissions.can_view_realm() {
                 serde_json::to_value(&realm.settings).ok()
             } else if permissions.is_admin() {
                 Some(json!({ "realm": realm.name() }))
