@@ -377,3 +377,12 @@ pub fn client_json<'a>(realm: &'a mut Value, client_id: &str) -> &'a mut Value {
 pub fn sid_of(token_body: &Value) -> keycloak_sim::id::Id {
     keycloak_sim::id::Id::parse(claims(str_of(token_body, "refresh_token"))["sid"].as_str().unwrap()).unwrap()
 }
+
+/// Request headers carrying a token body's access token, as a client would send them.
+pub fn bearer(sim: &RunningSim, tokens: &Value) -> axum::http::HeaderMap {
+    let mut headers = axum::http::HeaderMap::new();
+    let token = format!("Bearer {}", str_of(tokens, "access_token"));
+    headers.insert("authorization", token.parse().unwrap());
+    headers.insert("host", sim.base_url().trim_start_matches("http://").parse().unwrap());
+    headers
+}
