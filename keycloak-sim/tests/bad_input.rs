@@ -12,12 +12,22 @@ async fn unknown_realm_is_404_with_keycloaks_body() {
         "/realms/nowhere/.well-known/openid-configuration",
         "/realms/nowhere/protocol/openid-connect/certs",
     ] {
-        let response = http().get(format!("{}{path}", sim.base_url())).send().await.unwrap();
+        let response = http()
+            .get(format!("{}{path}", sim.base_url()))
+            .send()
+            .await
+            .unwrap();
         assert_eq!(response.status(), 404, "{path}");
-        assert_eq!(response.json::<Value>().await.unwrap(), json!({"error": "Realm does not exist"}));
+        assert_eq!(
+            response.json::<Value>().await.unwrap(),
+            json!({"error": "Realm does not exist"})
+        );
     }
     let (status, body) = token_request(&sim, "nowhere", &[("grant_type", "password")]).await;
-    assert_eq!((status.as_u16(), body), (404, json!({"error": "Realm does not exist"})));
+    assert_eq!(
+        (status.as_u16(), body),
+        (404, json!({"error": "Realm does not exist"}))
+    );
 }
 
 #[tokio::test]
@@ -27,9 +37,18 @@ async fn client_authentication_failures_are_401() {
     let wrong = password_grant(&sim, "demo", ("backup-service", Some("wrong")), "alice", "").await;
     let missing = password_grant(&sim, "demo", ("backup-service", None), "alice", "").await;
     let message = "Invalid client or Invalid client credentials";
-    assert_eq!((unknown.0.as_u16(), unknown.1), (401, oauth_error("invalid_client", message)));
-    assert_eq!((wrong.0.as_u16(), wrong.1), (401, oauth_error("unauthorized_client", message)));
-    assert_eq!((missing.0.as_u16(), missing.1), (401, oauth_error("unauthorized_client", message)));
+    assert_eq!(
+        (unknown.0.as_u16(), unknown.1),
+        (401, oauth_error("invalid_client", message))
+    );
+    assert_eq!(
+        (wrong.0.as_u16(), wrong.1),
+        (401, oauth_error("unauthorized_client", message))
+    );
+    assert_eq!(
+        (missing.0.as_u16(), missing.1),
+        (401, oauth_error("unauthorized_client", message))
+    );
 }
 
 #[tokio::test]
@@ -38,7 +57,11 @@ async fn basic_authentication_is_accepted() {
     let response = http()
         .post(token_url(&sim, "demo"))
         .basic_auth("backup-service", Some("backup-service-secret"))
-        .form(&[("grant_type", "password"), ("username", "alice"), ("password", "alice")])
+        .form(&[
+            ("grant_type", "password"),
+            ("username", "alice"),
+            ("password", "alice"),
+        ])
         .send()
         .await
         .unwrap();
@@ -48,26 +71,60 @@ async fn basic_authentication_is_accepted() {
 #[tokio::test]
 async fn malformed_token_requests() {
     let sim = start_demo().await;
-    let secret = [("client_id", "backup-service"), ("client_secret", "backup-service-secret")];
-    let cases: Vec<(Vec<(&str, &str)>, u16, Value)> = vec![
-        (secret.to_vec(), 400, oauth_error("invalid_request", "Missing form parameter: grant_type")),
+    let secret = [
+        ("client_id", "backup-service"),
+        ("client_secret", "backup-service-secret"),
+    ];
+    let cases: Vec<FormCase> = vec![
+        (
+            secret.to_vec(),
+            400,
+            oauth_error("invalid_request", "Missing form parameter: grant_type"),
+        ),
         (
             [secret.to_vec(), vec![("grant_type", "magic")]].concat(),
             400,
             oauth_error("unsupported_grant_type", "Unsupported grant_type"),
         ),
         (
-            [secret.to_vec(), vec![("grant_type", "password"), ("username", "alice"), ("password", "alice"), ("x", "1"), ("x", "2")]].concat(),
+            [
+                secret.to_vec(),
+                vec![
+                    ("grant_type", "password"),
+                    ("username", "alice"),
+                    ("password", "alice"),
+                    ("x", "1"),
+                    ("x", "2"),
+                ],
+            ]
+            .concat(),
             400,
             oauth_error("invalid_request", "duplicated parameter"),
         ),
         (
-            [secret.to_vec(), vec![("grant_type", "password"), ("username", "alice"), ("password", "bad")]].concat(),
+            [
+                secret.to_vec(),
+                vec![
+                    ("grant_type", "password"),
+                    ("username", "alice"),
+                    ("password", "bad"),
+                ],
+            ]
+            .concat(),
             401,
             oauth_error("invalid_grant", "Invalid user credentials"),
         ),
         (
-            [secret.to_vec(), vec![("grant_type", "password"), ("username", "alice"), ("password", "alice"), ("scope", "admin")]].concat(),
+            [
+                secret.to_vec(),
+                vec![
+                    ("grant_type", "password"),
+                    ("username", "alice"),
+                    ("password", "alice"),
+                    ("scope", "admin"),
+                ],
+            ]
+            .concat(),
             400,
             oauth_error("invalid_scope", "Invalid scopes: admin"),
         ),
@@ -77,19 +134,41 @@ async fn malformed_token_requests() {
             oauth_error("invalid_request", "Missing parameter: code"),
         ),
         (
-            [secret.to_vec(), vec![("grant_type", "authorization_code"), ("code", "forged")]].concat(),
+            [
+                secret.to_vec(),
+                vec![("grant_type", "authorization_code"), ("code", "forged")],
+            ]
+            .concat(),
             400,
             oauth_error("invalid_grant", "Code not valid"),
         ),
         (
-            vec![("grant_type", "password"), ("client_id", "offline-console"), ("client_secret", "offline-console-secret"), ("username", "alice"), ("password", "alice")],
+            vec![
+                ("grant_type", "password"),
+                ("client_id", "offline-console"),
+                ("client_secret", "offline-console-secret"),
+                ("username", "alice"),
+                ("password", "alice"),
+            ],
             400,
-            oauth_error("unauthorized_client", "Client not allowed for direct access grants"),
+            oauth_error(
+                "unauthorized_client",
+                "Client not allowed for direct access grants",
+            ),
         ),
         (
-            vec![("grant_type", "password"), ("client_id", "photo-print"), ("client_secret", "photo-print-secret"), ("username", "alice"), ("password", "alice")],
+            vec![
+                ("grant_type", "password"),
+                ("client_id", "photo-print"),
+                ("client_secret", "photo-print-secret"),
+                ("username", "alice"),
+                ("password", "alice"),
+            ],
             400,
-            oauth_error("unauthorized_client", "Client not allowed for direct access grants"),
+            oauth_error(
+                "unauthorized_client",
+                "Client not allowed for direct access grants",
+            ),
         ),
     ];
     for (form, status, body) in cases {
@@ -139,29 +218,53 @@ async fn client_credentials_needs_a_service_account() {
     let (status, body) = token_request(
         &sim,
         "demo",
-        &[("grant_type", "client_credentials"), ("client_id", "backup-service"), ("client_secret", "backup-service-secret")],
+        &[
+            ("grant_type", "client_credentials"),
+            ("client_id", "backup-service"),
+            ("client_secret", "backup-service-secret"),
+        ],
     )
     .await;
     assert_eq!(status, 200, "{body}");
     assert!(body.get("refresh_token").is_none());
     assert_eq!(body["refresh_expires_in"], 0);
-    assert_eq!(claims(str_of(&body, "access_token"))["preferred_username"], "service-account-backup-service");
+    assert_eq!(
+        claims(str_of(&body, "access_token"))["preferred_username"],
+        "service-account-backup-service"
+    );
     let (status, body) = token_request(
         &sim,
         "demo",
-        &[("grant_type", "client_credentials"), ("client_id", "no-offline-app"), ("client_secret", "no-offline-app-secret")],
+        &[
+            ("grant_type", "client_credentials"),
+            ("client_id", "no-offline-app"),
+            ("client_secret", "no-offline-app-secret"),
+        ],
     )
     .await;
     assert_eq!(
         (status.as_u16(), body),
-        (400, oauth_error("unauthorized_client", "Client not enabled to retrieve service account"))
+        (
+            400,
+            oauth_error(
+                "unauthorized_client",
+                "Client not enabled to retrieve service account"
+            )
+        )
     );
 }
 
 #[tokio::test]
 async fn unknown_paths_are_404() {
     let sim = start_demo().await;
-    let response = http().get(format!("{}/nothing/here", sim.base_url())).send().await.unwrap();
+    let response = http()
+        .get(format!("{}/nothing/here", sim.base_url()))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(response.status(), 404);
-    assert_eq!(response.json::<Value>().await.unwrap(), json!({"error": "HTTP 404 Not Found"}));
+    assert_eq!(
+        response.json::<Value>().await.unwrap(),
+        json!({"error": "HTTP 404 Not Found"})
+    );
 }

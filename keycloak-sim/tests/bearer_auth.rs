@@ -5,7 +5,10 @@ use common::*;
 use keycloak_sim::error::ApiError;
 use serde_json::json;
 
-fn authenticate(sim: &keycloak_sim::RunningSim, headers: &axum::http::HeaderMap) -> Result<keycloak_sim::auth::Caller, ApiError> {
+fn authenticate(
+    sim: &keycloak_sim::RunningSim,
+    headers: &axum::http::HeaderMap,
+) -> Result<keycloak_sim::auth::Caller, ApiError> {
     let db = sim.state().read();
     keycloak_sim::auth::authenticate(&db, headers, sim.state().now())
 }
@@ -26,11 +29,23 @@ async fn management_roles_follow_the_demo_users() {
     for (user, role, expected) in cases {
         let tokens = login(&sim, BACKUP, user, "").await;
         let caller = authenticate(&sim, &bearer(&sim, &tokens)).unwrap();
-        assert_eq!(caller.has_management_role("demo", role), expected, "{user} {role}");
-        assert!(!caller.has_management_role("master", role), "demo tokens do not administer master");
+        assert_eq!(
+            caller.has_management_role("demo", role),
+            expected,
+            "{user} {role}"
+        );
+        assert!(
+            !caller.has_management_role("master", role),
+            "demo tokens do not administer master"
+        );
         let has_management_audience = caller.audience.contains(&"realm-management".to_string());
         assert!(caller.audience.contains(&"account".to_string()));
-        assert_eq!(has_management_audience, user != "alice", "{user}: {:?}", caller.audience);
+        assert_eq!(
+            has_management_audience,
+            user != "alice",
+            "{user}: {:?}",
+            caller.audience
+        );
     }
 }
 
@@ -48,14 +63,31 @@ async fn invalid_callers_get_401() {
     let mut garbage = headers.clone();
     garbage.insert("authorization", "Bearer abc.def.ghi".parse().unwrap());
     assert_eq!(authenticate(&sim, &garbage).map(|_| ()), unauthorized);
-    let refresh_as_bearer = bearer(&sim, &json!({"access_token": str_of(&tokens, "refresh_token")}));
-    assert_eq!(authenticate(&sim, &refresh_as_bearer).map(|_| ()), unauthorized);
+    let refresh_as_bearer = bearer(
+        &sim,
+        &json!({"access_token": str_of(&tokens, "refresh_token")}),
+    );
+    assert_eq!(
+        authenticate(&sim, &refresh_as_bearer).map(|_| ()),
+        unauthorized
+    );
 
     assert!(with_demo(&sim, |realm| realm.delete_session(sid_of(&tokens), false)));
-    assert_eq!(authenticate(&sim, &headers).map(|_| ()), unauthorized, "session gone");
+    assert_eq!(
+        authenticate(&sim, &headers).map(|_| ()),
+        unauthorized,
+        "session gone"
+    );
 
     let fresh = login(&sim, BACKUP, "alice", "").await;
     advance_clock(&sim, 301).await;
-    assert_eq!(authenticate(&sim, &bearer(&sim, &fresh)).map(|_| ()), unauthorized, "expired");
-    assert_eq!(ApiError::unauthorized().body(), Some(json!({"error": "HTTP 401 Unauthorized"})));
+    assert_eq!(
+        authenticate(&sim, &bearer(&sim, &fresh)).map(|_| ()),
+        unauthorized,
+        "expired"
+    );
+    assert_eq!(
+        ApiError::unauthorized().body(),
+        Some(json!({"error": "HTTP 401 Unauthorized"}))
+    );
 }

@@ -21,31 +21,55 @@ async fn login_form_uses_keycloak_field_names_and_reports_bad_passwords() {
     let sim = start_demo().await;
     let mut browser = Browser::new();
     let page = browser
-        .get(&auth_url(&sim, "demo", &console_params(&[("state", "s1"), ("nonce", "n1"), ("scope", "openid")])))
+        .get(&auth_url(
+            &sim,
+            "demo",
+            &console_params(&[("state", "s1"), ("nonce", "n1"), ("scope", "openid")]),
+        ))
         .await;
     assert_eq!(page.status(), 200);
     let html = page.text().await.unwrap();
-    for marker in ["id=\"kc-form-login\"", "name=\"username\"", "name=\"password\"", "name=\"login\" id=\"kc-login\""] {
+    for marker in [
+        "id=\"kc-form-login\"",
+        "name=\"username\"",
+        "name=\"password\"",
+        "name=\"login\" id=\"kc-login\"",
+    ] {
         assert!(html.contains(marker), "{marker} missing in {html}");
     }
     let action = form_action(&html);
-    let wrong = browser.post(&action, &[("username", "alice"), ("password", "nope")]).await;
+    let wrong = browser
+        .post(&action, &[("username", "alice"), ("password", "nope")])
+        .await;
     assert_eq!(wrong.status(), 200);
     let html = wrong.text().await.unwrap();
     assert!(html.contains("Invalid username or password."));
     let ok = browser
-        .post(&form_action(&html), &[("username", "alice"), ("password", "alice")])
+        .post(
+            &form_action(&html),
+            &[("username", "alice"), ("password", "alice")],
+        )
         .await;
     assert_eq!(ok.status(), 302);
     let redirect = location(&ok);
-    assert!(redirect.starts_with(&format!("{CONSOLE_REDIRECT}?")), "{redirect}");
+    assert!(
+        redirect.starts_with(&format!("{CONSOLE_REDIRECT}?")),
+        "{redirect}"
+    );
     assert_eq!(url_param(&redirect, "state").as_deref(), Some("s1"));
-    assert_eq!(url_param(&redirect, "iss"), Some(format!("{}/realms/demo", sim.base_url())));
+    assert_eq!(
+        url_param(&redirect, "iss"),
+        Some(format!("{}/realms/demo", sim.base_url()))
+    );
     assert!(browser.has_cookie("KEYCLOAK_IDENTITY"));
     let code = url_param(&redirect, "code").unwrap();
-    let (status, tokens) = exchange_code(&sim, CONSOLE, &code, CONSOLE_REDIRECT, Some(VERIFIER)).await;
+    let (status, tokens) =
+        exchange_code(&sim, CONSOLE, &code, CONSOLE_REDIRECT, Some(VERIFIER)).await;
     assert_eq!(status, 200, "{tokens}");
-    assert_eq!(url_param(&redirect, "session_state"), tokens["session_state"].as_str().map(String::from));
+    assert_eq!(
+        url_param(&redirect, "session_state"),
+        tokens["session_state"].as_str().map(String::from)
+    );
     let id_token = claims(str_of(&tokens, "id_token"));
     assert_eq!(id_token["nonce"], "n1");
     assert_eq!(id_token["aud"], "offline-console");
@@ -60,14 +84,27 @@ async fn sso_cookie_skips_the_form_on_the_second_authorization() {
     let sim = start_demo().await;
     let mut browser = Browser::new();
     console_browser_tokens(&mut browser, &sim, "alice", "openid").await;
-    let again = browser.get(&auth_url(&sim, "demo", &console_params(&[("state", "s2")]))).await;
+    let again = browser
+        .get(&auth_url(&sim, "demo", &console_params(&[("state", "s2")])))
+        .await;
     assert_eq!(again.status(), 302);
     let redirect = location(&again);
     assert_eq!(url_param(&redirect, "state").as_deref(), Some("s2"));
     let code = url_param(&redirect, "code").unwrap();
-    assert_eq!(exchange_code(&sim, CONSOLE, &code, CONSOLE_REDIRECT, Some(VERIFIER)).await.0, 200);
+    assert_eq!(
+        exchange_code(&sim, CONSOLE, &code, CONSOLE_REDIRECT, Some(VERIFIER))
+            .await
+            .0,
+        200
+    );
     // prompt=login shows the form despite the cookie.
-    let forced = browser.get(&auth_url(&sim, "demo", &console_params(&[("prompt", "login")]))).await;
+    let forced = browser
+        .get(&auth_url(
+            &sim,
+            "demo",
+            &console_params(&[("prompt", "login")]),
+        ))
+        .await;
     assert_eq!(forced.status(), 200);
 }
 
@@ -85,7 +122,10 @@ async fn consent_screen_lists_scopes_and_is_remembered() {
     let page = browser.get(&auth_url(&sim, "demo", &params)).await;
     let html = page.text().await.unwrap();
     let consent = browser
-        .post(&form_action(&html), &[("username", "bob"), ("password", "bob")])
+        .post(
+            &form_action(&html),
+            &[("username", "bob"), ("password", "bob")],
+        )
         .await;
     assert_eq!(consent.status(), 200);
     let html = consent.text().await.unwrap();
@@ -98,7 +138,9 @@ async fn consent_screen_lists_scopes_and_is_remembered() {
     ] {
         assert!(html.contains(marker), "{marker} missing in {html}");
     }
-    let accepted = browser.post(&form_action(&html), &[("accept", "Yes")]).await;
+    let accepted = browser
+        .post(&form_action(&html), &[("accept", "Yes")])
+        .await;
     assert_eq!(accepted.status(), 302);
     let code = url_param(&location(&accepted), "code").unwrap();
     let (status, tokens) = exchange_code(&sim, PHOTO, &code, PHOTO_REDIRECT, None).await;
@@ -139,18 +181,30 @@ async fn cancelled_consent_redirects_with_access_denied() {
         ))
         .await;
     let html = page.text().await.unwrap();
-    let consent = browser.post(&form_action(&html), &[("username", "bob"), ("password", "bob")]).await;
+    let consent = browser
+        .post(
+            &form_action(&html),
+            &[("username", "bob"), ("password", "bob")],
+        )
+        .await;
     let html = consent.text().await.unwrap();
     let cancelled = browser.post(&form_action(&html), &[("cancel", "No")]).await;
     assert_eq!(cancelled.status(), 302);
     let redirect = location(&cancelled);
     assert!(redirect.starts_with(PHOTO_REDIRECT));
-    assert_eq!(url_param(&redirect, "error").as_deref(), Some("access_denied"));
+    assert_eq!(
+        url_param(&redirect, "error").as_deref(),
+        Some("access_denied")
+    );
     assert_eq!(url_param(&redirect, "state").as_deref(), Some("c"));
     assert!(url_param(&redirect, "code").is_none());
 }
 
-async fn fresh_code(browser: &mut Browser, sim: &keycloak_sim::RunningSim, params: &[(&str, &str)]) -> String {
+async fn fresh_code(
+    browser: &mut Browser,
+    sim: &keycloak_sim::RunningSim,
+    params: &[(&str, &str)],
+) -> String {
     let redirect = browser_login(browser, sim, params, "carol").await;
     url_param(&redirect, "code").unwrap()
 }
@@ -160,12 +214,20 @@ async fn replayed_code_is_refused_and_ends_its_session() {
     let sim = start_demo().await;
     let mut browser = Browser::new();
     let code = fresh_code(&mut browser, &sim, &console_params(&[])).await;
-    let (status, tokens) = exchange_code(&sim, CONSOLE, &code, CONSOLE_REDIRECT, Some(VERIFIER)).await;
+    let (status, tokens) =
+        exchange_code(&sim, CONSOLE, &code, CONSOLE_REDIRECT, Some(VERIFIER)).await;
     assert_eq!(status, 200);
-    let (status, body) = exchange_code(&sim, CONSOLE, &code, CONSOLE_REDIRECT, Some(VERIFIER)).await;
-    assert_eq!((status.as_u16(), body), (400, oauth_error("invalid_grant", "Code not valid")));
+    let (status, body) =
+        exchange_code(&sim, CONSOLE, &code, CONSOLE_REDIRECT, Some(VERIFIER)).await;
+    assert_eq!(
+        (status.as_u16(), body),
+        (400, oauth_error("invalid_grant", "Code not valid"))
+    );
     let (status, body) = refresh(&sim, CONSOLE, str_of(&tokens, "refresh_token")).await;
-    assert_eq!((status.as_u16(), body), (400, oauth_error("invalid_grant", "Session not active")));
+    assert_eq!(
+        (status.as_u16(), body),
+        (400, oauth_error("invalid_grant", "Session not active"))
+    );
 }
 
 #[tokio::test]
@@ -174,8 +236,12 @@ async fn expired_code_is_refused() {
     let mut browser = Browser::new();
     let code = fresh_code(&mut browser, &sim, &console_params(&[])).await;
     advance_clock(&sim, 61).await;
-    let (status, body) = exchange_code(&sim, CONSOLE, &code, CONSOLE_REDIRECT, Some(VERIFIER)).await;
-    assert_eq!((status.as_u16(), body), (400, oauth_error("invalid_grant", "Code not valid")));
+    let (status, body) =
+        exchange_code(&sim, CONSOLE, &code, CONSOLE_REDIRECT, Some(VERIFIER)).await;
+    assert_eq!(
+        (status.as_u16(), body),
+        (400, oauth_error("invalid_grant", "Code not valid"))
+    );
 }
 
 #[tokio::test]
@@ -184,13 +250,22 @@ async fn pkce_failures_have_keycloaks_four_answers() {
     let mut browser = Browser::new();
     let cases: [(Option<&str>, &str); 3] = [
         (None, "PKCE code verifier not specified"),
-        (Some("short"), "PKCE verification failed: Invalid code verifier"),
-        (Some("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"), "PKCE verification failed: Code mismatch"),
+        (
+            Some("short"),
+            "PKCE verification failed: Invalid code verifier",
+        ),
+        (
+            Some("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"),
+            "PKCE verification failed: Code mismatch",
+        ),
     ];
     for (verifier, description) in cases {
         let code = fresh_code(&mut Browser::new(), &sim, &console_params(&[])).await;
         let (status, body) = exchange_code(&sim, CONSOLE, &code, CONSOLE_REDIRECT, verifier).await;
-        assert_eq!((status.as_u16(), body), (400, oauth_error("invalid_grant", description)));
+        assert_eq!(
+            (status.as_u16(), body),
+            (400, oauth_error("invalid_grant", description))
+        );
         // A failed exchange spends the code.
         let (_, body) = exchange_code(&sim, CONSOLE, &code, CONSOLE_REDIRECT, Some(VERIFIER)).await;
         assert_eq!(body, oauth_error("invalid_grant", "Code not valid"));
@@ -198,20 +273,38 @@ async fn pkce_failures_have_keycloaks_four_answers() {
     let plain_code = fresh_code(
         &mut browser,
         &sim,
-        &[("client_id", "no-offline-app"), ("redirect_uri", "http://127.0.0.1:4002/cb"), ("response_type", "code")],
+        &[
+            ("client_id", "no-offline-app"),
+            ("redirect_uri", "http://127.0.0.1:4002/cb"),
+            ("response_type", "code"),
+        ],
     )
     .await;
-    let (status, body) = exchange_code(&sim, NO_OFFLINE, &plain_code, "http://127.0.0.1:4002/cb", Some(VERIFIER)).await;
+    let (status, body) = exchange_code(
+        &sim,
+        NO_OFFLINE,
+        &plain_code,
+        "http://127.0.0.1:4002/cb",
+        Some(VERIFIER),
+    )
+    .await;
     assert_eq!(
         (status.as_u16(), body),
-        (400, oauth_error("invalid_grant", "PKCE code verifier specified but challenge not present in authorization"))
+        (
+            400,
+            oauth_error(
+                "invalid_grant",
+                "PKCE code verifier specified but challenge not present in authorization"
+            )
+        )
     );
 }
 
 #[tokio::test]
 async fn plain_pkce_and_wildcard_redirects_work() {
     let sim = start_demo_with(|realm| {
-        client_json(realm, "offline-console")["attributes"]["pkce.code.challenge.method"] = "plain".into();
+        client_json(realm, "offline-console")["attributes"]["pkce.code.challenge.method"] =
+            "plain".into();
     })
     .await;
     let redirect_uri = "http://localhost:3000/deep/path?x=1";
@@ -235,13 +328,30 @@ async fn plain_pkce_and_wildcard_redirects_work() {
 async fn code_exchange_checks_redirect_uri_then_client() {
     let sim = start_demo().await;
     let code = fresh_code(&mut Browser::new(), &sim, &console_params(&[])).await;
-    let (status, body) = exchange_code(&sim, CONSOLE, &code, "http://127.0.0.1:3000/other", Some(VERIFIER)).await;
-    assert_eq!((status.as_u16(), body), (400, oauth_error("invalid_grant", "Incorrect redirect_uri")));
-    let code = fresh_code(&mut Browser::new(), &sim, &console_params(&[])).await;
-    let (status, body) = exchange_code(&sim, NO_OFFLINE, &code, CONSOLE_REDIRECT, Some(VERIFIER)).await;
+    let (status, body) = exchange_code(
+        &sim,
+        CONSOLE,
+        &code,
+        "http://127.0.0.1:3000/other",
+        Some(VERIFIER),
+    )
+    .await;
     assert_eq!(
         (status.as_u16(), body),
-        (400, oauth_error("invalid_grant", "Auth error: Found different client_id in clientSession"))
+        (400, oauth_error("invalid_grant", "Incorrect redirect_uri"))
+    );
+    let code = fresh_code(&mut Browser::new(), &sim, &console_params(&[])).await;
+    let (status, body) =
+        exchange_code(&sim, NO_OFFLINE, &code, CONSOLE_REDIRECT, Some(VERIFIER)).await;
+    assert_eq!(
+        (status.as_u16(), body),
+        (
+            400,
+            oauth_error(
+                "invalid_grant",
+                "Auth error: Found different client_id in clientSession"
+            )
+        )
     );
 }
 
@@ -252,16 +362,28 @@ async fn unregistered_redirect_uri_gets_an_error_page_and_no_redirect() {
         .get(auth_url(
             &sim,
             "demo",
-            &[("client_id", "offline-console"), ("redirect_uri", "http://evil.example/cb"), ("response_type", "code")],
+            &[
+                ("client_id", "offline-console"),
+                ("redirect_uri", "http://evil.example/cb"),
+                ("response_type", "code"),
+            ],
         ))
         .send()
         .await
         .unwrap();
     assert_eq!(response.status(), 400);
     assert!(response.headers().get("location").is_none());
-    assert!(response.text().await.unwrap().contains("Invalid parameter: redirect_uri"));
+    assert!(response
+        .text()
+        .await
+        .unwrap()
+        .contains("Invalid parameter: redirect_uri"));
     let unknown = http()
-        .get(auth_url(&sim, "demo", &[("client_id", "nobody"), ("response_type", "code")]))
+        .get(auth_url(
+            &sim,
+            "demo",
+            &[("client_id", "nobody"), ("response_type", "code")],
+        ))
         .send()
         .await
         .unwrap();
@@ -274,27 +396,50 @@ async fn authorization_errors_go_back_to_the_client() {
     let sim = start_demo().await;
     let cases = [
         (
-            vec![("client_id", "mobile-app"), ("redirect_uri", "http://127.0.0.1:4001/cb"), ("response_type", "code")],
+            vec![
+                ("client_id", "mobile-app"),
+                ("redirect_uri", "http://127.0.0.1:4001/cb"),
+                ("response_type", "code"),
+            ],
             "invalid_request",
             "Missing parameter: code_challenge",
         ),
         (
-            vec![("client_id", "offline-console"), ("redirect_uri", CONSOLE_REDIRECT), ("response_type", "code"), ("scope", "openid bogus")],
+            vec![
+                ("client_id", "offline-console"),
+                ("redirect_uri", CONSOLE_REDIRECT),
+                ("response_type", "code"),
+                ("scope", "openid bogus"),
+            ],
             "invalid_scope",
             "Invalid scopes: openid bogus",
         ),
         (
-            vec![("client_id", "offline-console"), ("redirect_uri", CONSOLE_REDIRECT)],
+            vec![
+                ("client_id", "offline-console"),
+                ("redirect_uri", CONSOLE_REDIRECT),
+            ],
             "invalid_request",
             "Missing parameter: response_type",
         ),
     ];
     for (params, error, description) in cases {
-        let response = http().get(auth_url(&sim, "demo", &params)).send().await.unwrap();
+        let response = http()
+            .get(auth_url(&sim, "demo", &params))
+            .send()
+            .await
+            .unwrap();
         assert_eq!(response.status(), 302, "{params:?}");
         let redirect = location(&response);
-        assert_eq!(url_param(&redirect, "error").as_deref(), Some(error), "{redirect}");
-        assert_eq!(url_param(&redirect, "error_description").as_deref(), Some(description));
+        assert_eq!(
+            url_param(&redirect, "error").as_deref(),
+            Some(error),
+            "{redirect}"
+        );
+        assert_eq!(
+            url_param(&redirect, "error_description").as_deref(),
+            Some(description)
+        );
     }
 }
 
@@ -303,7 +448,10 @@ async fn userinfo_returns_profile_claims() {
     let sim = start_demo().await;
     let tokens = console_browser_tokens(&mut Browser::new(), &sim, "alice", "openid").await;
     let response = http()
-        .get(format!("{}/realms/demo/protocol/openid-connect/userinfo", sim.base_url()))
+        .get(format!(
+            "{}/realms/demo/protocol/openid-connect/userinfo",
+            sim.base_url()
+        ))
         .bearer_auth(str_of(&tokens, "access_token"))
         .send()
         .await

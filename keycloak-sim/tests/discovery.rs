@@ -10,7 +10,10 @@ use serde_json::{json, Value};
 async fn discovery_names_every_endpoint_under_the_realm() {
     let sim = start_demo().await;
     let doc: Value = http()
-        .get(format!("{}/realms/demo/.well-known/openid-configuration", sim.base_url()))
+        .get(format!(
+            "{}/realms/demo/.well-known/openid-configuration",
+            sim.base_url()
+        ))
         .send()
         .await
         .unwrap()
@@ -31,9 +34,15 @@ async fn discovery_names_every_endpoint_under_the_realm() {
     ] {
         assert_eq!(doc[field], format!("{oidc}/{path}"), "{field}");
     }
-    assert_eq!(doc["code_challenge_methods_supported"], json!(["plain", "S256"]));
+    assert_eq!(
+        doc["code_challenge_methods_supported"],
+        json!(["plain", "S256"])
+    );
     assert_eq!(doc["scopes_supported"][0], "openid");
-    assert!(doc["scopes_supported"].as_array().unwrap().contains(&json!("offline_access")));
+    assert!(doc["scopes_supported"]
+        .as_array()
+        .unwrap()
+        .contains(&json!("offline_access")));
     assert_eq!(doc["authorization_response_iss_parameter_supported"], true);
 }
 
@@ -41,7 +50,10 @@ async fn discovery_names_every_endpoint_under_the_realm() {
 async fn tokens_are_rs256_signed_with_the_published_key() {
     let sim = start_demo().await;
     let jwks: Value = http()
-        .get(format!("{}/realms/demo/protocol/openid-connect/certs", sim.base_url()))
+        .get(format!(
+            "{}/realms/demo/protocol/openid-connect/certs",
+            sim.base_url()
+        ))
         .send()
         .await
         .unwrap()
@@ -51,14 +63,32 @@ async fn tokens_are_rs256_signed_with_the_published_key() {
     let keys = jwks["keys"].as_array().unwrap();
     assert_eq!(keys.len(), 1);
     let key = &keys[0];
-    assert_eq!((key["kty"].as_str(), key["alg"].as_str(), key["use"].as_str()), (Some("RSA"), Some("RS256"), Some("sig")));
+    assert_eq!(
+        (
+            key["kty"].as_str(),
+            key["alg"].as_str(),
+            key["use"].as_str()
+        ),
+        (Some("RSA"), Some("RS256"), Some("sig"))
+    );
     assert_eq!(key["e"], "AQAB");
-    assert_eq!(B64.decode(key["n"].as_str().unwrap()).unwrap().len(), 256, "2048-bit modulus");
+    assert_eq!(
+        B64.decode(key["n"].as_str().unwrap()).unwrap().len(),
+        256,
+        "2048-bit modulus"
+    );
     let tokens = login(&sim, BACKUP, "alice", "openid").await;
     for field in ["access_token", "refresh_token", "id_token"] {
-        let header: Value =
-            serde_json::from_slice(&B64.decode(str_of(&tokens, field).split('.').next().unwrap()).unwrap()).unwrap();
-        assert_eq!(header, json!({"alg": "RS256", "typ": "JWT", "kid": key["kid"]}), "{field}");
+        let header: Value = serde_json::from_slice(
+            &B64.decode(str_of(&tokens, field).split('.').next().unwrap())
+                .unwrap(),
+        )
+        .unwrap();
+        assert_eq!(
+            header,
+            json!({"alg": "RS256", "typ": "JWT", "kid": key["kid"]}),
+            "{field}"
+        );
     }
 }
 
@@ -82,15 +112,24 @@ async fn access_token_claims_follow_keycloak() {
         access["resource_access"],
         json!({"account": {"roles": ["manage-account", "manage-account-links", "view-profile"]}})
     );
-    assert_eq!(access["exp"].as_i64().unwrap() - access["iat"].as_i64().unwrap(), 300);
-    assert!(access.get("auth_time").is_none(), "password grants carry no auth_time");
+    assert_eq!(
+        access["exp"].as_i64().unwrap() - access["iat"].as_i64().unwrap(),
+        300
+    );
+    assert!(
+        access.get("auth_time").is_none(),
+        "password grants carry no auth_time"
+    );
     assert_eq!(tokens["session_state"], sid);
     assert_eq!(tokens["token_type"], "Bearer");
     assert_eq!(tokens["not-before-policy"], 0);
     let refresh = claims(str_of(&tokens, "refresh_token"));
     assert_eq!(refresh["typ"], "Refresh");
     assert_eq!(refresh["sid"], sid);
-    assert_eq!(refresh["exp"].as_i64().unwrap() - refresh["iat"].as_i64().unwrap(), 1800);
+    assert_eq!(
+        refresh["exp"].as_i64().unwrap() - refresh["iat"].as_i64().unwrap(),
+        1800
+    );
 }
 
 #[tokio::test]
@@ -99,7 +138,12 @@ async fn master_admin_token_carries_cross_realm_roles() {
     let (status, tokens) = token_request(
         &sim,
         "master",
-        &[("grant_type", "password"), ("client_id", "admin-cli"), ("username", "admin"), ("password", "admin")],
+        &[
+            ("grant_type", "password"),
+            ("client_id", "admin-cli"),
+            ("username", "admin"),
+            ("password", "admin"),
+        ],
     )
     .await;
     assert_eq!(status, 200, "{tokens}");
@@ -107,11 +151,17 @@ async fn master_admin_token_carries_cross_realm_roles() {
     let realm_roles = access["realm_access"]["roles"].as_array().unwrap();
     assert!(realm_roles.contains(&json!("admin")) && realm_roles.contains(&json!("create-realm")));
     for client in ["demo-realm", "master-realm"] {
-        let roles = access["resource_access"][client]["roles"].as_array().unwrap();
-        assert!(roles.contains(&json!("view-users")) && roles.contains(&json!("manage-realm")), "{client}");
+        let roles = access["resource_access"][client]["roles"]
+            .as_array()
+            .unwrap();
+        assert!(
+            roles.contains(&json!("view-users")) && roles.contains(&json!("manage-realm")),
+            "{client}"
+        );
     }
     let db = sim.state().read();
-    let caller = keycloak_sim::auth::authenticate(&db, &bearer(&sim, &tokens), sim.state().now()).unwrap();
+    let caller =
+        keycloak_sim::auth::authenticate(&db, &bearer(&sim, &tokens), sim.state().now()).unwrap();
     assert_eq!(caller.realm, "master");
     assert_eq!(caller.username, "admin");
     assert!(caller.has_management_role("demo", "view-users"));

@@ -18,7 +18,10 @@ async fn idle_timeout_is_reset_by_each_refresh() {
     advance_clock(&sim, 2_592_001).await;
     let (status, body) = refresh(&sim, BACKUP, token).await;
     assert_eq!(status, 400);
-    assert_eq!(body, oauth_error("invalid_grant", "Offline session not active"));
+    assert_eq!(
+        body,
+        oauth_error("invalid_grant", "Offline session not active")
+    );
 }
 
 #[tokio::test]
@@ -31,7 +34,10 @@ async fn max_lifespan_ends_the_session_when_enabled() {
     let tokens = login(&sim, BACKUP, "alice", "offline_access").await;
     assert_eq!(tokens["refresh_expires_in"], 1000);
     let refresh_claims = claims(str_of(&tokens, "refresh_token"));
-    assert_eq!(refresh_claims["exp"].as_i64().unwrap() - refresh_claims["iat"].as_i64().unwrap(), 1000);
+    assert_eq!(
+        refresh_claims["exp"].as_i64().unwrap() - refresh_claims["iat"].as_i64().unwrap(),
+        1000
+    );
     advance_clock(&sim, 600).await;
     let (status, body) = refresh(&sim, BACKUP, str_of(&tokens, "refresh_token")).await;
     assert_eq!(status, 200, "{body}");
@@ -41,7 +47,10 @@ async fn max_lifespan_ends_the_session_when_enabled() {
     let token = str_of(&body, "refresh_token").to_string();
     let (status, body) = refresh(&sim, BACKUP, &token).await;
     assert_eq!(status, 400);
-    assert_eq!(body, oauth_error("invalid_grant", "Offline session not active"));
+    assert_eq!(
+        body,
+        oauth_error("invalid_grant", "Offline session not active")
+    );
     advance_clock(&sim, 1).await;
     let (status, body) = refresh(&sim, BACKUP, &token).await;
     assert_eq!(status, 400);
@@ -54,11 +63,19 @@ async fn access_token_lifespan_follows_the_realm() {
     let tokens = login(&sim, BACKUP, "alice", "").await;
     assert_eq!(tokens["expires_in"], 300);
     let access = claims(str_of(&tokens, "access_token"));
-    assert_eq!(access["exp"].as_i64().unwrap() - access["iat"].as_i64().unwrap(), 300);
+    assert_eq!(
+        access["exp"].as_i64().unwrap() - access["iat"].as_i64().unwrap(),
+        300
+    );
     let (status, master) = token_request(
         &sim,
         "master",
-        &[("grant_type", "password"), ("client_id", "admin-cli"), ("username", "admin"), ("password", "admin")],
+        &[
+            ("grant_type", "password"),
+            ("client_id", "admin-cli"),
+            ("username", "admin"),
+            ("password", "admin"),
+        ],
     )
     .await;
     assert_eq!(status, 200);

@@ -13,11 +13,18 @@ async fn post_form(url: String, form: &[(&str, &str)]) -> (reqwest::StatusCode, 
 }
 
 fn endpoint(sim: &keycloak_sim::RunningSim, name: &str) -> String {
-    format!("{}/realms/demo/protocol/openid-connect/{name}", sim.base_url())
+    format!(
+        "{}/realms/demo/protocol/openid-connect/{name}",
+        sim.base_url()
+    )
 }
 
 /// Mobile-app tokens from the browser's existing SSO session (no login form).
-async fn mobile_tokens(browser: &mut Browser, sim: &keycloak_sim::RunningSim, scope: &str) -> Value {
+async fn mobile_tokens(
+    browser: &mut Browser,
+    sim: &keycloak_sim::RunningSim,
+    scope: &str,
+) -> Value {
     let response = browser
         .get(&auth_url(
             sim,
@@ -43,19 +50,30 @@ async fn mobile_tokens(browser: &mut Browser, sim: &keycloak_sim::RunningSim, sc
 async fn logout_with_regular_token_keeps_offline_session_and_offline_logout_ends_it() {
     let sim = start_demo().await;
     let mut browser = Browser::new();
-    let offline = console_browser_tokens(&mut browser, &sim, "alice", "openid offline_access").await;
+    let offline =
+        console_browser_tokens(&mut browser, &sim, "alice", "openid offline_access").await;
     assert_eq!(claims(str_of(&offline, "refresh_token"))["typ"], "Offline");
     let regular = mobile_tokens(&mut browser, &sim, "openid").await;
-    assert_eq!(sid_of(&offline), sid_of(&regular), "offline session keeps the online session's id");
+    assert_eq!(
+        sid_of(&offline),
+        sid_of(&regular),
+        "offline session keeps the online session's id"
+    );
 
     let (status, body) = post_form(
         endpoint(&sim, "logout"),
-        &[("client_id", "mobile-app"), ("refresh_token", str_of(&regular, "refresh_token"))],
+        &[
+            ("client_id", "mobile-app"),
+            ("refresh_token", str_of(&regular, "refresh_token")),
+        ],
     )
     .await;
     assert_eq!((status.as_u16(), body.as_str()), (204, ""));
     let (status, body) = refresh(&sim, MOBILE, str_of(&regular, "refresh_token")).await;
-    assert_eq!((status.as_u16(), body), (400, oauth_error("invalid_grant", "Session not active")));
+    assert_eq!(
+        (status.as_u16(), body),
+        (400, oauth_error("invalid_grant", "Session not active"))
+    );
     let (status, body) = refresh(&sim, CONSOLE, str_of(&offline, "refresh_token")).await;
     assert_eq!(status, 200, "{body}");
 
@@ -70,7 +88,13 @@ async fn logout_with_regular_token_keeps_offline_session_and_offline_logout_ends
     .await;
     assert_eq!(status, 204);
     let (status, body) = refresh(&sim, CONSOLE, str_of(&offline, "refresh_token")).await;
-    assert_eq!((status.as_u16(), body), (400, oauth_error("invalid_grant", "Offline user session not found")));
+    assert_eq!(
+        (status.as_u16(), body),
+        (
+            400,
+            oauth_error("invalid_grant", "Offline user session not found")
+        )
+    );
 }
 
 #[tokio::test]
@@ -79,11 +103,17 @@ async fn logout_errors() {
     let tokens = login(&sim, BACKUP, "alice", "").await;
     let (status, body) = post_form(
         endpoint(&sim, "logout"),
-        &[("client_id", "backup-service"), ("client_secret", "backup-service-secret")],
+        &[
+            ("client_id", "backup-service"),
+            ("client_secret", "backup-service-secret"),
+        ],
     )
     .await;
     assert_eq!(status, 400);
-    assert_eq!(serde_json::from_str::<Value>(&body).unwrap(), oauth_error("invalid_request", "No refresh token"));
+    assert_eq!(
+        serde_json::from_str::<Value>(&body).unwrap(),
+        oauth_error("invalid_request", "No refresh token")
+    );
     let (status, body) = post_form(
         endpoint(&sim, "logout"),
         &[
@@ -96,7 +126,10 @@ async fn logout_errors() {
     assert_eq!(status, 401);
     assert_eq!(
         serde_json::from_str::<Value>(&body).unwrap(),
-        oauth_error("unauthorized_client", "Invalid client or Invalid client credentials")
+        oauth_error(
+            "unauthorized_client",
+            "Invalid client or Invalid client credentials"
+        )
     );
 }
 
@@ -107,7 +140,9 @@ async fn revoking_an_offline_token_ends_only_that_clients_offline_access() {
     let console = console_browser_tokens(&mut browser, &sim, "alice", "offline_access").await;
     let mobile = mobile_tokens(&mut browser, &sim, "offline_access").await;
     let sid = sid_of(&console);
-    with_demo(&sim, |realm| assert_eq!(realm.offline().get(sid).unwrap().clients.len(), 2));
+    with_demo(&sim, |realm| {
+        assert_eq!(realm.offline().get(sid).unwrap().clients.len(), 2)
+    });
 
     let (status, body) = post_form(
         endpoint(&sim, "revoke"),
@@ -120,8 +155,19 @@ async fn revoking_an_offline_token_ends_only_that_clients_offline_access() {
     .await;
     assert_eq!((status.as_u16(), body.as_str()), (200, ""));
     let (status, body) = refresh(&sim, CONSOLE, str_of(&console, "refresh_token")).await;
-    assert_eq!((status.as_u16(), body), (400, oauth_error("invalid_grant", "Session doesn't have required client")));
-    assert_eq!(refresh(&sim, MOBILE, str_of(&mobile, "refresh_token")).await.0, 200);
+    assert_eq!(
+        (status.as_u16(), body),
+        (
+            400,
+            oauth_error("invalid_grant", "Session doesn't have required client")
+        )
+    );
+    assert_eq!(
+        refresh(&sim, MOBILE, str_of(&mobile, "refresh_token"))
+            .await
+            .0,
+        200
+    );
 }
 
 #[tokio::test]
@@ -139,7 +185,13 @@ async fn revoking_the_last_client_deletes_the_offline_session() {
     .await;
     assert_eq!(status, 200);
     let (status, body) = refresh(&sim, BACKUP, str_of(&tokens, "refresh_token")).await;
-    assert_eq!((status.as_u16(), body), (400, oauth_error("invalid_grant", "Offline user session not found")));
+    assert_eq!(
+        (status.as_u16(), body),
+        (
+            400,
+            oauth_error("invalid_grant", "Offline user session not found")
+        )
+    );
     // Revoking it again: the session is unknown now.
     let (status, body) = post_form(
         endpoint(&sim, "revoke"),
@@ -161,16 +213,27 @@ async fn revoking_the_last_client_deletes_the_offline_session() {
 async fn revocation_errors() {
     let sim = start_demo().await;
     let tokens = login(&sim, BACKUP, "alice", "openid").await;
-    let backup = [("client_id", "backup-service"), ("client_secret", "backup-service-secret")];
-    let cases: Vec<(Vec<(&str, &str)>, u16, Value)> = vec![
-        (backup.to_vec(), 400, oauth_error("invalid_request", "Token not provided")),
+    let backup = [
+        ("client_id", "backup-service"),
+        ("client_secret", "backup-service-secret"),
+    ];
+    let cases: Vec<FormCase> = vec![
+        (
+            backup.to_vec(),
+            400,
+            oauth_error("invalid_request", "Token not provided"),
+        ),
         (
             [backup.to_vec(), vec![("token", "garbage")]].concat(),
             200,
             json!({"error": "invalid_token", "error_description": "Invalid token"}),
         ),
         (
-            [backup.to_vec(), vec![("token", str_of(&tokens, "id_token"))]].concat(),
+            [
+                backup.to_vec(),
+                vec![("token", str_of(&tokens, "id_token"))],
+            ]
+            .concat(),
             400,
             oauth_error("unsupported_token_type", "Unsupported token type"),
         ),
@@ -192,7 +255,11 @@ async fn revocation_errors() {
     for (form, status, body) in cases {
         let (got_status, got_body) = post_form(endpoint(&sim, "revoke"), &form).await;
         assert_eq!(got_status, status, "{form:?}");
-        assert_eq!(serde_json::from_str::<Value>(&got_body).unwrap(), body, "{form:?}");
+        assert_eq!(
+            serde_json::from_str::<Value>(&got_body).unwrap(),
+            body,
+            "{form:?}"
+        );
     }
 }
 
@@ -210,7 +277,11 @@ async fn revoked_access_token_is_refused_by_userinfo() {
     let body: Value = before.json().await.unwrap();
     assert_eq!(body["preferred_username"], "alice");
     assert_eq!(body["email"], "alice@example.com");
-    let (status, _) = post_form(endpoint(&sim, "revoke"), &[("token", access), backup_pair().0, backup_pair().1]).await;
+    let (status, _) = post_form(
+        endpoint(&sim, "revoke"),
+        &[("token", access), backup_pair().0, backup_pair().1],
+    )
+    .await;
     assert_eq!(status, 200);
     let after = userinfo(access.to_string()).await;
     assert_eq!(after.status(), 401);
@@ -221,7 +292,10 @@ async fn revoked_access_token_is_refused_by_userinfo() {
 }
 
 fn backup_pair() -> ((&'static str, &'static str), (&'static str, &'static str)) {
-    (("client_id", "backup-service"), ("client_secret", "backup-service-secret"))
+    (
+        ("client_id", "backup-service"),
+        ("client_secret", "backup-service-secret"),
+    )
 }
 
 #[tokio::test]
@@ -238,7 +312,10 @@ async fn rp_initiated_logout_ends_sso_but_not_offline_access() {
     );
     let response = browser.get(&url).await;
     assert_eq!(response.status(), 302);
-    assert_eq!(location(&response), "http://127.0.0.1:3000/signed-out?state=bye");
+    assert_eq!(
+        location(&response),
+        "http://127.0.0.1:3000/signed-out?state=bye"
+    );
     assert!(!browser.has_cookie("KEYCLOAK_IDENTITY"));
     // The next authorization shows the login form again.
     let page = browser
@@ -256,7 +333,12 @@ async fn rp_initiated_logout_ends_sso_but_not_offline_access() {
         .await;
     assert_eq!(page.status(), 200);
     assert!(page.text().await.unwrap().contains("id=\"kc-form-login\""));
-    assert_eq!(refresh(&sim, CONSOLE, str_of(&tokens, "refresh_token")).await.0, 200);
+    assert_eq!(
+        refresh(&sim, CONSOLE, str_of(&tokens, "refresh_token"))
+            .await
+            .0,
+        200
+    );
 }
 
 #[tokio::test]
@@ -273,7 +355,11 @@ async fn rp_initiated_logout_refuses_unregistered_redirects() {
     let response = browser.get(&url).await;
     assert_eq!(response.status(), 400);
     assert!(response.headers().get("location").is_none());
-    assert!(response.text().await.unwrap().contains("Invalid redirect uri"));
+    assert!(response
+        .text()
+        .await
+        .unwrap()
+        .contains("Invalid redirect uri"));
     let missing_hint = browser
         .get(&format!(
             "{}?post_logout_redirect_uri={}",
@@ -282,5 +368,9 @@ async fn rp_initiated_logout_refuses_unregistered_redirects() {
         ))
         .await;
     assert_eq!(missing_hint.status(), 400);
-    assert!(missing_hint.text().await.unwrap().contains("Missing parameters: id_token_hint"));
+    assert!(missing_hint
+        .text()
+        .await
+        .unwrap()
+        .contains("Missing parameters: id_token_hint"));
 }

@@ -32,7 +32,10 @@ async fn offline_tokens_only_when_requested_scope_and_role_allow_it() {
         }
     })
     .await;
-    let not_allowed = oauth_error("not_allowed", "Offline tokens not allowed for the user or client");
+    let not_allowed = oauth_error(
+        "not_allowed",
+        "Offline tokens not allowed for the user or client",
+    );
     let invalid_scope = oauth_error("invalid_scope", "Invalid scopes: offline_access");
     // (user, client, expected error or None for an offline token)
     let cases = [
@@ -46,7 +49,14 @@ async fn offline_tokens_only_when_requested_scope_and_role_allow_it() {
         ("eve", "noscope-limited", Some(&invalid_scope)),
     ];
     for (user, client, expected) in cases {
-        let (status, body) = password_grant(&sim, "demo", (client, Some("s3cret")), user, "offline_access").await;
+        let (status, body) = password_grant(
+            &sim,
+            "demo",
+            (client, Some("s3cret")),
+            user,
+            "offline_access",
+        )
+        .await;
         match expected {
             Some(error) => {
                 assert_eq!(status, 400, "{user}/{client}: {body}");
@@ -56,11 +66,18 @@ async fn offline_tokens_only_when_requested_scope_and_role_allow_it() {
                 assert_eq!(status, 200, "{user}/{client}: {body}");
                 let refresh = claims(str_of(&body, "refresh_token"));
                 assert_eq!(refresh["typ"], "Offline", "{user}/{client}");
-                assert!(refresh.get("exp").is_none(), "offline token without max lifespan has no exp");
+                assert!(
+                    refresh.get("exp").is_none(),
+                    "offline token without max lifespan has no exp"
+                );
                 assert_eq!(body["refresh_expires_in"], 0);
                 let mut scope: Vec<&str> = str_of(&body, "scope").split(' ').collect();
                 scope.sort();
-                assert_eq!(scope, ["email", "offline_access", "profile"], "{user}/{client}");
+                assert_eq!(
+                    scope,
+                    ["email", "offline_access", "profile"],
+                    "{user}/{client}"
+                );
             }
         }
     }
@@ -79,7 +96,10 @@ async fn no_offline_app_cannot_request_offline_access() {
     let sim = start_demo().await;
     let (status, body) = password_grant(&sim, "demo", NO_OFFLINE, "alice", "offline_access").await;
     assert_eq!(status, 400);
-    assert_eq!(body, oauth_error("invalid_scope", "Invalid scopes: offline_access"));
+    assert_eq!(
+        body,
+        oauth_error("invalid_scope", "Invalid scopes: offline_access")
+    );
 }
 
 #[tokio::test]
@@ -89,7 +109,10 @@ async fn password_grant_offline_keeps_only_the_offline_session() {
     let sid = sid_of(&body);
     let backup = client_uuid(&sim, "backup-service");
     with_demo(&sim, |realm| {
-        assert!(realm.sessions.get(sid).is_none(), "online session of a password grant is dropped");
+        assert!(
+            realm.sessions.get(sid).is_none(),
+            "online session of a password grant is dropped"
+        );
         assert_eq!(realm.offline().count_for_client(backup), 1);
     });
 }

@@ -5,22 +5,28 @@ mod common;
 use common::*;
 use keycloak_sim::{RealmSource, SimOptions};
 use serde_json::{json, Value};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use tokio::io::{AsyncBufReadExt, BufReader};
 
 fn fresh_dir(name: &str) -> PathBuf {
-    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos();
-    let dir = std::env::temp_dir().join(format!("keycloak-sim-{name}-{}-{nanos}", std::process::id()));
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos();
+    let dir = std::env::temp_dir().join(format!(
+        "keycloak-sim-{name}-{}-{nanos}",
+        std::process::id()
+    ));
     let _ = std::fs::remove_dir_all(&dir);
     dir
 }
 
 /// Starts on `port` (0 = any); a restart reuses the port, as the issuer includes it.
-async fn start_in(dir: &PathBuf, port: u16) -> keycloak_sim::RunningSim {
+async fn start_in(dir: &Path, port: u16) -> keycloak_sim::RunningSim {
     keycloak_sim::start(SimOptions {
         port,
         imports: demo_sources(),
-        data_dir: Some(dir.clone()),
+        data_dir: Some(dir.to_path_buf()),
         sim_api: true,
     })
     .await
@@ -29,7 +35,10 @@ async fn start_in(dir: &PathBuf, port: u16) -> keycloak_sim::RunningSim {
 
 async fn jwks(sim: &keycloak_sim::RunningSim) -> Value {
     http()
-        .get(format!("{}/realms/demo/protocol/openid-connect/certs", sim.base_url()))
+        .get(format!(
+            "{}/realms/demo/protocol/openid-connect/certs",
+            sim.base_url()
+        ))
         .send()
         .await
         .unwrap()
@@ -56,11 +65,24 @@ async fn state_survives_a_restart() {
         "bob",
     )
     .await;
-    let (status, bob) = exchange_code(&sim, PHOTO, &url_param(&redirect, "code").unwrap(), PHOTO_REDIRECT, None).await;
+    let (status, bob) = exchange_code(
+        &sim,
+        PHOTO,
+        &url_param(&redirect, "code").unwrap(),
+        PHOTO_REDIRECT,
+        None,
+    )
+    .await;
     assert_eq!(status, 200);
-    with_demo(&sim, |realm| realm.update_settings(&json!({"offlineSessionIdleTimeout": 1000})).unwrap());
+    with_demo(&sim, |realm| {
+        realm
+            .update_settings(&json!({"offlineSessionIdleTimeout": 1000}))
+            .unwrap()
+    });
     let backup = client_uuid(&sim, "backup-service");
-    with_demo(&sim, |realm| realm.client_mut(backup).unwrap().description = Some("nightly".into()));
+    with_demo(&sim, |realm| {
+        realm.client_mut(backup).unwrap().description = Some("nightly".into())
+    });
     let seeded = http()
         .post(format!("{}/_sim/realms/demo/seed", sim.base_url()))
         .json(&json!({"users": 100, "offlineClients": ["backup-service"]}))
@@ -75,21 +97,36 @@ async fn state_survives_a_restart() {
 
     let sim = start_in(&dir, port).await;
     assert_eq!(jwks(&sim).await, keys_before);
-    assert!(sim.state().now() >= clock_before, "virtual clock offset kept");
+    assert!(
+        sim.state().now() >= clock_before,
+        "virtual clock offset kept"
+    );
     let (status, body) = refresh(&sim, BACKUP, str_of(&alice, "refresh_token")).await;
     assert_eq!(status, 200, "{body}");
     let (status, body) = refresh(&sim, PHOTO, str_of(&bob, "refresh_token")).await;
     assert_eq!(status, 200, "consent kept: {body}");
     with_demo(&sim, |realm| {
         assert_eq!(realm.settings.offline_session_idle_timeout, 1000);
-        assert_eq!(realm.client(backup).unwrap().description.as_deref(), Some("nightly"));
+        assert_eq!(
+            realm.client(backup).unwrap().description.as_deref(),
+            Some("nightly")
+        );
         assert_eq!(realm.offline().count_for_client(backup), 101);
     });
     // The idle timeout set before the restart applies: 500 s passed, 1000 allowed.
     advance_clock(&sim, 1001).await;
     let (status, body) = refresh(&sim, BACKUP, str_of(&alice, "refresh_token")).await;
-    assert_eq!((status.as_u16(), body), (400, oauth_error("invalid_grant", "Offline session not active")));
-    assert_eq!(login(&sim, BACKUP, "user77", "offline_access").await["refresh_expires_in"], 0);
+    assert_eq!(
+        (status.as_u16(), body),
+        (
+            400,
+            oauth_error("invalid_grant", "Offline session not active")
+        )
+    );
+    assert_eq!(
+        login(&sim, BACKUP, "user77", "offline_access").await["refresh_expires_in"],
+        0
+    );
     sim.shutdown().await;
     let _ = std::fs::remove_dir_all(&dir);
 }
@@ -99,9 +136,15 @@ async fn in_memory_state_is_gone_after_a_restart() {
     let sim = start_demo().await;
     let tokens = login(&sim, BACKUP, "alice", "offline_access").await;
     sim.shutdown().await;
-    let sim = start_with(vec![RealmSource::File(keycloak_sim::demo_realms()[1].clone())]).await;
+    let sim = start_with(vec![RealmSource::File(
+        keycloak_sim::demo_realms()[1].clone(),
+    )])
+    .await;
     let (status, body) = refresh(&sim, BACKUP, str_of(&tokens, "refresh_token")).await;
-    assert_eq!((status.as_u16(), body), (400, oauth_error("invalid_grant", "Invalid refresh token")));
+    assert_eq!(
+        (status.as_u16(), body),
+        (400, oauth_error("invalid_grant", "Invalid refresh token"))
+    );
 }
 
 struct Binary {
@@ -109,7 +152,7 @@ struct Binary {
     base_url: String,
 }
 
-async fn spawn_binary(dir: &PathBuf) -> Binary {
+async fn spawn_binary(dir: &Path) -> Binary {
     let realms = keycloak_sim::demo_realms();
     let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_keycloak-sim"))
         .args(["--port", "0", "--sim-api", "--data-dir"])
@@ -125,9 +168,16 @@ async fn spawn_binary(dir: &PathBuf) -> Binary {
     let stdout = child.stdout.take().unwrap();
     let mut line = String::new();
     BufReader::new(stdout).read_line(&mut line).await.unwrap();
-    let base_url = line.trim_end().strip_prefix("listening on ").expect("first line").to_string();
+    let base_url = line
+        .trim_end()
+        .strip_prefix("listening on ")
+        .expect("first line")
+        .to_string();
     assert!(base_url.starts_with("http://127.0.0.1:"), "{line}");
-    assert!(base_url["http://127.0.0.1:".len()..].parse::<u16>().is_ok(), "{line}");
+    assert!(
+        base_url["http://127.0.0.1:".len()..].parse::<u16>().is_ok(),
+        "{line}"
+    );
     Binary { child, base_url }
 }
 
@@ -143,14 +193,28 @@ async fn acknowledged_offline_sessions_survive_kill_9() {
         ("password", "alice"),
         ("scope", "offline_access"),
     ];
-    let token_url = format!("{}/realms/demo/protocol/openid-connect/token", first.base_url);
-    let tokens: Value = http().post(&token_url).form(&login_form).send().await.unwrap().json().await.unwrap();
+    let token_url = format!(
+        "{}/realms/demo/protocol/openid-connect/token",
+        first.base_url
+    );
+    let tokens: Value = http()
+        .post(&token_url)
+        .form(&login_form)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     first.child.start_kill().unwrap();
     first.child.wait().await.unwrap();
 
     let second = spawn_binary(&dir).await;
     let refreshed = http()
-        .post(format!("{}/realms/demo/protocol/openid-connect/token", second.base_url))
+        .post(format!(
+            "{}/realms/demo/protocol/openid-connect/token",
+            second.base_url
+        ))
         .header("host", first.base_url.trim_start_matches("http://"))
         .form(&[
             ("grant_type", "refresh_token"),
@@ -161,7 +225,12 @@ async fn acknowledged_offline_sessions_survive_kill_9() {
         .send()
         .await
         .unwrap();
-    assert_eq!(refreshed.status(), 200, "{}", refreshed.text().await.unwrap());
+    assert_eq!(
+        refreshed.status(),
+        200,
+        "{}",
+        refreshed.text().await.unwrap()
+    );
     drop(second);
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -21,15 +21,24 @@ async fn clock_reads_and_advances() {
     let (status, before) = get_json(format!("{}/_sim/clock", sim.base_url())).await;
     assert_eq!(status, 200);
     let now = before["now"].as_i64().unwrap();
-    let wall = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64;
+    let wall = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
     assert!((now - wall).abs() <= 2, "virtual clock starts at wall time");
-    let (status, _) = post_json(format!("{}/_sim/clock/advance", sim.base_url()), json!({"seconds": 86400})).await;
+    let (status, _) = post_json(
+        format!("{}/_sim/clock/advance", sim.base_url()),
+        json!({"seconds": 86400}),
+    )
+    .await;
     assert_eq!(status, 200);
     let (_, after) = get_json(format!("{}/_sim/clock", sim.base_url())).await;
     let moved = after["now"].as_i64().unwrap() - now;
     assert!((86400..=86402).contains(&moved), "moved {moved}");
     let tokens = login(&sim, BACKUP, "alice", "").await;
-    let iat = claims(str_of(&tokens, "access_token"))["iat"].as_i64().unwrap();
+    let iat = claims(str_of(&tokens, "access_token"))["iat"]
+        .as_i64()
+        .unwrap();
     assert!(iat >= now + 86400, "tokens follow the virtual clock");
 }
 
@@ -38,9 +47,18 @@ async fn clock_advance_rejects_bad_bodies() {
     let sim = start_demo().await;
     let url = format!("{}/_sim/clock/advance", sim.base_url());
     let (status, body) = post_json(url.clone(), json!({"seconds": "soon"})).await;
-    assert_eq!((status, body), (400, json!({"error": "unknown_error", "error_description": "Cannot parse the JSON"})));
+    assert_eq!(
+        (status, body),
+        (
+            400,
+            json!({"error": "unknown_error", "error_description": "Cannot parse the JSON"})
+        )
+    );
     let (status, body) = post_json(url, json!({"seconds": -5})).await;
-    assert_eq!((status, body), (400, json!({"errorMessage": "seconds must not be negative"})));
+    assert_eq!(
+        (status, body),
+        (400, json!({"errorMessage": "seconds must not be negative"}))
+    );
 }
 
 #[tokio::test]
@@ -52,7 +70,10 @@ async fn seed_creates_users_with_offline_sessions() {
     )
     .await;
     assert_eq!((status, body), (200, json!({"created": 500})));
-    let (backup, photo) = (client_uuid(&sim, "backup-service"), client_uuid(&sim, "photo-print"));
+    let (backup, photo) = (
+        client_uuid(&sim, "backup-service"),
+        client_uuid(&sim, "photo-print"),
+    );
     with_demo(&sim, |realm| {
         assert_eq!(realm.offline().count_for_client(backup), 500);
         assert_eq!(realm.offline().count_for_client(photo), 500);
@@ -85,11 +106,23 @@ async fn seed_errors() {
 
 #[tokio::test]
 async fn sim_api_is_absent_without_the_flag() {
-    let sim = keycloak_sim::start(SimOptions { port: 0, imports: demo_sources(), data_dir: None, sim_api: false })
-        .await
-        .unwrap();
+    let sim = keycloak_sim::start(SimOptions {
+        port: 0,
+        imports: demo_sources(),
+        data_dir: None,
+        sim_api: false,
+    })
+    .await
+    .unwrap();
     let (status, body) = get_json(format!("{}/_sim/clock", sim.base_url())).await;
-    assert_eq!((status, body), (404, json!({"error": "HTTP 404 Not Found"})));
-    let (status, _) = post_json(format!("{}/_sim/realms/demo/seed", sim.base_url()), json!({"users": 1})).await;
+    assert_eq!(
+        (status, body),
+        (404, json!({"error": "HTTP 404 Not Found"}))
+    );
+    let (status, _) = post_json(
+        format!("{}/_sim/realms/demo/seed", sim.base_url()),
+        json!({"users": 1}),
+    )
+    .await;
     assert_eq!(status, 404);
 }
