@@ -81,7 +81,12 @@ pub fn logged_out_page() -> String {
 }
 
 /// Keycloak's `logout-confirm.ftl`: submit `confirmLogout` with id `kc-logout`.
-pub fn logout_confirm_page(action: &str, redirect: Option<&str>, state: Option<&str>, client_id: Option<&str>) -> String {
+pub fn logout_confirm_page(
+    action: &str,
+    redirect: Option<&str>,
+    state: Option<&str>,
+    client_id: Option<&str>,
+) -> String {
     let hidden: String = [
         ("post_logout_redirect_uri", redirect),
         ("state", state),
@@ -90,7 +95,12 @@ pub fn logout_confirm_page(action: &str, redirect: Option<&str>, state: Option<&
     ]
     .iter()
     .filter_map(|(name, value)| {
-        value.map(|v| format!("<input type=\"hidden\" name=\"{name}\" value=\"{}\">\n", escape(v)))
+        value.map(|v| {
+            format!(
+                "<input type=\"hidden\" name=\"{name}\" value=\"{}\">\n",
+                escape(v)
+            )
+        })
     })
     .collect();
     page(

@@ -22,7 +22,11 @@ async fn row01_missing_refresh_token() {
     let result = token_request(
         &sim,
         "demo",
-        &[("grant_type", "refresh_token"), ("client_id", "backup-service"), ("client_secret", "backup-service-secret")],
+        &[
+            ("grant_type", "refresh_token"),
+            ("client_id", "backup-service"),
+            ("client_secret", "backup-service-secret"),
+        ],
     )
     .await;
     assert_error(result, "invalid_request", "No refresh token");
@@ -31,10 +35,18 @@ async fn row01_missing_refresh_token() {
 #[tokio::test]
 async fn row02_undecodable_or_wrong_type_token() {
     let sim = start_demo().await;
-    assert_error(refresh(&sim, BACKUP, "not.a-token").await, "invalid_grant", "Invalid refresh token");
+    assert_error(
+        refresh(&sim, BACKUP, "not.a-token").await,
+        "invalid_grant",
+        "Invalid refresh token",
+    );
     let tokens = offline_token(&sim, "alice").await;
     let access = str_of(&tokens, "access_token");
-    assert_error(refresh(&sim, BACKUP, access).await, "invalid_grant", "Invalid refresh token");
+    assert_error(
+        refresh(&sim, BACKUP, access).await,
+        "invalid_grant",
+        "Invalid refresh token",
+    );
 }
 
 #[tokio::test]
@@ -55,8 +67,15 @@ async fn row03_wrong_issuer() {
         .await
         .unwrap();
     let tokens: serde_json::Value = response.json().await.unwrap();
-    let expected = format!("Invalid token issuer. Expected '{}/realms/demo'", sim.base_url());
-    assert_error(refresh(&sim, BACKUP, str_of(&tokens, "refresh_token")).await, "invalid_grant", &expected);
+    let expected = format!(
+        "Invalid token issuer. Expected '{}/realms/demo'",
+        sim.base_url()
+    );
+    assert_error(
+        refresh(&sim, BACKUP, str_of(&tokens, "refresh_token")).await,
+        "invalid_grant",
+        &expected,
+    );
 }
 
 #[tokio::test]
@@ -64,8 +83,16 @@ async fn row04_issued_before_realm_not_before() {
     let sim = start_demo().await;
     let tokens = offline_token(&sim, "alice").await;
     let now = sim.state().now();
-    with_demo(&sim, |realm| realm.update_settings(&json!({ "notBefore": now + 10 })).unwrap());
-    assert_error(refresh(&sim, BACKUP, str_of(&tokens, "refresh_token")).await, "invalid_grant", "Stale token");
+    with_demo(&sim, |realm| {
+        realm
+            .update_settings(&json!({ "notBefore": now + 10 }))
+            .unwrap()
+    });
+    assert_error(
+        refresh(&sim, BACKUP, str_of(&tokens, "refresh_token")).await,
+        "invalid_grant",
+        "Stale token",
+    );
 }
 
 #[tokio::test]
@@ -74,7 +101,11 @@ async fn row05_expired_refresh_token() {
     let tokens = login(&sim, BACKUP, "alice", "").await;
     assert_eq!(tokens["refresh_expires_in"], 1800);
     advance_clock(&sim, 1801).await;
-    assert_error(refresh(&sim, BACKUP, str_of(&tokens, "refresh_token")).await, "invalid_grant", "Token is not active");
+    assert_error(
+        refresh(&sim, BACKUP, str_of(&tokens, "refresh_token")).await,
+        "invalid_grant",
+        "Token is not active",
+    );
 }
 
 #[tokio::test]
@@ -106,8 +137,16 @@ async fn row08_offline_session_idle_expired_and_deleted() {
     let tokens = offline_token(&sim, "alice").await;
     advance_clock(&sim, 2_592_001).await;
     let token = str_of(&tokens, "refresh_token");
-    assert_error(refresh(&sim, BACKUP, token).await, "invalid_grant", "Offline session not active");
-    assert_error(refresh(&sim, BACKUP, token).await, "invalid_grant", "Offline user session not found");
+    assert_error(
+        refresh(&sim, BACKUP, token).await,
+        "invalid_grant",
+        "Offline session not active",
+    );
+    assert_error(
+        refresh(&sim, BACKUP, token).await,
+        "invalid_grant",
+        "Offline user session not found",
+    );
 }
 
 #[tokio::test]
@@ -115,7 +154,11 @@ async fn row09_regular_session_gone() {
     let sim = start_demo().await;
     let tokens = login(&sim, BACKUP, "alice", "").await;
     assert!(with_demo(&sim, |realm| realm.delete_session(sid_of(&tokens), false)));
-    assert_error(refresh(&sim, BACKUP, str_of(&tokens, "refresh_token")).await, "invalid_grant", "Session not active");
+    assert_error(
+        refresh(&sim, BACKUP, str_of(&tokens, "refresh_token")).await,
+        "invalid_grant",
+        "Session not active",
+    );
 }
 
 #[tokio::test]
@@ -124,7 +167,11 @@ async fn row10_user_disabled() {
     let tokens = offline_token(&sim, "alice").await;
     let alice = user_id(&sim, "alice");
     with_demo(&sim, |realm| realm.user_mut(alice).unwrap().enabled = false);
-    assert_error(refresh(&sim, BACKUP, str_of(&tokens, "refresh_token")).await, "invalid_grant", "User disabled");
+    assert_error(
+        refresh(&sim, BACKUP, str_of(&tokens, "refresh_token")).await,
+        "invalid_grant",
+        "User disabled",
+    );
 }
 
 #[tokio::test]
@@ -133,7 +180,9 @@ async fn row11_token_older_than_user_session() {
     let tokens = offline_token(&sim, "alice").await;
     advance_clock(&sim, 5).await;
     let now = sim.state().now();
-    with_demo(&sim, |realm| realm.offline_session_mut(sid_of(&tokens)).unwrap().started = now);
+    with_demo(&sim, |realm| {
+        realm.offline_session_mut(sid_of(&tokens)).unwrap().started = now
+    });
     assert_error(
         refresh(&sim, BACKUP, str_of(&tokens, "refresh_token")).await,
         "invalid_grant",
@@ -163,7 +212,10 @@ async fn row12_session_without_this_client() {
     assert_eq!(page.status(), 302);
     // Revoking the console's refresh token detaches it; the session lives on for mobile-app.
     let revoked = http()
-        .post(format!("{}/realms/demo/protocol/openid-connect/revoke", sim.base_url()))
+        .post(format!(
+            "{}/realms/demo/protocol/openid-connect/revoke",
+            sim.base_url()
+        ))
         .form(&[
             ("token", str_of(&console, "refresh_token")),
             ("client_id", "offline-console"),
@@ -190,8 +242,16 @@ async fn row13_client_session_idle_expired() {
     let tokens = offline_token(&sim, "alice").await;
     advance_clock(&sim, 101).await;
     let token = str_of(&tokens, "refresh_token");
-    assert_error(refresh(&sim, BACKUP, token).await, "invalid_grant", "Client session not active");
-    assert_error(refresh(&sim, BACKUP, token).await, "invalid_grant", "Session doesn't have required client");
+    assert_error(
+        refresh(&sim, BACKUP, token).await,
+        "invalid_grant",
+        "Client session not active",
+    );
+    assert_error(
+        refresh(&sim, BACKUP, token).await,
+        "invalid_grant",
+        "Session doesn't have required client",
+    );
 }
 
 #[tokio::test]
@@ -228,8 +288,14 @@ async fn row15_client_not_before() {
     let tokens = offline_token(&sim, "alice").await;
     let now = sim.state().now();
     let backup = client_uuid(&sim, "backup-service");
-    with_demo(&sim, |realm| realm.client_mut(backup).unwrap().not_before = now + 10);
-    assert_error(refresh(&sim, BACKUP, str_of(&tokens, "refresh_token")).await, "invalid_grant", "Stale token");
+    with_demo(&sim, |realm| {
+        realm.client_mut(backup).unwrap().not_before = now + 10
+    });
+    assert_error(
+        refresh(&sim, BACKUP, str_of(&tokens, "refresh_token")).await,
+        "invalid_grant",
+        "Stale token",
+    );
 }
 
 #[tokio::test]
@@ -241,8 +307,15 @@ async fn row15_user_not_before_after_admin_logout() {
     let alice = user_id(&sim, "alice");
     assert!(with_demo(&sim, |realm| realm.logout_user(alice, now)));
     // The offline session is still there, but its tokens are stale.
-    assert!(with_demo(&sim, |realm| realm.offline().get(sid_of(&tokens)).is_some()));
-    assert_error(refresh(&sim, BACKUP, str_of(&tokens, "refresh_token")).await, "invalid_grant", "Stale token");
+    assert!(with_demo(&sim, |realm| realm
+        .offline()
+        .get(sid_of(&tokens))
+        .is_some()));
+    assert_error(
+        refresh(&sim, BACKUP, str_of(&tokens, "refresh_token")).await,
+        "invalid_grant",
+        "Stale token",
+    );
 }
 
 #[tokio::test]
@@ -285,7 +358,15 @@ async fn row17_consent_withdrawn() {
     assert_eq!(status, 200, "{tokens}");
     let (alice, photo) = (user_id(&sim, "alice"), client_uuid(&sim, "photo-print"));
     with_demo(&sim, |realm| {
-        realm.put_consent(alice, photo, Consent { granted_scopes: vec![], created: 0, last_updated: 0 })
+        realm.put_consent(
+            alice,
+            photo,
+            Consent {
+                granted_scopes: vec![],
+                created: 0,
+                last_updated: 0,
+            },
+        )
     });
     assert_error(
         refresh(&sim, PHOTO, str_of(&tokens, "refresh_token")).await,
@@ -313,7 +394,11 @@ async fn row18_superseded_token_is_stale() {
     let (status, _) = refresh(&sim, BACKUP, str_of(&second, "refresh_token")).await;
     assert_eq!(status, 200);
     advance_clock(&sim, 1).await;
-    assert_error(refresh(&sim, BACKUP, str_of(&first, "refresh_token")).await, "invalid_grant", "Stale token");
+    assert_error(
+        refresh(&sim, BACKUP, str_of(&first, "refresh_token")).await,
+        "invalid_grant",
+        "Stale token",
+    );
 }
 
 #[tokio::test]
@@ -339,5 +424,9 @@ async fn row20_user_lost_offline_access_role() {
         realm.user_mut(alice).unwrap().roles = vec![uma];
     });
     let result = refresh(&sim, BACKUP, str_of(&tokens, "refresh_token")).await;
-    assert_error(result, "not_allowed", "Offline tokens not allowed for the user or client");
+    assert_error(
+        result,
+        "not_allowed",
+        "Offline tokens not allowed for the user or client",
+    );
 }

@@ -23,23 +23,21 @@ use std::net::SocketAddr;
 pub async fn authorize(
     State(state): State<AppState>,
     Path(realm): Path<String>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     RawQuery(query): RawQuery,
     headers: HeaderMap,
 ) -> Response {
     let params = FormParams::parse(query.unwrap_or_default().as_bytes());
-    start(&state, &realm, &params, &headers, peer).unwrap_or_else(IntoResponse::into_response)
+    start(&state, &realm, &params, &headers).unwrap_or_else(IntoResponse::into_response)
 }
 
 /// `POST` form variant of the authorization endpoint.
 pub async fn authorize_post(
     State(state): State<AppState>,
     Path(realm): Path<String>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     params: FormParams,
 ) -> Response {
-    start(&state, &realm, &params, &headers, peer).unwrap_or_else(IntoResponse::into_response)
+    start(&state, &realm, &params, &headers).unwrap_or_else(IntoResponse::into_response)
 }
 
 /// Builds the redirect back to the client with `params` in the query or fragment.
@@ -55,7 +53,10 @@ fn redirect(uri: &str, mode: ResponseMode, params: &[(&str, &str)]) -> Response 
     let location = format!("{uri}{separator}{encoded}");
     (
         StatusCode::FOUND,
-        [(header::LOCATION, HeaderValue::from_str(&location).unwrap_or(HeaderValue::from_static("/")))],
+        [(
+            header::LOCATION,
+            HeaderValue::from_str(&location).unwrap_or(HeaderValue::from_static("/")),
+        )],
     )
         .into_response()
 }
@@ -85,13 +86,14 @@ fn start(
     realm_name: &str,
     params: &FormParams,
     headers: &HeaderMap,
-    peer: SocketAddr,
 ) -> Result<Response, ApiError> {
     let now = state.now();
     let base = base_url(headers);
     let iss = issuer(headers, realm_name);
     let mut db = state.write();
-    let realm = db.realm_mut(realm_name).ok_or_else(ApiError::realm_does_not_exist)?;
+    let realm = db
+        .realm_mut(realm_name)
+        .ok_or_else(ApiError::realm_does_not_exist)?;
     let bad = |message: &str| ApiError::page(StatusCode::BAD_REQUEST, message);
     let client_id = params
         .get("client_id")
@@ -103,7 +105,9 @@ fn start(
         return Err(bad("Client disabled."));
     }
     if client.bearer_only {
-        return Err(bad("Bearer-only clients are not allowed to initiate browser login."));
+        return Err(bad(
+            "Bearer-only clients are not allowed to initiate browser login.",
+        ));
     }
     let redirect_uri = redirect_uri::verify(client, params.get("redirect_uri"), &base)
         .ok_or_else(|| bad("Invalid parameter: redirect_uri"))?;
@@ -125,16 +129,34 @@ fn start(
         authenticated: None,
         expires: now + realm.settings.access_code_lifespan_login,
     };
-    if params.get("response_mode").is_some_and(|m| m != "query" && m != "fragment") {
-        return Ok(redirect_error(&flow, &iss, "invalid_request", Some("Invalid parameter: response_mode")));
+    if params
+        .get("response_mode")
+        .is_some_and(|m| m != "query" && m != "fragment")
+    {
+        return Ok(redirect_error(
+            &flow,
+            &iss,
+            "invalid_request",
+            Some("Invalid parameter: response_mode"),
+        ));
     }
     match params.get("response_type") {
         None => {
-            return Ok(redirect_error(&flow, &iss, "invalid_request", Some("Missing parameter: response_type")));
+            return Ok(redirect_error(
+                &flow,
+                &iss,
+                "invalid_request",
+                Some("Missing parameter: response_type"),
+            ));
         }
         Some("code") => {}
         Some(_) => {
-            return Ok(redirect_error(&flow, &iss, "unsupported_response_type", Some("Unsupported response_type")));
+            return Ok(redirect_error(
+                &flow,
+                &iss,
+                "unsupported_response_type",
+                Some("Unsupported response_type"),
+            ));
         }
     }
     if !client.standard_flow_enabled {
@@ -145,25 +167,45 @@ fn start(
             Some("Client is not allowed to initiate browser login with given response_type. Standard flow is disabled for the client."),
         ));
     }
-    if let Err(ApiError::OAuth { error, description, .. }) =
-        scopes::requested(realm, client, flow.scope.as_deref())
+    if let Err(ApiError::OAuth {
+        error, description, ..
+    }) = scopes::requested(realm, client, flow.scope.as_deref())
     {
         return Ok(redirect_error(&flow, &iss, &error, Some(&description)));
     }
-    let required_method = client.attributes.get("pkce.code.challenge.method").filter(|m| !m.is_empty());
+    let required_method = client
+        .attributes
+        .get("pkce.code.challenge.method")
+        .filter(|m| !m.is_empty());
     let method = params.get("code_challenge_method");
     match (params.get("code_challenge"), method) {
         (None, Some(_)) | (None, None) if required_method.is_some() => {
-            return Ok(redirect_error(&flow, &iss, "invalid_request", Some("Missing parameter: code_challenge")));
+            return Ok(redirect_error(
+                &flow,
+                &iss,
+                "invalid_request",
+                Some("Missing parameter: code_challenge"),
+            ));
         }
         (None, _) => {}
         (Some(challenge), method) => {
             let method = method.unwrap_or("plain");
-            if !["plain", "S256"].contains(&method) || required_method.is_some_and(|r| r != method) {
-                return Ok(redirect_error(&flow, &iss, "invalid_request", Some("Invalid parameter: code_challenge_method")));
+            if !["plain", "S256"].contains(&method) || required_method.is_some_and(|r| r != method)
+            {
+                return Ok(redirect_error(
+                    &flow,
+                    &iss,
+                    "invalid_request",
+                    Some("Invalid parameter: code_challenge_method"),
+                ));
             }
             if !valid_challenge(challenge) {
-                return Ok(redirect_error(&flow, &iss, "invalid_request", Some("Invalid parameter: code_challenge")));
+                return Ok(redirect_error(
+                    &flow,
+                    &iss,
+                    "invalid_request",
+                    Some("Invalid parameter: code_challenge"),
+                ));
             }
             flow.code_challenge = Some((challenge.to_string(), method.to_string()));
         }
@@ -186,8 +228,13 @@ fn start(
     let mut flows = state.shared().flows.lock();
     flows.sweep(now);
     flows.logins.insert(flow_id.clone(), flow);
-    let _ = peer;
-    Ok(Html(pages::login_page(realm_name, &action_url(&base, realm_name, "authenticate", &flow_id, &client_id), "", None)).into_response())
+    Ok(Html(pages::login_page(
+        realm_name,
+        &action_url(&base, realm_name, "authenticate", &flow_id, &client_id),
+        "",
+        None,
+    ))
+    .into_response())
 }
 
 fn action_url(base: &str, realm: &str, action: &str, flow_id: &str, client_id: &str) -> String {
@@ -239,7 +286,10 @@ fn after_authentication(
         issue_code(state, realm, &flow, iss, now)
     } else {
         let client = realm.client(flow.client).expect("flow client");
-        let client_name = client.name.clone().unwrap_or_else(|| client.client_id.clone());
+        let client_name = client
+            .name
+            .clone()
+            .unwrap_or_else(|| client.client_id.clone());
         let texts: Vec<String> = needed
             .iter()
             .filter_map(|id| realm.scope(*id))
@@ -248,7 +298,12 @@ fn after_authentication(
         let flow_id = random_id().to_string();
         let base = iss.split("/realms/").next().unwrap_or_default().to_string();
         let action = action_url(&base, &flow.realm, "consent", &flow_id, &client.client_id);
-        state.shared().flows.lock().logins.insert(flow_id, flow.clone());
+        state
+            .shared()
+            .flows
+            .lock()
+            .logins
+            .insert(flow_id, flow.clone());
         Html(pages::consent_page(&client_name, &action, &texts)).into_response()
     };
     if set_cookies {
@@ -260,9 +315,17 @@ fn after_authentication(
 }
 
 /// Attaches the client to the SSO session, stores a code, redirects with it.
-fn issue_code(state: &AppState, realm: &mut Realm, flow: &AuthFlow, iss: &str, now: i64) -> Response {
+fn issue_code(
+    state: &AppState,
+    realm: &mut Realm,
+    flow: &AuthFlow,
+    iss: &str,
+    now: i64,
+) -> Response {
     let (_, session) = flow.authenticated.expect("authenticated flow");
-    realm.sessions.attach_client(session, ClientSession::new(flow.client, now));
+    realm
+        .sessions
+        .attach_client(session, ClientSession::new(flow.client, now));
     if let Some(s) = realm.sessions.touch(session) {
         s.last_refresh = now;
     }
@@ -321,7 +384,10 @@ pub async fn authenticate(
         Err(err) => return err.into_response(),
     };
     let mut db = state.write();
-    let Some(realm) = db.realm_mut(&realm_name).filter(|_| flow.realm == realm_name) else {
+    let Some(realm) = db
+        .realm_mut(&realm_name)
+        .filter(|_| flow.realm == realm_name)
+    else {
         return ApiError::realm_does_not_exist().into_response();
     };
     let username = form.get("username").unwrap_or_default();
@@ -338,10 +404,30 @@ pub async fn authenticate(
     };
     if let Some(error) = error {
         let flow_id = random_id().to_string();
-        let client_id = realm.client(flow.client).map(|c| c.client_id.clone()).unwrap_or_default();
-        state.shared().flows.lock().logins.insert(flow_id.clone(), flow);
-        let action = action_url(&base_url(&headers), &realm_name, "authenticate", &flow_id, &client_id);
-        return Html(pages::login_page(&realm_name, &action, username, Some(error))).into_response();
+        let client_id = realm
+            .client(flow.client)
+            .map(|c| c.client_id.clone())
+            .unwrap_or_default();
+        state
+            .shared()
+            .flows
+            .lock()
+            .logins
+            .insert(flow_id.clone(), flow);
+        let action = action_url(
+            &base_url(&headers),
+            &realm_name,
+            "authenticate",
+            &flow_id,
+            &client_id,
+        );
+        return Html(pages::login_page(
+            &realm_name,
+            &action,
+            username,
+            Some(error),
+        ))
+        .into_response();
     }
     let (user, _) = user.expect("checked");
     let session = create_session(realm, user, None, peer.ip(), now, true);
@@ -365,7 +451,10 @@ pub async fn consent(
         Err(err) => return err.into_response(),
     };
     let mut db = state.write();
-    let Some(realm) = db.realm_mut(&realm_name).filter(|_| flow.realm == realm_name) else {
+    let Some(realm) = db
+        .realm_mut(&realm_name)
+        .filter(|_| flow.realm == realm_name)
+    else {
         return ApiError::realm_does_not_exist().into_response();
     };
     if form.get("accept").is_none() {

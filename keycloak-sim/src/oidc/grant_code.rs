@@ -15,7 +15,9 @@ use sha2::{Digest, Sha256};
 pub fn grant(call: &TokenCall) -> ApiResult<Value> {
     let now = call.state.now();
     let mut db = call.state.write();
-    let realm = db.realm_mut(call.realm).ok_or_else(ApiError::realm_does_not_exist)?;
+    let realm = db
+        .realm_mut(call.realm)
+        .ok_or_else(ApiError::realm_does_not_exist)?;
     let client_id = authenticate_client(realm, call)?;
     let code = call
         .form
@@ -32,7 +34,10 @@ pub fn grant(call: &TokenCall) -> ApiResult<Value> {
         entry.used = true;
         entry.clone()
     };
-    if grant.realm != call.realm || now > grant.expires || realm.sessions.get(grant.session).is_none() {
+    if grant.realm != call.realm
+        || now > grant.expires
+        || realm.sessions.get(grant.session).is_none()
+    {
         return Err(not_valid());
     }
     if let Some(expected) = &grant.redirect_uri_param {
@@ -45,7 +50,10 @@ pub fn grant(call: &TokenCall) -> ApiResult<Value> {
             "Auth error: Found different client_id in clientSession",
         ));
     }
-    check_pkce(grant.code_challenge.as_ref(), call.form.raw("code_verifier"))?;
+    check_pkce(
+        grant.code_challenge.as_ref(),
+        call.form.raw("code_verifier"),
+    )?;
     let session = realm.sessions.get(grant.session).expect("checked above");
     let user = realm
         .user(session.user)
@@ -81,7 +89,10 @@ pub fn grant(call: &TokenCall) -> ApiResult<Value> {
         scopes: &permitted,
         openid: requested.openid,
         nonce: grant.nonce.as_deref(),
-        reuse_id: realm.settings.revoke_refresh_token.then(crate::id::random_id),
+        reuse_id: realm
+            .settings
+            .revoke_refresh_token
+            .then(crate::id::random_id),
         now,
         transient: false,
     }))
@@ -97,7 +108,8 @@ fn check_pkce(challenge: Option<&(String, String)>, verifier: Option<&str>) -> A
             )),
         };
     };
-    let verifier = verifier.ok_or_else(|| ApiError::invalid_grant("PKCE code verifier not specified"))?;
+    let verifier =
+        verifier.ok_or_else(|| ApiError::invalid_grant("PKCE code verifier not specified"))?;
     let well_formed = (43..=128).contains(&verifier.len())
         && verifier
             .bytes()
@@ -112,7 +124,9 @@ fn check_pkce(challenge: Option<&(String, String)>, verifier: Option<&str>) -> A
         _ => verifier.to_string(),
     };
     if &derived != challenge {
-        return Err(ApiError::invalid_grant("PKCE verification failed: Code mismatch"));
+        return Err(ApiError::invalid_grant(
+            "PKCE verification failed: Code mismatch",
+        ));
     }
     Ok(())
 }

@@ -14,7 +14,9 @@ use serde_json::Value;
 pub fn grant(call: &TokenCall) -> ApiResult<Value> {
     let now = call.state.now();
     let mut db = call.state.write();
-    let realm = db.realm_mut(call.realm).ok_or_else(ApiError::realm_does_not_exist)?;
+    let realm = db
+        .realm_mut(call.realm)
+        .ok_or_else(ApiError::realm_does_not_exist)?;
     let client_id = authenticate_client(realm, call)?;
     let encoded = call
         .form
@@ -95,7 +97,10 @@ fn validate(
         return Err(ApiError::invalid_grant("User disabled").into());
     }
     if token.iat < session.started {
-        return Err(ApiError::invalid_grant("Refresh token issued before the user session started").into());
+        return Err(ApiError::invalid_grant(
+            "Refresh token issued before the user session started",
+        )
+        .into());
     }
     let client_session = session
         .client(client_id)
@@ -106,10 +111,15 @@ fn validate(
         realm.client_session_deadline(session, client)
     };
     if deadline <= now {
-        return Err(Failure::DetachClient(ApiError::invalid_grant("Client session not active")));
+        return Err(Failure::DetachClient(ApiError::invalid_grant(
+            "Client session not active",
+        )));
     }
     if token.iat < client_session.started {
-        return Err(ApiError::invalid_grant("refresh token issued before the client session started").into());
+        return Err(ApiError::invalid_grant(
+            "refresh token issued before the client session started",
+        )
+        .into());
     }
     if token.iat < realm.client_realm_not_before(client) || token.iat < user.not_before {
         return Err(ApiError::invalid_grant("Stale token").into());
@@ -123,7 +133,9 @@ fn validate(
     }
     check_consent(realm, session.user, client_id, &requested)?;
     let permitted = scopes::permitted(realm, user, &requested);
-    if requested.offline_requested(realm) && !scopes::offline_allowed(realm, user, client, &permitted) {
+    if requested.offline_requested(realm)
+        && !scopes::offline_allowed(realm, user, client, &permitted)
+    {
         return Err(ApiError::offline_not_allowed().into());
     }
     Ok(requested)
@@ -167,7 +179,12 @@ fn requested_scopes(
 }
 
 /// Row 17: every consent-screen scope still has to be consented.
-fn check_consent(realm: &Realm, user: Id, client_id: Id, requested: &RequestedScopes) -> ApiResult<()> {
+fn check_consent(
+    realm: &Realm,
+    user: Id,
+    client_id: Id,
+    requested: &RequestedScopes,
+) -> ApiResult<()> {
     let client = realm.client(client_id).expect("authenticated");
     if !client.consent_required {
         return Ok(());

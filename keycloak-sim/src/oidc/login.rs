@@ -24,7 +24,10 @@ pub fn create_session(
         ip,
         remember_me: false,
         auth_time: browser.then_some(now),
-        clients: client.map(|c| ClientSession::new(c, now)).into_iter().collect(),
+        clients: client
+            .map(|c| ClientSession::new(c, now))
+            .into_iter()
+            .collect(),
     });
     id
 }

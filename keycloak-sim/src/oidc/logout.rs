@@ -49,10 +49,19 @@ pub async fn logout_get(
 
 /// With a regular refresh token the online session ends (offline sessions stay); with an
 /// offline one the whole offline session and the online session of the same id end.
-fn token_logout(state: &AppState, realm_name: &str, headers: &HeaderMap, form: &FormParams) -> Result<Response, ApiError> {
+fn token_logout(
+    state: &AppState,
+    realm_name: &str,
+    headers: &HeaderMap,
+    form: &FormParams,
+) -> Result<Response, ApiError> {
     let mut db = state.write();
-    let realm = db.realm_mut(realm_name).ok_or_else(ApiError::realm_does_not_exist)?;
-    let client = client_auth::authenticate(realm, headers, form)?.client_id.clone();
+    let realm = db
+        .realm_mut(realm_name)
+        .ok_or_else(ApiError::realm_does_not_exist)?;
+    let client = client_auth::authenticate(realm, headers, form)?
+        .client_id
+        .clone();
     let encoded = form
         .get("refresh_token")
         .ok_or_else(|| ApiError::invalid_request("No refresh token"))?;
@@ -70,7 +79,9 @@ fn token_logout(state: &AppState, realm_name: &str, headers: &HeaderMap, form: &
     };
     if let Some(session) = session {
         if token.iat < session.started {
-            return Err(ApiError::invalid_grant("Toked issued before the user session started"));
+            return Err(ApiError::invalid_grant(
+                "Toked issued before the user session started",
+            ));
         }
         if token.offline {
             realm.remove_offline_session(token.session);
@@ -80,10 +91,17 @@ fn token_logout(state: &AppState, realm_name: &str, headers: &HeaderMap, form: &
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
-fn browser_logout(state: &AppState, realm_name: &str, headers: &HeaderMap, params: &FormParams) -> Result<Response, ApiError> {
+fn browser_logout(
+    state: &AppState,
+    realm_name: &str,
+    headers: &HeaderMap,
+    params: &FormParams,
+) -> Result<Response, ApiError> {
     let bad = |message: &str| ApiError::page(StatusCode::BAD_REQUEST, message);
     let mut db = state.write();
-    let realm = db.realm_mut(realm_name).ok_or_else(ApiError::realm_does_not_exist)?;
+    let realm = db
+        .realm_mut(realm_name)
+        .ok_or_else(ApiError::realm_does_not_exist)?;
     let redirect = params.get("post_logout_redirect_uri");
     let hint = params.get("id_token_hint");
     if redirect.is_some() && hint.is_none() && params.get("client_id").is_none() {
@@ -95,7 +113,10 @@ fn browser_logout(state: &AppState, realm_name: &str, headers: &HeaderMap, param
                 .key
                 .verify(token)
                 .filter(|c| c.get("typ").and_then(Value::as_str) == Some("ID"))
-                .filter(|c| c.get("iss").and_then(Value::as_str) == Some(issuer(headers, realm_name).as_str()))
+                .filter(|c| {
+                    c.get("iss").and_then(Value::as_str)
+                        == Some(issuer(headers, realm_name).as_str())
+                })
                 .ok_or_else(|| bad("Invalid IDToken"))?,
         ),
         None => None,
@@ -105,7 +126,9 @@ fn browser_logout(state: &AppState, realm_name: &str, headers: &HeaderMap, param
         .and_then(|c| c.get("azp").and_then(Value::as_str).map(str::to_string))
         .or_else(|| params.get("client_id").map(str::to_string));
     if let (Some(token_client), Some(given)) = (
-        id_token.as_ref().and_then(|c| c.get("azp").and_then(Value::as_str)),
+        id_token
+            .as_ref()
+            .and_then(|c| c.get("azp").and_then(Value::as_str)),
         params.get("client_id"),
     ) {
         if token_client != given {
@@ -128,7 +151,10 @@ fn browser_logout(state: &AppState, realm_name: &str, headers: &HeaderMap, param
     let cookie = cookies::sso_session(headers);
     if hinted.is_none() && params.get("confirm").is_none() {
         return Ok(Html(pages::logout_confirm_page(
-            &format!("{}/realms/{realm_name}/protocol/openid-connect/logout", base_url(headers)),
+            &format!(
+                "{}/realms/{realm_name}/protocol/openid-connect/logout",
+                base_url(headers)
+            ),
             redirect,
             params.get("state"),
             client_id.as_deref(),
@@ -150,7 +176,10 @@ fn browser_logout(state: &AppState, realm_name: &str, headers: &HeaderMap, param
             }
             (
                 StatusCode::FOUND,
-                [(header::LOCATION, HeaderValue::from_str(&location).map_err(|_| bad("Invalid redirect uri"))?)],
+                [(
+                    header::LOCATION,
+                    HeaderValue::from_str(&location).map_err(|_| bad("Invalid redirect uri"))?,
+                )],
             )
                 .into_response()
         }

@@ -41,7 +41,10 @@ pub fn router() -> Router<AppState> {
             "/realms/{realm}/login-actions/authenticate",
             post(authorize::authenticate),
         )
-        .route("/realms/{realm}/login-actions/consent", post(authorize::consent))
+        .route(
+            "/realms/{realm}/login-actions/consent",
+            post(authorize::consent),
+        )
         .route(
             &format!("{oidc}/logout"),
             get(logout::logout_get).post(logout::logout_post),

@@ -30,13 +30,16 @@ pub fn verify_post_logout(client: &Client, requested: &str, base_url: &str) -> b
         .get("post.logout.redirect.uris")
         .cloned()
         .unwrap_or_default();
-    attribute.split("##").filter(|p| !p.is_empty()).any(|pattern| {
-        if pattern == "+" {
-            verify(client, Some(requested), base_url).is_some()
-        } else {
-            matches(&resolve(client, pattern, base_url), requested)
-        }
-    })
+    attribute
+        .split("##")
+        .filter(|p| !p.is_empty())
+        .any(|pattern| {
+            if pattern == "+" {
+                verify(client, Some(requested), base_url).is_some()
+            } else {
+                matches(&resolve(client, pattern, base_url), requested)
+            }
+        })
 }
 
 fn matches(pattern: &str, uri: &str) -> bool {
@@ -71,7 +74,10 @@ mod tests {
     #[test]
     fn exact_and_wildcard_matching() {
         let c = client(&["http://app/cb", "http://other/*"]);
-        assert_eq!(verify(&c, Some("http://app/cb"), "http://kc").as_deref(), Some("http://app/cb"));
+        assert_eq!(
+            verify(&c, Some("http://app/cb"), "http://kc").as_deref(),
+            Some("http://app/cb")
+        );
         assert_eq!(verify(&c, Some("http://app/cb2"), "http://kc"), None);
         assert_eq!(verify(&c, Some("http://app/"), "http://kc"), None);
         assert_eq!(
@@ -79,9 +85,17 @@ mod tests {
             Some("http://other/x?y=1")
         );
         assert_eq!(verify(&c, None, "http://kc"), None);
-        assert_eq!(verify(&client(&["http://app/cb"]), None, "http://kc").as_deref(), Some("http://app/cb"));
         assert_eq!(
-            verify(&client(&["/realms/x/account/*"]), Some("http://kc/realms/x/account/y"), "http://kc").as_deref(),
+            verify(&client(&["http://app/cb"]), None, "http://kc").as_deref(),
+            Some("http://app/cb")
+        );
+        assert_eq!(
+            verify(
+                &client(&["/realms/x/account/*"]),
+                Some("http://kc/realms/x/account/y"),
+                "http://kc"
+            )
+            .as_deref(),
             Some("http://kc/realms/x/account/y")
         );
     }

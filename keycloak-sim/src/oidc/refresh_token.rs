@@ -20,7 +20,12 @@ pub struct RefreshClaims {
 }
 
 /// Rows 2–5: signature, `typ`, issuer, realm not-before, expiry.
-pub fn decode(realm: &Realm, token: &str, issuer: &str, now: i64) -> Result<RefreshClaims, ApiError> {
+pub fn decode(
+    realm: &Realm,
+    token: &str,
+    issuer: &str,
+    now: i64,
+) -> Result<RefreshClaims, ApiError> {
     let invalid = || ApiError::invalid_grant("Invalid refresh token");
     let claims = realm.key.verify(token).ok_or_else(invalid)?;
     let offline = match claims.get("typ").and_then(Value::as_str) {
@@ -34,7 +39,10 @@ pub fn decode(realm: &Realm, token: &str, issuer: &str, now: i64) -> Result<Refr
             "Invalid token issuer. Expected '{issuer}'"
         )));
     }
-    let iat = claims.get("iat").and_then(Value::as_i64).ok_or_else(invalid)?;
+    let iat = claims
+        .get("iat")
+        .and_then(Value::as_i64)
+        .ok_or_else(invalid)?;
     if iat < realm.settings.not_before {
         return Err(ApiError::invalid_grant("Stale token"));
     }
@@ -43,8 +51,12 @@ pub fn decode(realm: &Realm, token: &str, issuer: &str, now: i64) -> Result<Refr
             return Err(ApiError::invalid_grant("Token is not active"));
         }
     }
-    let session = text("sid").and_then(|s| Id::parse(&s)).ok_or_else(invalid)?;
-    let jti = text("jti").and_then(|s| Id::parse(&s)).ok_or_else(invalid)?;
+    let session = text("sid")
+        .and_then(|s| Id::parse(&s))
+        .ok_or_else(invalid)?;
+    let jti = text("jti")
+        .and_then(|s| Id::parse(&s))
+        .ok_or_else(invalid)?;
     Ok(RefreshClaims {
         offline,
         session,
@@ -58,7 +70,11 @@ pub fn decode(realm: &Realm, token: &str, issuer: &str, now: i64) -> Result<Refr
 }
 
 /// Rows 7–9: the token's user session must exist and be active; expired ones are removed.
-pub fn ensure_live_session(realm: &mut Realm, token: &RefreshClaims, now: i64) -> Result<(), ApiError> {
+pub fn ensure_live_session(
+    realm: &mut Realm,
+    token: &RefreshClaims,
+    now: i64,
+) -> Result<(), ApiError> {
     if token.offline {
         let session = realm
             .offline()

@@ -30,9 +30,16 @@ fn invalid_token() -> Response {
         .into_response()
 }
 
-fn run(state: &AppState, realm_name: &str, headers: &HeaderMap, form: &FormParams) -> Result<Response, ApiError> {
+fn run(
+    state: &AppState,
+    realm_name: &str,
+    headers: &HeaderMap,
+    form: &FormParams,
+) -> Result<Response, ApiError> {
     let mut db = state.write();
-    let realm = db.realm_mut(realm_name).ok_or_else(ApiError::realm_does_not_exist)?;
+    let realm = db
+        .realm_mut(realm_name)
+        .ok_or_else(ApiError::realm_does_not_exist)?;
     if form.has_duplicates() {
         return Err(ApiError::invalid_request("duplicated parameter"));
     }
@@ -49,14 +56,15 @@ fn run(state: &AppState, realm_name: &str, headers: &HeaderMap, form: &FormParam
     let token = form
         .get("token")
         .ok_or_else(|| ApiError::invalid_request("Token not provided"))?;
-    let Some(claims) = realm
-        .key
-        .verify(token)
-        .filter(|c| c.get("iss").and_then(Value::as_str) == Some(issuer(headers, realm_name).as_str()))
-    else {
+    let Some(claims) = realm.key.verify(token).filter(|c| {
+        c.get("iss").and_then(Value::as_str) == Some(issuer(headers, realm_name).as_str())
+    }) else {
         return Ok(invalid_token());
     };
-    let typ = claims.get("typ").and_then(Value::as_str).unwrap_or_default();
+    let typ = claims
+        .get("typ")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
     if !["Refresh", "Offline", "Bearer"].contains(&typ) {
         return Err(ApiError::oauth(
             StatusCode::BAD_REQUEST,
@@ -67,9 +75,17 @@ fn run(state: &AppState, realm_name: &str, headers: &HeaderMap, form: &FormParam
     if claims.get("azp").and_then(Value::as_str) != Some(client_name.as_str()) {
         return Err(ApiError::invalid_request("Unmatching clients"));
     }
-    let session = claims.get("sid").and_then(Value::as_str).and_then(Id::parse);
+    let session = claims
+        .get("sid")
+        .and_then(Value::as_str)
+        .and_then(Id::parse);
     if typ == "Bearer" {
-        let jti = claims.get("jti").and_then(Value::as_str).and_then(Id::parse);
+        let now = state.now();
+        db.revoked_access_tokens.retain(|_, exp| *exp > now);
+        let jti = claims
+            .get("jti")
+            .and_then(Value::as_str)
+            .and_then(Id::parse);
         let exp = claims.get("exp").and_then(Value::as_i64).unwrap_or(0);
         if let Some(jti) = jti {
             db.revoked_access_tokens.insert(jti, exp);
@@ -79,7 +95,8 @@ fn run(state: &AppState, realm_name: &str, headers: &HeaderMap, form: &FormParam
     let Some(session) = session else {
         return Ok(invalid_token());
     };
-    let store_has = |s: Option<&crate::model::UserSession>| s.is_some_and(|s| realm.user(s.user).is_some());
+    let store_has =
+        |s: Option<&crate::model::UserSession>| s.is_some_and(|s| realm.user(s.user).is_some());
     if typ == "Offline" {
         if !store_has(realm.offline().get(session)) {
             return Ok(invalid_token());

@@ -15,8 +15,11 @@ pub async fn userinfo(
     headers: HeaderMap,
 ) -> Result<Json<Value>, ApiError> {
     let db = state.read();
-    let realm = db.realm(&realm_name).ok_or_else(ApiError::realm_does_not_exist)?;
-    let token = bearer_token(&headers).ok_or_else(|| ApiError::invalid_request("Token not provided"))?;
+    let realm = db
+        .realm(&realm_name)
+        .ok_or_else(ApiError::realm_does_not_exist)?;
+    let token =
+        bearer_token(&headers).ok_or_else(|| ApiError::invalid_request("Token not provided"))?;
     let invalid = || {
         ApiError::oauth(
             StatusCode::UNAUTHORIZED,

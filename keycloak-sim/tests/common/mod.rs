@@ -150,7 +150,10 @@ pub struct Browser {
 
 impl Browser {
     pub fn new() -> Browser {
-        Browser { http: http(), cookies: Vec::new() }
+        Browser {
+            http: http(),
+            cookies: Vec::new(),
+        }
     }
 
     fn cookie_header(&self) -> String {
@@ -263,24 +266,39 @@ pub fn auth_url(sim: &RunningSim, realm: &str, params: &[(&str, &str)]) -> Strin
 pub fn encode(text: &str) -> String {
     text.bytes()
         .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => (b as char).to_string(),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                (b as char).to_string()
+            }
             _ => format!("%{b:02X}"),
         })
         .collect()
 }
 
 /// Drives the login form (and the consent screen when shown); returns the final redirect.
-pub async fn browser_login(browser: &mut Browser, sim: &RunningSim, params: &[(&str, &str)], user: &str) -> String {
+pub async fn browser_login(
+    browser: &mut Browser,
+    sim: &RunningSim,
+    params: &[(&str, &str)],
+    user: &str,
+) -> String {
     let page = browser.get(&auth_url(sim, "demo", params)).await;
     assert_eq!(page.status(), StatusCode::OK);
     let html = page.text().await.unwrap();
     let mut response = browser
-        .post(&form_action(&html), &[("username", user), ("password", user), ("credentialId", "")])
+        .post(
+            &form_action(&html),
+            &[("username", user), ("password", user), ("credentialId", "")],
+        )
         .await;
     if response.status() == StatusCode::OK {
         let html = response.text().await.unwrap();
-        assert!(html.contains("id=\"kc-login\""), "consent page expected: {html}");
-        response = browser.post(&form_action(&html), &[("accept", "Yes")]).await;
+        assert!(
+            html.contains("id=\"kc-login\""),
+            "consent page expected: {html}"
+        );
+        response = browser
+            .post(&form_action(&html), &[("accept", "Yes")])
+            .await;
     }
     assert_eq!(response.status(), StatusCode::FOUND);
     location(&response)
@@ -320,7 +338,12 @@ pub const VERIFIER: &str = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
 pub const CHALLENGE: &str = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM";
 
 /// Browser login at the console (S256 PKCE) and code exchange; returns the token body.
-pub async fn console_browser_tokens(browser: &mut Browser, sim: &RunningSim, user: &str, scope: &str) -> Value {
+pub async fn console_browser_tokens(
+    browser: &mut Browser,
+    sim: &RunningSim,
+    user: &str,
+    scope: &str,
+) -> Value {
     let redirect = browser_login(
         browser,
         sim,
@@ -343,7 +366,10 @@ pub async fn console_browser_tokens(browser: &mut Browser, sim: &RunningSim, use
 }
 
 /// Direct access to the demo realm through the store API (what admin handlers use).
-pub fn with_demo<R>(sim: &RunningSim, change: impl FnOnce(&mut keycloak_sim::store::Realm) -> R) -> R {
+pub fn with_demo<R>(
+    sim: &RunningSim,
+    change: impl FnOnce(&mut keycloak_sim::store::Realm) -> R,
+) -> R {
     let mut db = sim.state().write();
     change(db.realm_mut("demo").unwrap())
 }
@@ -353,7 +379,9 @@ pub fn user_id(sim: &RunningSim, username: &str) -> keycloak_sim::id::Id {
 }
 
 pub fn client_uuid(sim: &RunningSim, client_id: &str) -> keycloak_sim::id::Id {
-    with_demo(sim, |realm| realm.client_by_client_id(client_id).unwrap().id)
+    with_demo(sim, |realm| {
+        realm.client_by_client_id(client_id).unwrap().id
+    })
 }
 
 /// The demo realm with changes, started alongside master.
@@ -375,5 +403,28 @@ pub fn client_json<'a>(realm: &'a mut Value, client_id: &str) -> &'a mut Value {
 }
 
 pub fn sid_of(token_body: &Value) -> keycloak_sim::id::Id {
-    keycloak_sim::id::Id::parse(claims(str_of(token_body, "refresh_token"))["sid"].as_str().unwrap()).unwrap()
+    keycloak_sim::id::Id::parse(
+        claims(str_of(token_body, "refresh_token"))["sid"]
+            .as_str()
+            .unwrap(),
+    )
+    .unwrap()
 }
+
+/// Request headers carrying a token body's access token, as a client would send them.
+pub fn bearer(sim: &RunningSim, tokens: &Value) -> axum::http::HeaderMap {
+    let mut headers = axum::http::HeaderMap::new();
+    let token = format!("Bearer {}", str_of(tokens, "access_token"));
+    headers.insert("authorization", token.parse().unwrap());
+    headers.insert(
+        "host",
+        sim.base_url()
+            .trim_start_matches("http://")
+            .parse()
+            .unwrap(),
+    );
+    headers
+}
+
+/// A table row: form parameters, expected status, expected JSON body.
+pub type FormCase<'a> = (Vec<(&'a str, &'a str)>, u16, Value);
