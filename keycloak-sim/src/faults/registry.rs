@@ -6,6 +6,9 @@ use parking_lot::RwLock;
 
 use serde::{Deserialize, Serialize};
 
+/// Ten minutes: longer delays only hang tests.
+const MAX_LATENCY_MS: u64 = 600_000;
+
 /// Body of `POST /_sim/faults`; everything but `pathPrefix` is optional.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -51,6 +54,9 @@ impl FaultSpec {
             if !(400..=599).contains(&status) {
                 return Err("status must be between 400 and 599");
             }
+        }
+        if self.latency_ms > MAX_LATENCY_MS {
+            return Err("latencyMs must be at most 600000");
         }
         if !(0.0..=1.0).contains(&self.rate) {
             return Err("rate must be between 0.0 and 1.0");
@@ -165,5 +171,7 @@ mod tests {
         assert_eq!(bad.validate(), Err("rate must be between 0.0 and 1.0"));
         bad.rate = 0.5;
         assert_eq!(bad.validate(), Ok(()));
+        bad.latency_ms = 600_001;
+        assert_eq!(bad.validate(), Err("latencyMs must be at most 600000"));
     }
 }
