@@ -27,7 +27,7 @@ use crate::state::AppState;
 
 /// Adds `path` and `path/`: JAX-RS matches both, and Keycloak's JS admin client calls
 /// collection paths with the trailing slash (`/clients/?clientId=...`).
-pub(crate) fn route(
+pub(crate) fn route_with_trailing_slash(
     router: axum::Router<AppState>,
     path: &str,
     handler: axum::routing::MethodRouter<AppState>,

@@ -10,7 +10,7 @@ use serde_json::Value;
 use crate::admin::caller::AdminCaller;
 use crate::admin::paging::PageQuery;
 use crate::admin::query::{is_true, QueryParams};
-use crate::admin::route;
+use crate::admin::route_with_trailing_slash;
 use crate::admin::{client_sessions, clients};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::JsonBody;
@@ -19,49 +19,49 @@ use crate::state::AppState;
 pub fn router() -> Router<AppState> {
     let base = "/admin/realms/{realm}/clients";
     let mut router = Router::new();
-    router = route(router, base, get(list));
-    router = route(router, &format!("{base}/{{id}}"), get(get_one).put(update));
-    router = route(
+    router = route_with_trailing_slash(router, base, get(list));
+    router = route_with_trailing_slash(router, &format!("{base}/{{id}}"), get(get_one).put(update));
+    router = route_with_trailing_slash(
         router,
         &format!("{base}/{{id}}/default-client-scopes"),
         get(default_scopes),
     );
-    router = route(
+    router = route_with_trailing_slash(
         router,
         &format!("{base}/{{id}}/optional-client-scopes"),
         get(optional_scopes),
     );
-    router = route(
+    router = route_with_trailing_slash(
         router,
         &format!("{base}/{{id}}/scope-mappings/realm"),
         get(scope_mappings),
     );
-    router = route(
+    router = route_with_trailing_slash(
         router,
         &format!("{base}/{{id}}/scope-mappings/realm/composite"),
         get(composite_scope_mappings),
     );
-    router = route(
+    router = route_with_trailing_slash(
         router,
         &format!("{base}/{{id}}/session-count"),
         get(session_count),
     );
-    router = route(
+    router = route_with_trailing_slash(
         router,
         &format!("{base}/{{id}}/user-sessions"),
         get(user_sessions),
     );
-    router = route(
+    router = route_with_trailing_slash(
         router,
         &format!("{base}/{{id}}/offline-session-count"),
         get(offline_session_count),
     );
-    router = route(
+    router = route_with_trailing_slash(
         router,
         &format!("{base}/{{id}}/offline-sessions"),
         get(offline_sessions),
     );
-    router = route(
+    router = route_with_trailing_slash(
         router,
         &format!("{base}/{{id}}/push-revocation"),
         post(push_revocation),

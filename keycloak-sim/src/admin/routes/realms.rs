@@ -10,27 +10,28 @@ use serde_json::{json, Value};
 use crate::admin::caller::AdminCaller;
 use crate::admin::query::{is_true, QueryParams};
 use crate::admin::realm;
-use crate::admin::route;
+use crate::admin::route_with_trailing_slash;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::JsonBody;
 use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
     let mut router = Router::new();
-    router = route(router, "/admin/realms", get(list));
-    router = route(router, "/admin/realms/{realm}", get(get_one).put(update));
-    router = route(
+    router = route_with_trailing_slash(router, "/admin/realms", get(list));
+    router = route_with_trailing_slash(router, "/admin/realms/{realm}", get(get_one).put(update));
+    router = route_with_trailing_slash(
         router,
         "/admin/realms/{realm}/client-session-stats",
         get(client_session_stats),
     );
-    router = route(
+    router = route_with_trailing_slash(
         router,
         "/admin/realms/{realm}/sessions/{session}",
         delete(delete_session),
     );
-    router = route(router, "/admin/realms/{realm}/logout-all", post(logout_all));
-    router = route(
+    router =
+        route_with_trailing_slash(router, "/admin/realms/{realm}/logout-all", post(logout_all));
+    router = route_with_trailing_slash(
         router,
         "/admin/realms/{realm}/push-revocation",
         post(push_revocation),

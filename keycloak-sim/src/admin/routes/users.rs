@@ -11,7 +11,7 @@ use crate::admin::caller::AdminCaller;
 use crate::admin::paging::PageQuery;
 use crate::admin::permissions::Permissions;
 use crate::admin::query::QueryParams;
-use crate::admin::route;
+use crate::admin::route_with_trailing_slash;
 use crate::admin::user_search::UserQueryParams;
 use crate::admin::{roles, user_sessions, users};
 use crate::error::{ApiError, ApiResult};
@@ -22,33 +22,33 @@ use crate::store::Realm;
 pub fn router() -> Router<AppState> {
     let base = "/admin/realms/{realm}/users";
     let mut router = Router::new();
-    router = route(router, base, get(list));
-    router = route(router, &format!("{base}/count"), get(count));
-    router = route(router, &format!("{base}/{{id}}"), get(get_one));
-    router = route(router, &format!("{base}/{{id}}/sessions"), get(sessions));
-    router = route(
+    router = route_with_trailing_slash(router, base, get(list));
+    router = route_with_trailing_slash(router, &format!("{base}/count"), get(count));
+    router = route_with_trailing_slash(router, &format!("{base}/{{id}}"), get(get_one));
+    router = route_with_trailing_slash(router, &format!("{base}/{{id}}/sessions"), get(sessions));
+    router = route_with_trailing_slash(
         router,
         &format!("{base}/{{id}}/offline-sessions/{{client}}"),
         get(offline_sessions),
     );
-    router = route(router, &format!("{base}/{{id}}/consents"), get(consents));
-    router = route(
+    router = route_with_trailing_slash(router, &format!("{base}/{{id}}/consents"), get(consents));
+    router = route_with_trailing_slash(
         router,
         &format!("{base}/{{id}}/consents/{{client}}"),
         delete(revoke_consent),
     );
-    router = route(router, &format!("{base}/{{id}}/logout"), post(logout));
-    router = route(
+    router = route_with_trailing_slash(router, &format!("{base}/{{id}}/logout"), post(logout));
+    router = route_with_trailing_slash(
         router,
         &format!("{base}/{{id}}/role-mappings/realm"),
         get(realm_role_mappings),
     );
-    router = route(
+    router = route_with_trailing_slash(
         router,
         &format!("{base}/{{id}}/role-mappings/realm/composite"),
         get(composite_realm_role_mappings),
     );
-    router = route(
+    router = route_with_trailing_slash(
         router,
         "/admin/realms/{realm}/roles/{role}/users",
         get(role_members),
