@@ -1,14 +1,11 @@
-//! Fault injection (issue 4 fills this in).
+//! Fault injection for reliability tests: `/_sim/faults` registers faults (latency, an error
+//! status, a dropped connection) for request paths under a prefix, and a middleware applies them.
+//! Real Keycloak has nothing like it; the routes exist only with `--sim-api`.
 
-use crate::state::AppState;
-use axum::extract::{Request, State};
-use axum::middleware::Next;
-use axum::response::Response;
+mod inject;
+mod registry;
+mod routes;
 
-#[derive(Default)]
-pub struct FaultRegistry {}
-
-/// Middleware applied to every request.
-pub async fn layer(State(_state): State<AppState>, request: Request, next: Next) -> Response {
-    next.run(request).await
-}
+pub use inject::layer;
+pub use registry::{Fault, FaultRegistry, FaultSpec};
+pub use routes::routes;

@@ -79,3 +79,35 @@ pub fn logged_out_page() -> String {
         "<h1 id=\"kc-page-title\">You are logged out</h1>",
     )
 }
+
+/// Keycloak's `logout-confirm.ftl`: submit `confirmLogout` with id `kc-logout`.
+pub fn logout_confirm_page(
+    action: &str,
+    redirect: Option<&str>,
+    state: Option<&str>,
+    client_id: Option<&str>,
+) -> String {
+    let hidden: String = [
+        ("post_logout_redirect_uri", redirect),
+        ("state", state),
+        ("client_id", client_id),
+        ("confirm", Some("true")),
+    ]
+    .iter()
+    .filter_map(|(name, value)| {
+        value.map(|v| {
+            format!(
+                "<input type=\"hidden\" name=\"{name}\" value=\"{}\">\n",
+                escape(v)
+            )
+        })
+    })
+    .collect();
+    page(
+        "Logging out",
+        &format!(
+            "<h1 id=\"kc-page-title\">Logging out</h1>\n<p>Do you want to log out?</p>\n<form class=\"form-actions\" action=\"{}\" method=\"POST\">\n{hidden}<input tabindex=\"4\" name=\"confirmLogout\" id=\"kc-logout\" type=\"submit\" value=\"Logout\">\n</form>",
+            escape(action)
+        ),
+    )
+}

@@ -19,6 +19,7 @@ pub fn router() -> Router<AppState> {
         .route("/_sim/clock", get(clock))
         .route("/_sim/clock/advance", post(advance))
         .route("/_sim/realms/{realm}/seed", post(seed))
+        .merge(crate::faults::routes())
 }
 
 /// Without `--sim-api` every `/_sim/` path is unknown (404).

@@ -23,23 +23,21 @@ use std::net::SocketAddr;
 pub async fn authorize(
     State(state): State<AppState>,
     Path(realm): Path<String>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     RawQuery(query): RawQuery,
     headers: HeaderMap,
 ) -> Response {
     let params = FormParams::parse(query.unwrap_or_default().as_bytes());
-    start(&state, &realm, &params, &headers, peer).unwrap_or_else(IntoResponse::into_response)
+    start(&state, &realm, &params, &headers).unwrap_or_else(IntoResponse::into_response)
 }
 
 /// `POST` form variant of the authorization endpoint.
 pub async fn authorize_post(
     State(state): State<AppState>,
     Path(realm): Path<String>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     params: FormParams,
 ) -> Response {
-    start(&state, &realm, &params, &headers, peer).unwrap_or_else(IntoResponse::into_response)
+    start(&state, &realm, &params, &headers).unwrap_or_else(IntoResponse::into_response)
 }
 
 /// Builds the redirect back to the client with `params` in the query or fragment.
@@ -88,7 +86,6 @@ fn start(
     realm_name: &str,
     params: &FormParams,
     headers: &HeaderMap,
-    peer: SocketAddr,
 ) -> Result<Response, ApiError> {
     let now = state.now();
     let base = base_url(headers);
@@ -231,7 +228,6 @@ fn start(
     let mut flows = state.shared().flows.lock();
     flows.sweep(now);
     flows.logins.insert(flow_id.clone(), flow);
-    let _ = peer;
     Ok(Html(pages::login_page(
         realm_name,
         &action_url(&base, realm_name, "authenticate", &flow_id, &client_id),

@@ -10,12 +10,15 @@ mod grant_code;
 mod grant_password;
 mod grant_refresh;
 pub mod login;
+pub mod logout;
 pub mod redirect_uri;
 pub mod refresh_token;
+pub mod revoke;
 pub mod scopes;
 pub mod token;
 pub mod tokens;
 pub mod urls;
+pub mod userinfo;
 
 use crate::state::AppState;
 use axum::routing::{get, post};
@@ -41,5 +44,14 @@ pub fn router() -> Router<AppState> {
         .route(
             "/realms/{realm}/login-actions/consent",
             post(authorize::consent),
+        )
+        .route(
+            &format!("{oidc}/logout"),
+            get(logout::logout_get).post(logout::logout_post),
+        )
+        .route(&format!("{oidc}/revoke"), post(revoke::revoke))
+        .route(
+            &format!("{oidc}/userinfo"),
+            get(userinfo::userinfo).post(userinfo::userinfo),
         )
 }

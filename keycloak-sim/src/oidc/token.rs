@@ -71,11 +71,15 @@ fn dispatch(call: &TokenCall) -> ApiResult<serde_json::Value> {
 }
 
 /// Client authentication shared by the grants; bearer-only clients cannot get tokens.
+/// A form parameter sent twice is refused right after it (Keycloak 26's order).
 pub fn authenticate_client(
     realm: &crate::store::Realm,
     call: &TokenCall,
 ) -> ApiResult<crate::id::Id> {
     let client = client_auth::authenticate(realm, call.headers, call.form)?;
+    if call.form.has_duplicates() {
+        return Err(ApiError::invalid_request("duplicated parameter"));
+    }
     if client.bearer_only {
         return Err(ApiError::oauth(
             StatusCode::BAD_REQUEST,

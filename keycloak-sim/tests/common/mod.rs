@@ -141,3 +141,290 @@ pub async fn advance_clock(sim: &RunningSim, seconds: i64) {
 pub fn oauth_error(error: &str, description: &str) -> Value {
     serde_json::json!({ "error": error, "error_description": description })
 }
+
+/// A minimal browser: keeps cookies, never follows redirects.
+pub struct Browser {
+    http: reqwest::Client,
+    cookies: Vec<(String, String)>,
+}
+
+impl Browser {
+    pub fn new() -> Browser {
+        Browser {
+            http: http(),
+            cookies: Vec::new(),
+        }
+    }
+
+    fn cookie_header(&self) -> String {
+        self.cookies
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+
+    fn remember(&mut self, response: &reqwest::Response) {
+        for value in response.headers().get_all("set-cookie") {
+            let text = value.to_str().unwrap();
+            let pair = text.split(';').next().unwrap();
+            let (name, value) = pair.split_once('=').unwrap();
+            self.cookies.retain(|(k, _)| k != name);
+            if !value.is_empty() && !text.contains("Max-Age=0") {
+                self.cookies.push((name.to_string(), value.to_string()));
+            }
+        }
+    }
+
+    pub fn has_cookie(&self, name: &str) -> bool {
+        self.cookies.iter().any(|(k, _)| k == name)
+    }
+
+    pub async fn get(&mut self, url: &str) -> reqwest::Response {
+        let response = self
+            .http
+            .get(url)
+            .header("cookie", self.cookie_header())
+            .send()
+            .await
+            .unwrap();
+        self.remember(&response);
+        response
+    }
+
+    pub async fn post(&mut self, url: &str, form: &[(&str, &str)]) -> reqwest::Response {
+        let response = self
+            .http
+            .post(url)
+            .header("cookie", self.cookie_header())
+            .form(form)
+            .send()
+            .await
+            .unwrap();
+        self.remember(&response);
+        response
+    }
+}
+
+/// The `action` of the page's (first) form, HTML-unescaped.
+pub fn form_action(html: &str) -> String {
+    let start = html.find("action=\"").expect("form action") + 8;
+    let end = start + html[start..].find('"').unwrap();
+    html[start..end].replace("&amp;", "&")
+}
+
+pub fn location(response: &reqwest::Response) -> String {
+    response.headers()["location"].to_str().unwrap().to_string()
+}
+
+/// A query (or fragment) parameter of a URL.
+pub fn url_param(url: &str, name: &str) -> Option<String> {
+    let query = url.split_once(['?', '#'])?.1;
+    form_urlencoded_pairs(query)
+        .into_iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v)
+}
+
+fn form_urlencoded_pairs(query: &str) -> Vec<(String, String)> {
+    query
+        .split('&')
+        .filter_map(|pair| pair.split_once('='))
+        .map(|(k, v)| (decode(k), decode(v)))
+        .collect()
+}
+
+fn decode(text: &str) -> String {
+    let bytes = text.replace('+', " ").into_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap();
+            out.push(u8::from_str_radix(hex, 16).unwrap());
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).unwrap()
+}
+
+pub fn auth_url(sim: &RunningSim, realm: &str, params: &[(&str, &str)]) -> String {
+    let query: Vec<String> = params
+        .iter()
+        .map(|(k, v)| format!("{k}={}", encode(v)))
+        .collect();
+    format!(
+        "{}/realms/{realm}/protocol/openid-connect/auth?{}",
+        sim.base_url(),
+        query.join("&")
+    )
+}
+
+pub fn encode(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// Drives the login form (and the consent screen when shown); returns the final redirect.
+pub async fn browser_login(
+    browser: &mut Browser,
+    sim: &RunningSim,
+    params: &[(&str, &str)],
+    user: &str,
+) -> String {
+    let page = browser.get(&auth_url(sim, "demo", params)).await;
+    assert_eq!(page.status(), StatusCode::OK);
+    let html = page.text().await.unwrap();
+    let mut response = browser
+        .post(
+            &form_action(&html),
+            &[("username", user), ("password", user), ("credentialId", "")],
+        )
+        .await;
+    if response.status() == StatusCode::OK {
+        let html = response.text().await.unwrap();
+        assert!(
+            html.contains("id=\"kc-login\""),
+            "consent page expected: {html}"
+        );
+        response = browser
+            .post(&form_action(&html), &[("accept", "Yes")])
+            .await;
+    }
+    assert_eq!(response.status(), StatusCode::FOUND);
+    location(&response)
+}
+
+/// Exchanges a code at the token endpoint.
+pub async fn exchange_code(
+    sim: &RunningSim,
+    client: (&str, Option<&str>),
+    code: &str,
+    redirect_uri: &str,
+    verifier: Option<&str>,
+) -> (StatusCode, Value) {
+    let mut form = vec![
+        ("grant_type", "authorization_code"),
+        ("client_id", client.0),
+        ("code", code),
+        ("redirect_uri", redirect_uri),
+    ];
+    if let Some(secret) = client.1 {
+        form.push(("client_secret", secret));
+    }
+    if let Some(verifier) = verifier {
+        form.push(("code_verifier", verifier));
+    }
+    token_request(sim, "demo", &form).await
+}
+
+pub const CONSOLE: (&str, Option<&str>) = ("offline-console", Some("offline-console-secret"));
+pub const CONSOLE_REDIRECT: &str = "http://127.0.0.1:3000/callback";
+pub const PHOTO: (&str, Option<&str>) = ("photo-print", Some("photo-print-secret"));
+pub const PHOTO_REDIRECT: &str = "http://127.0.0.1:4000/cb";
+pub const NO_OFFLINE: (&str, Option<&str>) = ("no-offline-app", Some("no-offline-app-secret"));
+
+/// S256 PKCE pair (verifier, challenge) used by the browser tests.
+pub const VERIFIER: &str = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
+pub const CHALLENGE: &str = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM";
+
+/// Browser login at the console (S256 PKCE) and code exchange; returns the token body.
+pub async fn console_browser_tokens(
+    browser: &mut Browser,
+    sim: &RunningSim,
+    user: &str,
+    scope: &str,
+) -> Value {
+    let redirect = browser_login(
+        browser,
+        sim,
+        &[
+            ("client_id", "offline-console"),
+            ("redirect_uri", CONSOLE_REDIRECT),
+            ("response_type", "code"),
+            ("scope", scope),
+            ("state", "st"),
+            ("code_challenge", CHALLENGE),
+            ("code_challenge_method", "S256"),
+        ],
+        user,
+    )
+    .await;
+    let code = url_param(&redirect, "code").expect("code in redirect");
+    let (status, body) = exchange_code(sim, CONSOLE, &code, CONSOLE_REDIRECT, Some(VERIFIER)).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    body
+}
+
+/// Direct access to the demo realm through the store API (what admin handlers use).
+pub fn with_demo<R>(
+    sim: &RunningSim,
+    change: impl FnOnce(&mut keycloak_sim::store::Realm) -> R,
+) -> R {
+    let mut db = sim.state().write();
+    change(db.realm_mut("demo").unwrap())
+}
+
+pub fn user_id(sim: &RunningSim, username: &str) -> keycloak_sim::id::Id {
+    with_demo(sim, |realm| realm.user_by_username(username).unwrap().id)
+}
+
+pub fn client_uuid(sim: &RunningSim, client_id: &str) -> keycloak_sim::id::Id {
+    with_demo(sim, |realm| {
+        realm.client_by_client_id(client_id).unwrap().id
+    })
+}
+
+/// The demo realm with changes, started alongside master.
+pub async fn start_demo_with(change: impl FnOnce(&mut Value)) -> RunningSim {
+    let mut demo = demo_realm_json();
+    change(&mut demo);
+    let master = keycloak_sim::demo_realms()[0].clone();
+    start_with(vec![RealmSource::File(master), RealmSource::Json(demo)]).await
+}
+
+/// Mutable access to a client in a realm file.
+pub fn client_json<'a>(realm: &'a mut Value, client_id: &str) -> &'a mut Value {
+    realm["clients"]
+        .as_array_mut()
+        .unwrap()
+        .iter_mut()
+        .find(|c| c["clientId"] == client_id)
+        .unwrap()
+}
+
+pub fn sid_of(token_body: &Value) -> keycloak_sim::id::Id {
+    keycloak_sim::id::Id::parse(
+        claims(str_of(token_body, "refresh_token"))["sid"]
+            .as_str()
+            .unwrap(),
+    )
+    .unwrap()
+}
+
+/// Request headers carrying a token body's access token, as a client would send them.
+pub fn bearer(sim: &RunningSim, tokens: &Value) -> axum::http::HeaderMap {
+    let mut headers = axum::http::HeaderMap::new();
+    let token = format!("Bearer {}", str_of(tokens, "access_token"));
+    headers.insert("authorization", token.parse().unwrap());
+    headers.insert(
+        "host",
+        sim.base_url()
+            .trim_start_matches("http://")
+            .parse()
+            .unwrap(),
+    );
+    headers
+}
+
+/// A table row: form parameters, expected status, expected JSON body.
+pub type FormCase<'a> = (Vec<(&'a str, &'a str)>, u16, Value);

@@ -1,0 +1,177 @@
+//! Routes `/admin/realms`, `/admin/realms/{realm}` and the realm-level session actions.
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::routing::{delete, get, post};
+use axum::{Json, Router};
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use crate::admin::caller::AdminCaller;
+use crate::admin::query::{is_true, QueryParams};
+use crate::admin::realm;
+use crate::admin::route_with_trailing_slash;
+use crate::error::{ApiError, ApiResult};
+use crate::extract::JsonBody;
+use crate::state::AppState;
+
+pub fn router() -> Router<AppState> {
+    let mut router = Router::new();
+    router = route_with_trailing_slash(router, "/admin/realms", get(list));
+    router = route_with_trailing_slash(router, "/admin/realms/{realm}", get(get_one).put(update));
+    router = route_with_trailing_slash(
+        router,
+        "/admin/realms/{realm}/client-session-stats",
+        get(client_session_stats),
+    );
+    router = route_with_trailing_slash(
+        router,
+        "/admin/realms/{realm}/sessions/{session}",
+        delete(delete_session),
+    );
+    router =
+        route_with_trailing_slash(router, "/admin/realms/{realm}/logout-all", post(logout_all));
+    router = route_with_trailing_slash(
+        router,
+        "/admin/realms/{realm}/push-revocation",
+        post(push_revocation),
+    );
+    router
+}
+
+/// `GET /admin/realms[?briefRepresentation=true]`: (brief or full) reps of realms the caller may view, `{"realm": name}` for realms
+/// it administers otherwise, 403 when there are none.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct RealmListQuery {
+    brief_representation: Option<String>,
+}
+
+async fn list(
+    caller: AdminCaller,
+    State(state): State<AppState>,
+    QueryParams(query): QueryParams<RealmListQuery>,
+) -> ApiResult<Json<Value>> {
+    let brief = is_true(query.brief_representation.as_deref());
+    let db = state.read();
+    let reps: Vec<Value> = db
+        .realms()
+        .filter_map(|realm| {
+            let permissions = caller.permissions_if_admin_realm(realm.name())?;
+            if permissions.can_view_realm() && brief {
+                // ModelToRepresentation.toBriefRepresentation
+                let mut rep = json!({
+                    "id": realm.settings.id.to_string(),
+                    "realm": realm.name(),
+                    "enabled": realm.settings.enabled,
+                });
+                if let Some(display_name) = &realm.settings.display_name {
+                    rep["displayName"] = json!(display_name);
+                }
+                Some(rep)
+            } else if permissions.can_view_realm() {
+                serde_json::to_value(&realm.settings).ok()
+            } else if permissions.is_admin() {
+                Some(json!({ "realm": realm.name() }))
+            } else {
+                None
+            }
+        })
+        .collect();
+    if reps.is_empty() {
+        return Err(ApiError::forbidden());
+    }
+    Ok(Json(Value::Array(reps)))
+}
+
+async fn get_one(
+    caller: AdminCaller,
+    State(state): State<AppState>,
+    Path(name): Path<String>,
+) -> ApiResult<Json<Value>> {
+    let db = state.read();
+    let permissions = caller.permissions(&db, &name)?;
+    let realm = db
+        .realm(&name)
+        .ok_or_else(ApiError::admin_realm_not_found)?;
+    realm::get(realm, &permissions).map(Json)
+}
+
+async fn update(
+    caller: AdminCaller,
+    State(state): State<AppState>,
+    Path(name): Path<String>,
+    JsonBody(body): JsonBody<Value>,
+) -> ApiResult<StatusCode> {
+    let mut db = state.write();
+    let permissions = caller.permissions(&db, &name)?;
+    let realm = db
+        .realm_mut(&name)
+        .ok_or_else(ApiError::admin_realm_not_found)?;
+    realm::update(realm, &permissions, &body)
+}
+
+async fn client_session_stats(
+    caller: AdminCaller,
+    State(state): State<AppState>,
+    Path(name): Path<String>,
+) -> ApiResult<Json<Value>> {
+    let db = state.read();
+    let permissions = caller.permissions(&db, &name)?;
+    let realm = db
+        .realm(&name)
+        .ok_or_else(ApiError::admin_realm_not_found)?;
+    realm::client_session_stats(realm, &permissions).map(Json)
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct DeleteSessionQuery {
+    is_offline: Option<String>,
+}
+
+async fn delete_session(
+    caller: AdminCaller,
+    State(state): State<AppState>,
+    Path((name, session)): Path<(String, String)>,
+    QueryParams(query): QueryParams<DeleteSessionQuery>,
+) -> ApiResult<StatusCode> {
+    let mut db = state.write();
+    let permissions = caller.permissions(&db, &name)?;
+    let realm = db
+        .realm_mut(&name)
+        .ok_or_else(ApiError::admin_realm_not_found)?;
+    realm::delete_session(
+        realm,
+        &permissions,
+        &session,
+        is_true(query.is_offline.as_deref()),
+    )
+}
+
+async fn logout_all(
+    caller: AdminCaller,
+    State(state): State<AppState>,
+    Path(name): Path<String>,
+) -> ApiResult<Json<Value>> {
+    let now = state.now();
+    let mut db = state.write();
+    let permissions = caller.permissions(&db, &name)?;
+    let realm = db
+        .realm_mut(&name)
+        .ok_or_else(ApiError::admin_realm_not_found)?;
+    realm::logout_all(realm, &permissions, now).map(Json)
+}
+
+async fn push_revocation(
+    caller: AdminCaller,
+    State(state): State<AppState>,
+    Path(name): Path<String>,
+) -> ApiResult<Json<Value>> {
+    let db = state.read();
+    let permissions = caller.permissions(&db, &name)?;
+    let realm = db
+        .realm(&name)
+        .ok_or_else(ApiError::admin_realm_not_found)?;
+    realm::push_revocation(realm, &permissions).map(Json)
+}

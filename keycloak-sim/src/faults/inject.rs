@@ -1,0 +1,63 @@
+//! The middleware that applies a matching fault to a request.
+
+use std::time::Duration;
+
+use axum::body::{Body, Bytes};
+use axum::extract::{Request, State};
+use axum::http::StatusCode;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+
+use crate::error::ApiError;
+use crate::state::AppState;
+
+/// Applies the oldest fault matching the request path, to the fraction `rate` of requests:
+/// waits `latencyMs`, then drops the connection (`reset`), answers `status`, or lets it through.
+pub async fn layer(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let Some(fault) = state.shared().faults.matching(request.uri().path()) else {
+        return next.run(request).await;
+    };
+    if rand::random::<f64>() >= fault.rate {
+        return next.run(request).await;
+    }
+    if fault.latency_ms > 0 {
+        tokio::time::sleep(Duration::from_millis(fault.latency_ms)).await;
+    }
+    if fault.reset {
+        return connection_reset();
+    }
+    match fault
+        .status
+        .and_then(|code| StatusCode::from_u16(code).ok())
+    {
+        Some(status) => injected_error(status).into_response(),
+        None => next.run(request).await,
+    }
+}
+
+/// A response whose body fails before its first byte: hyper then closes the connection without
+/// writing the buffered head, so the client sees the connection drop with no response at all.
+fn connection_reset() -> Response {
+    let failing = futures_util::stream::once(async {
+        Err::<Bytes, _>(std::io::Error::new(
+            std::io::ErrorKind::ConnectionReset,
+            "fault injection: reset",
+        ))
+    });
+    Response::new(Body::from_stream(failing))
+}
+
+/// The body Keycloak's error handler gives an exception with this status: `HTTP <code> <reason>`
+/// for client errors, `unknown_error` plus the "consult the server log" text for server errors.
+fn injected_error(status: StatusCode) -> ApiError {
+    if status.is_server_error() {
+        ApiError::Jaxrs {
+            status,
+            error: "unknown_error".into(),
+            description: Some("For more on this error consult the server log.".into()),
+        }
+    } else {
+        let reason = status.canonical_reason().unwrap_or("Error");
+        ApiError::jaxrs(status, format!("HTTP {} {}", status.as_u16(), reason))
+    }
+}

@@ -1,0 +1,284 @@
+//! Helpers of the admin, account and fault-injection tests: the demo simulator on port 0,
+//! tokens for the demo users, and JSON requests.
+#![allow(dead_code)]
+
+use keycloak_sim::{RealmSource, RunningSim, SimOptions};
+use reqwest::{Method, StatusCode};
+use serde_json::Value;
+
+pub async fn start() -> RunningSim {
+    keycloak_sim::start(SimOptions {
+        port: 0,
+        imports: keycloak_sim::demo_realms()
+            .into_iter()
+            .map(RealmSource::File)
+            .collect(),
+        data_dir: None,
+        sim_api: true,
+    })
+    .await
+    .expect("simulator starts")
+}
+
+pub fn client() -> reqwest::Client {
+    reqwest::Client::new()
+}
+
+/// Token response of a password grant; panics unless it succeeds.
+pub async fn password_grant(sim: &RunningSim, realm: &str, form: &[(&str, &str)]) -> Value {
+    let response = client()
+        .post(format!(
+            "{}/realms/{realm}/protocol/openid-connect/token",
+            sim.base_url()
+        ))
+        .form(&[&[("grant_type", "password")], form].concat())
+        .send()
+        .await
+        .unwrap();
+    let status = response.status();
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(status, StatusCode::OK, "password grant failed: {body}");
+    body
+}
+
+/// Access token of the master realm's `admin` (via `admin-cli`).
+pub async fn master_admin(sim: &RunningSim) -> String {
+    user_token(sim, "master", "admin", "admin").await
+}
+
+/// Access token of a user (via the realm's public `admin-cli` client).
+pub async fn user_token(sim: &RunningSim, realm: &str, username: &str, password: &str) -> String {
+    let body = password_grant(
+        sim,
+        realm,
+        &[
+            ("client_id", "admin-cli"),
+            ("username", username),
+            ("password", password),
+        ],
+    )
+    .await;
+    body["access_token"].as_str().unwrap().to_owned()
+}
+
+/// Access token of a demo-realm user whose password equals the username.
+pub async fn demo_token(sim: &RunningSim, username: &str) -> String {
+    user_token(sim, "demo", username, username).await
+}
+
+/// An offline login of `username` through `backup-service`; returns the token response.
+pub async fn offline_login(sim: &RunningSim, username: &str) -> Value {
+    password_grant(
+        sim,
+        "demo",
+        &[
+            ("client_id", "backup-service"),
+            ("client_secret", "backup-service-secret"),
+            ("username", username),
+            ("password", username),
+            ("scope", "offline_access"),
+        ],
+    )
+    .await
+}
+
+/// Refresh grant through `backup-service`; returns status and body.
+pub async fn refresh(sim: &RunningSim, refresh_token: &str) -> (StatusCode, Value) {
+    let response = client()
+        .post(format!(
+            "{}/realms/demo/protocol/openid-connect/token",
+            sim.base_url()
+        ))
+        .form(&[
+            ("grant_type", "refresh_token"),
+            ("client_id", "backup-service"),
+            ("client_secret", "backup-service-secret"),
+            ("refresh_token", refresh_token),
+        ])
+        .send()
+        .await
+        .unwrap();
+    let status = response.status();
+    (status, response.json().await.unwrap())
+}
+
+/// A request with an optional bearer token and JSON body; returns status and body
+/// (`Value::Null` for an empty body).
+pub async fn call(
+    sim: &RunningSim,
+    method: Method,
+    path: &str,
+    token: Option<&str>,
+    body: Option<&Value>,
+) -> (StatusCode, Value) {
+    let mut request = client()
+        .request(method, format!("{}{path}", sim.base_url()))
+        .header("Accept", "application/json");
+    if let Some(token) = token {
+        request = request.bearer_auth(token);
+    }
+    if let Some(body) = body {
+        request = request.json(body);
+    }
+    let response = request.send().await.unwrap();
+    let status = response.status();
+    let text = response.text().await.unwrap();
+    let body = if text.is_empty() {
+        Value::Null
+    } else {
+        serde_json::from_str(&text).unwrap_or_else(|_| panic!("not JSON: {text}"))
+    };
+    (status, body)
+}
+
+pub async fn get(sim: &RunningSim, path: &str, token: Option<&str>) -> (StatusCode, Value) {
+    call(sim, Method::GET, path, token, None).await
+}
+
+/// The internal id of a demo client, read through the admin API.
+pub async fn client_uuid(sim: &RunningSim, token: &str, client_id: &str) -> String {
+    let (status, body) = get(
+        sim,
+        &format!("/admin/realms/demo/clients?clientId={client_id}"),
+        Some(token),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    body[0]["id"].as_str().unwrap().to_owned()
+}
+
+/// The id of a demo user, read through the admin API.
+pub async fn user_id(sim: &RunningSim, token: &str, username: &str) -> String {
+    let (status, body) = get(
+        sim,
+        &format!("/admin/realms/demo/users?username={username}&exact=true"),
+        Some(token),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    body[0]["id"].as_str().unwrap().to_owned()
+}
+
+pub fn unauthorized() -> Value {
+    serde_json::json!({ "error": "HTTP 401 Unauthorized" })
+}
+
+pub fn forbidden() -> Value {
+    serde_json::json!({ "error": "HTTP 403 Forbidden" })
+}
+
+/// The claims of a JWT (unverified).
+pub fn claims_of(token: &str) -> Value {
+    use base64::Engine;
+    let payload = token.split('.').nth(1).unwrap();
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(payload)
+        .unwrap();
+    serde_json::from_slice(&bytes).unwrap()
+}
+
+const PHOTO_PRINT_REDIRECT: &str = "http://127.0.0.1:4000/callback";
+
+/// The `action` of the page's form, made absolute.
+fn form_action(sim: &RunningSim, html: &str) -> String {
+    let start = html.find("action=\"").expect("page has a form") + "action=\"".len();
+    let end = start + html[start..].find('"').unwrap();
+    let action = html[start..end].replace("&amp;", "&");
+    if action.starts_with("http") {
+        action
+    } else {
+        format!("{}{action}", sim.base_url())
+    }
+}
+
+/// The `code` parameter of a redirect response.
+fn code_of(response: &reqwest::Response) -> String {
+    assert_eq!(
+        response.status(),
+        StatusCode::FOUND,
+        "expected the redirect with the code"
+    );
+    let location = response.headers()["location"].to_str().unwrap();
+    let url = reqwest::Url::parse(location).unwrap();
+    let code = url
+        .query_pairs()
+        .find(|(k, _)| k == "code")
+        .expect("code in redirect");
+    code.1.into_owned()
+}
+
+/// Logs `username` into the consent-required `photo-print` client through the browser forms,
+/// accepting the consent screen, with `scope=openid offline_access`; returns the token response.
+pub async fn consent_login(sim: &RunningSim, username: &str) -> Value {
+    let browser = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let authorize = format!(
+        "{}/realms/demo/protocol/openid-connect/auth?client_id=photo-print&response_type=code&scope=openid%20offline_access&redirect_uri={PHOTO_PRINT_REDIRECT}&state=s1",
+        sim.base_url()
+    );
+    let login_page = browser
+        .get(authorize)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let consent_page = browser
+        .post(form_action(sim, &login_page))
+        .form(&[("username", username), ("password", username)])
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let redirect = browser
+        .post(form_action(sim, &consent_page))
+        .form(&[("accept", "Yes")])
+        .send()
+        .await
+        .unwrap();
+    let code = code_of(&redirect);
+    let response = browser
+        .post(format!(
+            "{}/realms/demo/protocol/openid-connect/token",
+            sim.base_url()
+        ))
+        .form(&[
+            ("grant_type", "authorization_code"),
+            ("code", code.as_str()),
+            ("redirect_uri", PHOTO_PRINT_REDIRECT),
+            ("client_id", "photo-print"),
+            ("client_secret", "photo-print-secret"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    let status = response.status();
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(status, StatusCode::OK, "code exchange failed: {body}");
+    body
+}
+
+/// Refresh grant through `photo-print`; returns status and body.
+pub async fn refresh_photo_print(sim: &RunningSim, refresh_token: &str) -> (StatusCode, Value) {
+    let response = client()
+        .post(format!(
+            "{}/realms/demo/protocol/openid-connect/token",
+            sim.base_url()
+        ))
+        .form(&[
+            ("grant_type", "refresh_token"),
+            ("client_id", "photo-print"),
+            ("client_secret", "photo-print-secret"),
+            ("refresh_token", refresh_token),
+        ])
+        .send()
+        .await
+        .unwrap();
+    let status = response.status();
+    (status, response.json().await.unwrap())
+}
