@@ -3,6 +3,7 @@
 //! go through methods that mark the entity dirty, so the journal records them.
 
 use super::dirty::Dirty;
+use super::id_map::IdMap;
 use super::sessions::SessionStore;
 use crate::id::Id;
 use crate::keys::RealmKey;
@@ -13,7 +14,7 @@ use std::sync::Arc;
 pub struct Realm {
     pub settings: RealmSettings,
     pub key: Arc<RealmKey>,
-    pub(crate) users: HashMap<Id, User>,
+    pub(crate) users: IdMap<User>,
     usernames: BTreeMap<Box<str>, Id>,
     pub(crate) clients: HashMap<Id, Client>,
     client_ids: BTreeMap<String, Id>,
@@ -45,7 +46,7 @@ impl Realm {
         Realm {
             settings,
             key,
-            users: HashMap::new(),
+            users: IdMap::default(),
             usernames: BTreeMap::new(),
             clients: HashMap::new(),
             client_ids: BTreeMap::new(),
@@ -123,7 +124,7 @@ impl Realm {
     pub(crate) fn insert_user(&mut self, mut user: User) {
         user.username = user.username.to_lowercase().into();
         self.usernames.insert(user.username.clone(), user.id);
-        self.users.insert(user.id, user);
+        self.users.insert(user);
     }
 
     pub fn reserve_users(&mut self, additional: usize) {
@@ -414,7 +415,7 @@ impl Realm {
     /// Stored consents of a user, by client.
     pub fn consents_of_user(&self, user: Id) -> impl Iterator<Item = (Id, &Consent)> + '_ {
         self.consents
-            .range((user, Id(0))..=(user, Id(u128::MAX)))
+            .range((user, Id::NONE)..=(user, Id::MAX))
             .map(|((_, client), consent)| (*client, consent))
     }
 
