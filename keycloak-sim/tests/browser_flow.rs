@@ -471,3 +471,42 @@ async fn userinfo_returns_profile_claims() {
         })
     );
 }
+
+#[tokio::test]
+async fn prompt_none_without_sso_returns_login_required() {
+    let sim = start_demo().await;
+    let response = http()
+        .get(auth_url(
+            &sim,
+            "demo",
+            &console_params(&[("prompt", "none"), ("state", "q")]),
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 302);
+    let redirect = location(&response);
+    assert_eq!(
+        url_param(&redirect, "error").as_deref(),
+        Some("login_required")
+    );
+    assert_eq!(url_param(&redirect, "state").as_deref(), Some("q"));
+}
+
+#[tokio::test]
+async fn userinfo_without_a_token_is_a_bad_request() {
+    let sim = start_demo().await;
+    let response = http()
+        .get(format!(
+            "{}/realms/demo/protocol/openid-connect/userinfo",
+            sim.base_url()
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 400);
+    assert_eq!(
+        response.json::<Value>().await.unwrap(),
+        oauth_error("invalid_request", "Token not provided")
+    );
+}
