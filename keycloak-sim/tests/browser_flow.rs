@@ -510,3 +510,30 @@ async fn userinfo_without_a_token_is_a_bad_request() {
         oauth_error("invalid_request", "Token not provided")
     );
 }
+
+#[tokio::test]
+async fn forged_or_stale_form_posts_get_an_error_page() {
+    let sim = start_demo().await;
+    let mut browser = Browser::new();
+    let page = browser
+        .get(&auth_url(&sim, "demo", &console_params(&[])))
+        .await;
+    let login_action = form_action(&page.text().await.unwrap());
+    // The login form's id posted to the consent action: nobody is authenticated yet.
+    let consent_action =
+        login_action.replace("/login-actions/authenticate", "/login-actions/consent");
+    let forged = browser.post(&consent_action, &[("accept", "Yes")]).await;
+    assert_eq!(forged.status(), 400);
+    assert!(forged.headers().get("location").is_none());
+    let expired = "Your login attempt timed out. Login will start from the beginning.";
+    assert!(forged.text().await.unwrap().contains(expired));
+    // The id was used up; posting the login form again is stale.
+    let stale = browser
+        .post(
+            &login_action,
+            &[("username", "alice"), ("password", "alice")],
+        )
+        .await;
+    assert_eq!(stale.status(), 400);
+    assert!(stale.text().await.unwrap().contains(expired));
+}
