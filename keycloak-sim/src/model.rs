@@ -264,7 +264,8 @@ impl Client {
     pub fn attribute_secs(&self, name: &str) -> Option<i64> {
         self.attributes
             .get(name)
-            .and_then(|v| v.parse::<i64>().ok())
+            .and_then(|v| v.parse::<i32>().ok())
+            .map(i64::from)
             .filter(|v| *v > 0)
     }
 }

@@ -127,7 +127,7 @@ fn start(
         response_mode,
         code_challenge: None,
         authenticated: None,
-        expires: now + realm.settings.access_code_lifespan_login,
+        expires: now.saturating_add(realm.settings.access_code_lifespan_login),
     };
     if params
         .get("response_mode")
@@ -340,7 +340,7 @@ fn issue_code(
             scope: flow.scope.clone(),
             nonce: flow.nonce.clone(),
             code_challenge: flow.code_challenge.clone(),
-            expires: now + realm.settings.access_code_lifespan,
+            expires: now.saturating_add(realm.settings.access_code_lifespan),
             used: false,
         },
     );
