@@ -103,3 +103,66 @@ fn help_documents_every_option_with_its_variable() {
         );
     }
 }
+
+/// JSON logs carry the request id on the request's lines, and SIGTERM stops
+/// the server cleanly (exit code 0).
+#[test]
+fn json_logs_carry_request_ids_and_sigterm_shuts_down_gracefully() {
+    use std::io::{BufRead, BufReader};
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = console()
+        .env("KEYCLOAK_URL", "http://127.0.0.1:1")
+        .env("OIDC_CLIENT_SECRET", "do-not-log-me")
+        .env("BIND_ADDR", "127.0.0.1:0")
+        .env("LOG_FORMAT", "json")
+        .env(
+            "DATABASE_URL",
+            format!("sqlite://{}/c.db", dir.path().display()),
+        )
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let bound = loop {
+        let line = lines.next().expect("the console logs its address").unwrap();
+        let json: serde_json::Value = serde_json::from_str(&line).expect("every log line is JSON");
+        if let Some(bound) = json["bound"].as_str() {
+            break bound.to_owned();
+        }
+    };
+    let response = std::process::Command::new("curl")
+        .args([
+            "-s",
+            "-o",
+            "/dev/null",
+            "-w",
+            "%{http_code}",
+            &format!("http://{bound}/healthz"),
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&response.stdout), "200");
+    let status = std::process::Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let rest: Vec<String> = lines.map(|l| l.unwrap()).collect();
+    assert_eq!(child.wait().unwrap().code(), Some(0), "graceful exit");
+    let request_line = rest
+        .iter()
+        .find(|l| l.contains("/healthz"))
+        .unwrap_or_else(|| panic!("a log line for the request in {rest:?}"));
+    let json: serde_json::Value = serde_json::from_str(request_line).unwrap();
+    assert!(
+        json["span"]["request_id"]
+            .as_str()
+            .is_some_and(|id| id.len() == 36),
+        "{request_line}"
+    );
+    assert!(rest.iter().any(|l| l.contains("offline-console stopped")));
+    assert!(
+        !rest.iter().any(|l| l.contains("do-not-log-me")),
+        "the secret is never logged"
+    );
+}

@@ -1,12 +1,12 @@
 import { expect, test } from "@playwright/test";
-import { backupServiceOfflineToken, refreshStatus, signIn } from "./helpers";
+import { backupServiceOfflineToken, open, refreshStatus, signIn } from "./helpers";
 
 test("an administrator revokes one of backup-service's offline sessions and the total drops", async ({ page }) => {
   const carol = await backupServiceOfflineToken("carol");
   await backupServiceOfflineToken("dave");
   await signIn(page, "demo", "realmadmin");
 
-  await page.goto("/admin/demo/clients?search=backup");
+  await open(page, "/admin/demo/clients?search=backup");
   await page.getByRole("link", { name: "backup-service" }).click();
   const total = page.locator(".client-heading .badge");
   const before = Number((await total.textContent())!.replace(/\D/g, ""));
@@ -29,7 +29,7 @@ test("an administrator revokes one of backup-service's offline sessions and the 
 test("an administrator revokes alice's access for a client from her access page", async ({ page }) => {
   const alice = await backupServiceOfflineToken("alice");
   await signIn(page, "demo", "realmadmin");
-  await page.goto("/admin/demo/users?search=alice");
+  await open(page, "/admin/demo/users?search=alice");
   await page.getByRole("link", { name: "alice", exact: true }).click();
   const consentRow = page.getByRole("row").filter({ hasText: "backup-service" });
   await expect(consentRow).toContainText("Offline Token");
@@ -43,11 +43,11 @@ test("an administrator revokes alice's access for a client from her access page"
 test("helpdesk sees the permission message instead of a revoke button", async ({ page }) => {
   await backupServiceOfflineToken("frank");
   await signIn(page, "demo", "helpdesk");
-  await page.goto("/admin/demo/clients?search=backup-service");
+  await open(page, "/admin/demo/clients?search=backup-service");
   await page.getByRole("link", { name: "backup-service" }).click();
   await expect(page.locator(".permission-note")).toContainText("manage-users");
   await expect(page.getByRole("button", { name: "Revoke…" })).toHaveCount(0);
-  await page.goto("/admin/demo");
+  await open(page, "/admin/demo");
   await expect(page.locator(".forbidden")).toContainText("view-realm");
 });
 

@@ -12,6 +12,13 @@ export async function signIn(page: Page, realm: string, username: string, passwo
   await expect(page.locator("body[data-hydrated]")).toHaveCount(1);
 }
 
+/** A full page load, then wait until the page is interactive. */
+export async function open(page: Page, url: string) {
+  const response = await page.goto(url);
+  await expect(page.locator("body[data-hydrated]")).toHaveCount(1);
+  return response;
+}
+
 /** An offline token for `username` from backup-service, as its nightly job would get one. */
 export async function backupServiceOfflineToken(username: string): Promise<string> {
   const response = await fetch(`${simUrl}/realms/demo/protocol/openid-connect/token`, {

@@ -85,9 +85,8 @@ pub async fn build(config: Config) -> Result<(Router, AppState), StartError> {
         ))
         .layer(sessions)
         .layer(axum::middleware::from_fn(security::headers))
-        .layer(tower_http::limit::RequestBodyLimitLayer::new(1024 * 1024))
-        .layer(telemetry::request_layers())
-        .with_state(state.clone());
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(1024 * 1024));
+    let router = telemetry::with_request_layers(router).with_state(state.clone());
     Ok((router, state))
 }
 

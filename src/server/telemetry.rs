@@ -1,14 +1,13 @@
 //! Structured logs, one request id per request on every line it produces.
 
 use axum::http::Request;
-use tower::layer::util::{Identity, Stack};
+use axum::Router;
 use tower::ServiceBuilder;
-use tower_http::classify::{ServerErrorsAsFailures, SharedClassifier};
 use tower_http::request_id::{
     MakeRequestUuid, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
 };
-use tower_http::trace::{MakeSpan, TraceLayer};
-use tracing::Span;
+use tower_http::trace::{DefaultOnResponse, MakeSpan, TraceLayer};
+use tracing::{Level, Span};
 use tracing_subscriber::EnvFilter;
 
 use crate::config::LogFormat;
@@ -50,17 +49,16 @@ impl<B> MakeSpan<B> for RequestSpan {
     }
 }
 
-type RequestLayers = Stack<
-    PropagateRequestIdLayer,
-    Stack<
-        TraceLayer<SharedClassifier<ServerErrorsAsFailures>, RequestSpan>,
-        Stack<SetRequestIdLayer<MakeRequestUuid>, Identity>,
-    >,
->;
-
-pub fn request_layers() -> ServiceBuilder<RequestLayers> {
-    ServiceBuilder::new()
-        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
-        .layer(TraceLayer::new_for_http().make_span_with(RequestSpan))
-        .layer(PropagateRequestIdLayer::x_request_id())
+/// Request id in, request id out, and one INFO line per response inside the request's span.
+pub fn with_request_layers<S: Clone + Send + Sync + 'static>(router: Router<S>) -> Router<S> {
+    router.layer(
+        ServiceBuilder::new()
+            .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+            .layer(
+                TraceLayer::new_for_http()
+                    .make_span_with(RequestSpan)
+                    .on_response(DefaultOnResponse::new().level(Level::INFO)),
+            )
+            .layer(PropagateRequestIdLayer::x_request_id()),
+    )
 }
