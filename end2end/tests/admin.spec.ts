@@ -31,7 +31,8 @@ test("an administrator revokes alice's access for a client from her access page"
   await signIn(page, "demo", "realmadmin");
   await open(page, "/admin/demo/users?search=alice");
   await page.getByRole("link", { name: "alice", exact: true }).click();
-  const consentRow = page.getByRole("row").filter({ hasText: "backup-service" });
+  const consents = page.getByRole("table", { name: "Consents and offline tokens" });
+  const consentRow = consents.getByRole("row").filter({ hasText: "backup-service" });
   await expect(consentRow).toContainText("Offline Token");
   await consentRow.getByRole("button", { name: "Revoke…" }).click();
   await page.getByRole("alertdialog").getByRole("button", { name: "Revoke consent and offline tokens" }).click();
