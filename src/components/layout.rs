@@ -46,7 +46,7 @@ pub fn Layout(children: Children) -> impl IntoView {
             </button>
             <nav id="site-nav" class="site-nav" class:open=menu_open aria-label="Main">
                 <NavSection title="Administration">
-                    <li><A href=link("")>"Overview"</A></li>
+                    <li><A href=link("") exact=true>"Overview"</A></li>
                     <li><A href=link("clients")>"Clients"</A></li>
                     <li><A href=link("users")>"Users"</A></li>
                     <li><A href=link("policy")>"Realm policy"</A></li>
