@@ -278,13 +278,22 @@ async fn removal_works_without_javascript_and_reports_once() {
     let app = spawn_app().await;
     let alice_photo = photo_print_offline_token(&app, "alice").await;
     let http = signed_in_client(&app, "demo", "alice", "alice").await;
-    let form_post = |client_id: &'static str| {
+    // What Chromium sends for a form post from a page with `Referrer-Policy: no-referrer`.
+    let form_post_from = |site: &'static str, client_id: &'static str| {
         http.post(format!("{}/api/remove_my_access", app.url))
-            .header("origin", &app.url)
+            .header("origin", "null")
+            .header("sec-fetch-site", site)
             .header("accept", "text/html,application/xhtml+xml,*/*;q=0.8")
             .form(&[("realm", "demo"), ("client_id", client_id)])
             .send()
     };
+    let form_post = |client_id| form_post_from("same-origin", client_id);
+
+    // The same post from another site (or a sandboxed frame) is refused and changes nothing.
+    let refused = form_post_from("cross-site", "photo-print").await.unwrap();
+    assert_eq!(refused.status(), 403);
+    let (status, _) = refresh_photo_print(&app, &alice_photo).await;
+    assert_eq!(status, 200);
 
     let answer = form_post("photo-print").await.unwrap();
     assert_eq!(answer.status(), 302);
