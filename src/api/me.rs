@@ -31,7 +31,7 @@ mod ssr {
     use crate::api::support::{keycloak_error, now_ms};
     use crate::audit::Recorder;
     use crate::auth::Caller;
-    use crate::components::href::seg;
+    use crate::components::href::my_applications_path;
     use crate::keycloak::account::Application;
     use crate::keycloak::KcError;
     use crate::model::ids::{ClientId, RealmName};
@@ -216,7 +216,7 @@ mod ssr {
                 tracing::warn!(error = %e, "keeping the removal outcome failed");
             }
         }
-        leptos_axum::redirect(&format!("/realms/{}/my-applications", seg(realm)));
+        leptos_axum::redirect(&my_applications_path(realm));
     }
 
     #[cfg(test)]

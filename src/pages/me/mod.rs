@@ -9,12 +9,7 @@ use leptos_router::components::Redirect;
 
 use crate::api::viewer::current_viewer;
 use crate::components::errors::ErrorBox;
-use crate::components::href::{query_value, seg};
-
-/// `/realms/<realm>/my-applications`.
-pub fn my_applications_path(realm: &str) -> String {
-    format!("/realms/{}/my-applications", seg(realm))
-}
+use crate::components::href::{my_applications_path, query_value};
 
 /// Starts sign-in to `realm`, coming back to its self-service page.
 pub fn sign_in_path(realm: &str) -> String {
@@ -72,11 +67,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn paths_encode_the_realm() {
-        assert_eq!(
-            my_applications_path("my realm"),
-            "/realms/my%20realm/my-applications"
-        );
+    fn sign_in_comes_back_to_the_realms_page() {
         assert_eq!(
             sign_in_path("a/b"),
             "/auth/login?realm=a%2Fb&next=%2Frealms%2Fa%252Fb%2Fmy-applications"
