@@ -461,3 +461,77 @@ async fn me_opens_the_signed_in_realm_or_asks_for_one() {
     assert_eq!(response.status(), 302);
     assert_eq!(location(&response), "/realms/demo/my-applications");
 }
+
+/// An administrator describes photo-print in Keycloak; a hostile terms link is dropped.
+async fn describe_photo_print(app: &TestApp) {
+    let admin = reqwest::Client::new();
+    let token: Value = admin
+        .post(format!(
+            "{}/realms/demo/protocol/openid-connect/token",
+            app.sim_url()
+        ))
+        .basic_auth("backup-service", Some("backup-service-secret"))
+        .form(&[
+            ("grant_type", "password"),
+            ("username", "realmadmin"),
+            ("password", "realmadmin"),
+        ])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let token = token["access_token"].as_str().unwrap();
+    let clients: Value = admin
+        .get(format!(
+            "{}/admin/realms/demo/clients?clientId=photo-print",
+            app.sim_url()
+        ))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let id = clients[0]["id"].as_str().unwrap();
+    let updated = admin
+        .put(format!("{}/admin/realms/demo/clients/{id}", app.sim_url()))
+        .bearer_auth(token)
+        .json(&json!({
+            "description": "Prints your photos and posts them to you.",
+            "rootUrl": "https://photo.example",
+            "baseUrl": "/home",
+            "attributes": {
+                "policyUri": "https://photo.example/privacy",
+                "tosUri": "javascript:alert(1)"
+            }
+        }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(updated.status(), 204);
+}
+
+#[tokio::test]
+async fn descriptions_and_web_links_are_shown_and_other_links_are_not() {
+    let app = spawn_app().await;
+    describe_photo_print(&app).await;
+    photo_print_offline_token(&app, "alice").await;
+    let http = signed_in_client(&app, "demo", "alice", "alice").await;
+    let (_, mine) = my_applications(&app, &http, "demo").await;
+    let photo = application(&mine, "photo-print").unwrap();
+    assert_eq!(
+        photo["description"],
+        "Prints your photos and posts them to you."
+    );
+    assert_eq!(photo["url"], "https://photo.example/home");
+    assert_eq!(photo["policy_url"], "https://photo.example/privacy");
+    assert_eq!(photo["terms_url"], Value::Null, "not a web address");
+
+    let (_, html) = page(&app, &http, "/realms/demo/my-applications").await;
+    assert!(html.contains("href=\"https://photo.example/home\""));
+    assert!(html.contains("href=\"https://photo.example/privacy\""));
+    assert!(!html.contains("javascript:"));
+}

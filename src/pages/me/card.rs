@@ -39,7 +39,7 @@ pub fn ApplicationCard(
             })}
         }
     });
-    let links = [
+    let links: Vec<(String, String)> = [
         app.url
             .clone()
             .map(|href| (href, format!("Open {}", app.name))),
@@ -52,8 +52,17 @@ pub fn ApplicationCard(
     ]
     .into_iter()
     .flatten()
-    .map(|(href, label)| view! { <li><a href=href rel="noopener noreferrer">{label}</a></li> })
-    .collect_view();
+    .collect();
+    // No empty list: screen readers would announce "list, 0 items".
+    let links = (!links.is_empty()).then(|| {
+        view! {
+            <ul class="app-links">
+                {links.into_iter().map(|(href, label)| view! {
+                    <li><a href=href rel="noopener noreferrer">{label}</a></li>
+                }).collect_view()}
+            </ul>
+        }
+    });
     let for_dialog = app.clone();
     let labelled_by = heading.clone();
     view! {
@@ -75,7 +84,7 @@ pub fn ApplicationCard(
                 <div><dt>"In use"</dt><dd>{in_use}</dd></div>
                 {consent}
             </dl>
-            <ul class="app-links">{links}</ul>
+            {links}
             // Without JavaScript the disclosure is the confirmation; with it, the dialog is.
             <details class="remove-access">
                 <summary
