@@ -14,6 +14,8 @@ use crate::pages::admin::users::UsersPage;
 use crate::pages::admin::AdminHome;
 use crate::pages::audit::AuditLogPage;
 use crate::pages::home::Home;
+use crate::pages::me::applications::MyApplicationsPage;
+use crate::pages::me::MeHome;
 use crate::pages::not_found::NotFound;
 use crate::pages::signin::SignIn;
 
@@ -89,6 +91,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin/:realm/clients/:client") view=ClientSessionsPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/:realm/users") view=UsersPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/:realm/users/:user") view=UserAccessPage ssr=SsrMode::Async/>
+                    <Route path=path!("/me") view=MeHome ssr=SsrMode::Async/>
+                    <Route path=path!("/realms/:realm/my-applications") view=MyApplicationsPage ssr=SsrMode::Async/>
                 </Routes>
             </Layout>
         </Router>

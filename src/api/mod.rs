@@ -3,6 +3,7 @@
 
 pub mod audit;
 pub mod clients;
+pub mod me;
 pub mod overview;
 pub mod sessions;
 pub mod users;

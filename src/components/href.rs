@@ -23,6 +23,11 @@ pub fn realm_path(realm: &str, rest: &str) -> String {
     format!("/admin/{}{rest}", seg(realm))
 }
 
+/// The self-service page of a realm.
+pub fn my_applications_path(realm: &str) -> String {
+    format!("/realms/{}/my-applications", seg(realm))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -33,6 +38,10 @@ mod tests {
         assert_eq!(
             realm_path("my realm", "/clients"),
             "/admin/my%20realm/clients"
+        );
+        assert_eq!(
+            my_applications_path("my realm"),
+            "/realms/my%20realm/my-applications"
         );
     }
 }

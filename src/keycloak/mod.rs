@@ -3,6 +3,7 @@
 //! One `reqwest::Client` (connection pool, keep-alive, timeouts) serves the
 //! whole process. Every path segment is percent-encoded here, in one place.
 
+pub mod account;
 pub mod admin;
 mod error;
 

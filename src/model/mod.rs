@@ -3,5 +3,6 @@
 pub mod admin;
 pub mod audit;
 pub mod ids;
+pub mod me;
 pub mod policy;
 pub mod time;

@@ -34,7 +34,9 @@ pub async fn headers(request: Request<Body>, next: Next) -> Response {
 /// Refuses state-changing requests that a browser marks as coming from another
 /// site. Browsers always send `Origin` on POST; requests with neither `Origin`
 /// nor `Sec-Fetch-Site` come from non-browser clients, which cannot be tricked
-/// into sending the user's cookie, so they pass.
+/// into sending the user's cookie, so they pass. A plain form post from one of
+/// our own pages carries `Origin: null` (our `Referrer-Policy: no-referrer`
+/// tells the browser to hide it), so then `Sec-Fetch-Site` decides.
 pub async fn refuse_cross_site_mutations(
     State(state): State<AppState>,
     request: Request<Body>,
@@ -50,6 +52,7 @@ pub async fn refuse_cross_site_mutations(
     let origin = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok());
     let fetch_site = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok());
     let allowed = match (origin, fetch_site) {
+        (Some("null"), Some(site)) => site == "same-origin",
         (Some(origin), _) => origin == state.config.public_origin(),
         (None, Some(site)) => site == "same-origin" || site == "none",
         (None, None) => true,
