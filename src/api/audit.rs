@@ -22,6 +22,7 @@ mod ssr {
         first: u32,
         max: u32,
     ) -> Result<AuditPage, AppError> {
+        filter.check().map_err(AppError::InvalidInput)?;
         let caller = Caller::admin().await?;
         // Administrators of one realm see that realm's entries only.
         let who = caller.who();

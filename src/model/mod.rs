@@ -2,6 +2,9 @@
 
 pub mod admin;
 pub mod audit;
+pub mod duration;
 pub mod ids;
 pub mod policy;
+pub mod readiness;
+pub mod realm_policy;
 pub mod time;
