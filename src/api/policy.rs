@@ -143,7 +143,7 @@ pub(crate) mod ssr {
             })
             .filter(|row| row.offline > 0)
             .collect();
-        offline_clients.sort_by(|a, b| b.offline.cmp(&a.offline));
+        offline_clients.sort_by_key(|row| std::cmp::Reverse(row.offline));
         Ok(RealmPolicyPage {
             realm: realm.to_string(),
             settings,
