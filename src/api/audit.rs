@@ -6,7 +6,12 @@ use crate::error::AppError;
 use crate::model::audit::{AuditFilter, AuditPage};
 
 #[server(prefix = "/api", endpoint = "audit_log")]
-pub async fn audit_log(filter: AuditFilter, first: u32, max: u32) -> Result<AuditPage, AppError> {
+pub async fn audit_log(
+    // No filter at all (scripts, the first visit) means the whole log.
+    #[server(default)] filter: AuditFilter,
+    first: u32,
+    max: u32,
+) -> Result<AuditPage, AppError> {
     crate::api::support::respond(ssr::audit_log(filter, first, max)).await
 }
 
