@@ -18,7 +18,7 @@ pub fn ReadinessChecks(realm: Memo<String>) -> impl IntoView {
             <div class="card-grid">
                 <div class="card">
                     <ActionForm action=client_check attr:class="inline-form" attr:id="client-readiness">
-                        <input type="hidden" name="realm" prop:value=move || realm.get()/>
+                        <input type="hidden" name="realm" value=move || realm.get()/>
                         <div class="field">
                             <label for="readiness-client">"Client (clientId)"</label>
                             <input id="readiness-client" name="client_id" required autocomplete="off"/>
@@ -29,7 +29,7 @@ pub fn ReadinessChecks(realm: Memo<String>) -> impl IntoView {
                 </div>
                 <div class="card">
                     <ActionForm action=user_check attr:class="inline-form" attr:id="user-readiness">
-                        <input type="hidden" name="realm" prop:value=move || realm.get()/>
+                        <input type="hidden" name="realm" value=move || realm.get()/>
                         <div class="field">
                             <label for="readiness-user">"Username"</label>
                             <input id="readiness-user" name="username" required autocomplete="off"/>
