@@ -626,3 +626,24 @@ async fn each_client_shows_its_effective_policy_and_inconsistent_overrides() {
     assert_eq!(photo["warnings"], json!([]));
     assert_eq!(table["truncated"], false);
 }
+
+#[tokio::test]
+async fn a_preview_of_a_very_large_client_says_it_is_a_sample() {
+    let app = spawn_app().await;
+    seed(&app, "demo", 5_050, "bulk", &["backup-service"]).await;
+    advance_clock(&app, 20 * 86_400).await;
+    let http = signed_in_client(&app, "demo", "realmadmin", "realmadmin").await;
+    let backup = client_uuid(&app, "backup-service").await;
+    let form = with(default_form(), &[("offline_idle", "15")]);
+    let mut args = save_args(&form, &json!({}));
+    args.push(("client".into(), backup));
+    let (status, impact) = call_owned(&app, &http, "preview_policy_impact", &args).await;
+    assert_eq!(status, 200, "{impact}");
+    assert_eq!(impact["total"], 5_050);
+    assert_eq!(impact["sampled"], true);
+    // Stopped by the session or the time bound, whichever came first; every
+    // examined session is 20 days idle, so each one would end.
+    let examined = impact["examined"].as_u64().unwrap();
+    assert!(examined > 0 && examined <= 5_000, "{impact}");
+    assert_eq!(impact["expiring"], examined);
+}
