@@ -9,6 +9,7 @@ use crate::components::layout::Layout;
 use crate::pages::admin::client_sessions::ClientSessionsPage;
 use crate::pages::admin::clients::ClientsPage;
 use crate::pages::admin::overview::OverviewPage;
+use crate::pages::admin::policy::PolicyPage;
 use crate::pages::admin::user_access::UserAccessPage;
 use crate::pages::admin::users::UsersPage;
 use crate::pages::admin::AdminHome;
@@ -93,6 +94,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin/:realm/users/:user") view=UserAccessPage ssr=SsrMode::Async/>
                     <Route path=path!("/me") view=MeHome ssr=SsrMode::Async/>
                     <Route path=path!("/realms/:realm/my-applications") view=MyApplicationsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/:realm/policy") view=PolicyPage ssr=SsrMode::Async/>
                 </Routes>
             </Layout>
         </Router>

@@ -2,9 +2,13 @@
 //! validate input, call Keycloak (or the database), map errors.
 
 pub mod audit;
+pub mod client_policy;
 pub mod clients;
 pub mod me;
 pub mod overview;
+pub mod policy;
+pub mod readiness;
+pub mod revocation;
 pub mod sessions;
 pub mod users;
 pub mod viewer;

@@ -58,3 +58,25 @@ impl From<IdError> for AppError {
 pub fn now_ms() -> i64 {
     crate::auth::oidc::now() * 1000
 }
+
+/// Keycloak's clock (epoch seconds), which decides expiry and not-before.
+/// The caller's access token carries it: its `exp` is Keycloak's time and
+/// `access_expires_at` this server's for the same instant. The estimate is as
+/// fresh as the token (a 401 makes the console fetch a new one).
+pub fn keycloak_now(caller: &crate::auth::Caller) -> i64 {
+    use base64::Engine as _;
+    let tokens = caller.who().tokens;
+    let exp = tokens
+        .access_token
+        .split('.')
+        .nth(1)
+        .and_then(|payload| {
+            base64::engine::general_purpose::URL_SAFE_NO_PAD
+                .decode(payload.trim_end_matches('='))
+                .ok()
+        })
+        .and_then(|bytes| serde_json::from_slice::<serde_json::Value>(&bytes).ok())
+        .and_then(|claims| claims.get("exp").and_then(serde_json::Value::as_i64));
+    let skew = exp.map_or(0, |exp| exp - tokens.access_expires_at);
+    crate::auth::oidc::now() + skew
+}

@@ -178,6 +178,34 @@ pub async fn list(
     Ok(rows.into_iter().map(entry).collect())
 }
 
+/// Up to `limit` entries older than `before` (an id), newest first: keyset
+/// paging, so entries appended meanwhile never shift or repeat rows.
+pub async fn page_before(
+    db: &Pool,
+    filter: &AuditFilter,
+    before: Option<i64>,
+    limit: u32,
+) -> Result<Vec<AuditEntry>, sqlx::Error> {
+    let (clause, values) = where_clause(filter);
+    let n = values.len();
+    let joiner = if clause.is_empty() { " WHERE" } else { " AND" };
+    let sql = format!(
+        "SELECT * FROM audit_log{clause}{joiner} id < ${} ORDER BY id DESC LIMIT ${}",
+        n + 1,
+        n + 2
+    );
+    let mut query = sqlx::query(&sql);
+    for value in values {
+        query = query.bind(value);
+    }
+    let rows = query
+        .bind(before.unwrap_or(i64::MAX))
+        .bind(i64::from(limit))
+        .fetch_all(db)
+        .await?;
+    Ok(rows.into_iter().map(entry).collect())
+}
+
 pub async fn count(db: &Pool, filter: &AuditFilter) -> Result<u64, sqlx::Error> {
     let (clause, values) = where_clause(filter);
     let sql = format!("SELECT COUNT(*) FROM audit_log{clause}");

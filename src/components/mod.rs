@@ -2,6 +2,7 @@
 
 pub mod chart;
 pub mod confirm;
+pub mod duration_input;
 pub mod errors;
 pub mod href;
 pub mod layout;

@@ -112,6 +112,22 @@ pub struct RealmName {
     pub realm: String,
 }
 
+/// A client scope as listed on a client (`{id, name}`).
+#[derive(Debug, Clone, Deserialize)]
+pub struct ScopeRef {
+    pub name: String,
+}
+
+/// `GlobalRequestResult`: admin URLs a push reached or failed to reach.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GlobalRequestResult {
+    #[serde(default)]
+    pub success_requests: Vec<String>,
+    #[serde(default)]
+    pub failed_requests: Vec<String>,
+}
+
 #[derive(Debug, Clone, Deserialize, Serialize)]
 struct Count {
     count: u64,
@@ -184,6 +200,50 @@ impl<B: Bearer> Admin<'_, B> {
         self.get(url).await
     }
 
+    /// Exact `clientId` lookup: `[]` or one client.
+    pub async fn client_by_client_id(
+        &self,
+        realm: &str,
+        client_id: &str,
+    ) -> Result<Option<Client>, KcError> {
+        let mut url = self.url(realm, &["clients"]);
+        url.query_pairs_mut().append_pair("clientId", client_id);
+        let clients: Vec<Client> = self.get(url).await?;
+        Ok(clients.into_iter().find(|c| c.client_id == client_id))
+    }
+
+    /// The client scopes attached as default (`true`) or optional (`false`).
+    pub async fn client_scopes(
+        &self,
+        realm: &str,
+        id: &str,
+        default: bool,
+    ) -> Result<Vec<ScopeRef>, KcError> {
+        let kind = if default {
+            "default-client-scopes"
+        } else {
+            "optional-client-scopes"
+        };
+        self.get(self.url(realm, &["clients", id, kind])).await
+    }
+
+    /// Every realm role in the client's scope (all of them with fullScopeAllowed).
+    pub async fn client_realm_scope(&self, realm: &str, id: &str) -> Result<Vec<Role>, KcError> {
+        let mut url = self.url(
+            realm,
+            &["clients", id, "scope-mappings", "realm", "composite"],
+        );
+        url.query_pairs_mut()
+            .append_pair("briefRepresentation", "true");
+        self.get(url).await
+    }
+
+    /// Sends the realm's not-before to every client with an admin URL.
+    pub async fn push_revocation(&self, realm: &str) -> Result<GlobalRequestResult, KcError> {
+        let request = self.kc.http.post(self.url(realm, &["push-revocation"]));
+        self.kc.send_json(request, self.bearer).await
+    }
+
     pub async fn client(&self, realm: &str, id: &str) -> Result<Client, KcError> {
         self.get(self.url(realm, &["clients", id])).await
     }
@@ -244,6 +304,23 @@ impl<B: Bearer> Admin<'_, B> {
             url.query_pairs_mut().append_pair("search", search);
         }
         self.get(url).await
+    }
+
+    /// Exact username lookup.
+    pub async fn user_by_username(
+        &self,
+        realm: &str,
+        username: &str,
+    ) -> Result<Option<User>, KcError> {
+        let mut url = self.url(realm, &["users"]);
+        url.query_pairs_mut()
+            .append_pair("username", username)
+            .append_pair("exact", "true")
+            .append_pair("briefRepresentation", "true");
+        let users: Vec<User> = self.get(url).await?;
+        Ok(users
+            .into_iter()
+            .find(|u| u.username.eq_ignore_ascii_case(username)))
     }
 
     pub async fn user(&self, realm: &str, id: &str) -> Result<User, KcError> {
@@ -337,6 +414,16 @@ impl Keycloak {
         bearer: &B,
     ) -> Result<(), KcError> {
         self.send_authorized(request, bearer).await.map(|_| ())
+    }
+
+    /// A mutation that answers with JSON; sent once, like `send_no_content`.
+    pub(crate) async fn send_json<T: serde::de::DeserializeOwned, B: Bearer>(
+        &self,
+        request: reqwest::RequestBuilder,
+        bearer: &B,
+    ) -> Result<T, KcError> {
+        let response = self.send_authorized(request, bearer).await?;
+        error::json(response).await
     }
 
     async fn send_authorized<B: Bearer>(

@@ -2,7 +2,10 @@
 
 pub mod admin;
 pub mod audit;
+pub mod duration;
 pub mod ids;
 pub mod me;
 pub mod policy;
+pub mod readiness;
+pub mod realm_policy;
 pub mod time;

@@ -5,9 +5,30 @@ use leptos_meta::Title;
 
 use crate::api::audit::audit_log;
 use crate::components::errors::ErrorBox;
+use crate::components::href::query_value;
 use crate::components::pager::Pager;
 use crate::model::audit::AuditFilter;
 use crate::pages::admin::{query_text, query_u32};
+
+/// The filters as a query string ending in `&` (or empty), for links that keep them.
+fn filter_query(filter: &AuditFilter) -> String {
+    [
+        ("actor", &filter.actor),
+        ("action", &filter.action),
+        ("realm", &filter.realm),
+        ("outcome", &filter.outcome),
+        ("from", &filter.from),
+        ("to", &filter.to),
+    ]
+    .iter()
+    .filter_map(|(name, value)| {
+        value
+            .as_deref()
+            .filter(|v| !v.is_empty())
+            .map(|v| format!("{name}={}&", query_value(v)))
+    })
+    .collect()
+}
 
 #[component]
 pub fn AuditLogPage() -> impl IntoView {
@@ -50,6 +71,10 @@ pub fn AuditLogPage() -> impl IntoView {
             <div class="field"><label for="f-from">"From"</label><input id="f-from" type="date" name="from" value=move || from.get()/></div>
             <div class="field"><label for="f-to">"To"</label><input id="f-to" type="date" name="to" value=move || to.get()/></div>
             <div class="field"><button type="submit">"Filter"</button></div>
+            <div class="field">
+                <a class="button secondary" download="audit-log.csv"
+                    href=move || format!("/audit.csv?{}", filter_query(&filter.get()))>"Download CSV"</a>
+            </div>
         </form>
         <Suspense fallback=|| view! { <p class="loading">"Loading the audit log…"</p> }>
             {move || Suspend::new(async move {
@@ -84,11 +109,27 @@ pub fn AuditLogPage() -> impl IntoView {
                                     </tbody>
                                 </table>
                             </div>
-                            <Pager base="/audit?".to_owned() first=page.first max=page.max shown=shown total=page.total/>
+                            <Pager base=format!("/audit?{}", filter_query(&filter.get_untracked())) first=page.first max=page.max shown=shown total=page.total/>
                         }.into_any()
                     }
                 }
             })}
         </Suspense>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_query_keeps_every_filter() {
+        let f = AuditFilter {
+            actor: Some("real admin".into()),
+            outcome: Some("failed".into()),
+            realm: Some(String::new()),
+            ..AuditFilter::default()
+        };
+        assert_eq!(filter_query(&f), "actor=real%20admin&outcome=failed&");
     }
 }

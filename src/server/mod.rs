@@ -71,6 +71,7 @@ pub async fn build(config: Config) -> Result<(Router, AppState), StartError> {
     let router = Router::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
+        .route("/audit.csv", get(crate::audit::export::download))
         .merge(crate::auth::routes::router())
         .leptos_routes_with_context(&state, routes, context.clone(), move || {
             shell(options.clone())

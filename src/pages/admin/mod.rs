@@ -1,8 +1,13 @@
 //! Administration pages, one realm at a time; the realm is part of the URL.
 
+pub mod client_policies;
 pub mod client_sessions;
 pub mod clients;
 pub mod overview;
+pub mod policy;
+pub mod policy_review;
+pub mod readiness;
+pub mod revocation;
 pub mod user_access;
 pub mod users;
 

@@ -1,0 +1,75 @@
+//! Offline-access readiness of a client or a user, check by check, with fixes.
+
+use leptos::prelude::*;
+
+use crate::api::readiness::{CheckClientReadiness, CheckUserReadiness};
+use crate::components::errors::ErrorBox;
+use crate::error::AppError;
+use crate::model::readiness::Readiness;
+
+#[component]
+pub fn ReadinessChecks(realm: Memo<String>) -> impl IntoView {
+    let client_check = ServerAction::<CheckClientReadiness>::new();
+    let user_check = ServerAction::<CheckUserReadiness>::new();
+    view! {
+        <section class="readiness" aria-labelledby="readiness-title">
+            <h2 id="readiness-title">"Offline-access readiness"</h2>
+            <p class="hint">"Why does an application get no offline token? Check the client and the user against Keycloak's conditions."</p>
+            <div class="card-grid">
+                <div class="card">
+                    <ActionForm action=client_check attr:class="inline-form" attr:id="client-readiness">
+                        <input type="hidden" name="realm" value=move || realm.get()/>
+                        <div class="field">
+                            <label for="readiness-client">"Client (clientId)"</label>
+                            <input id="readiness-client" name="client_id" required autocomplete="off"/>
+                        </div>
+                        <div class="field"><button type="submit">"Check client"</button></div>
+                    </ActionForm>
+                    <Report result=Signal::derive(move || client_check.value().get())/>
+                </div>
+                <div class="card">
+                    <ActionForm action=user_check attr:class="inline-form" attr:id="user-readiness">
+                        <input type="hidden" name="realm" value=move || realm.get()/>
+                        <div class="field">
+                            <label for="readiness-user">"Username"</label>
+                            <input id="readiness-user" name="username" required autocomplete="off"/>
+                        </div>
+                        <div class="field"><button type="submit">"Check user"</button></div>
+                    </ActionForm>
+                    <Report result=Signal::derive(move || user_check.value().get())/>
+                </div>
+            </div>
+        </section>
+    }
+    .into_any()
+}
+
+#[component]
+fn Report(result: Signal<Option<Result<Readiness, AppError>>>) -> impl IntoView {
+    move || {
+        result.get().map(|result| match result {
+            Err(e) => view! { <ErrorBox error=e/> }.into_any(),
+            Ok(readiness) => {
+                let (class, verdict) = if readiness.ready() {
+                    ("alert success", "ready for offline access")
+                } else {
+                    ("alert error", "not ready for offline access")
+                };
+                view! {
+                    <div class="readiness-report">
+                        <p class=class role="status"><strong>{readiness.subject.clone()}</strong> ": " {verdict}</p>
+                        <ul class="checks">
+                            {readiness.checks.into_iter().map(|check| view! {
+                                <li class=if check.passed { "check passed" } else { "check failed" }>
+                                    <strong>{if check.passed { "✓ " } else { "✗ " }}{check.label}</strong>
+                                    <p>{check.explanation}</p>
+                                    {check.fix.map(|fix| view! { <p class="fix"><strong>"Fix: "</strong>{fix}</p> })}
+                                </li>
+                            }).collect_view()}
+                        </ul>
+                    </div>
+                }.into_any()
+            }
+        })
+    }
+}
