@@ -4,6 +4,13 @@
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};
 
+/// How far the virtual clock may run ahead of wall time (about 317 years), so no
+/// timestamp arithmetic can overflow.
+pub const MAX_OFFSET_SECS: i64 = 10_000_000_000;
+
+#[derive(Debug)]
+pub struct ClockRangeError;
+
 #[derive(Default)]
 pub struct Clock {
     offset_secs: AtomicI64,
@@ -28,7 +35,15 @@ impl Clock {
         self.offset_secs.load(Ordering::SeqCst)
     }
 
-    pub fn advance(&self, secs: i64) {
-        self.offset_secs.fetch_add(secs, Ordering::SeqCst);
+    /// Moves the clock forward; refuses to go beyond `MAX_OFFSET_SECS` in total.
+    pub fn advance(&self, secs: i64) -> Result<(), ClockRangeError> {
+        self.offset_secs
+            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |offset| {
+                offset
+                    .checked_add(secs)
+                    .filter(|total| (0..=MAX_OFFSET_SECS).contains(total))
+            })
+            .map(|_| ())
+            .map_err(|_| ClockRangeError)
     }
 }

@@ -4,20 +4,33 @@ use rand::{Rng, RngCore, SeedableRng};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::fmt;
 
+/// Stored as two `u64` halves (high, low) rather than a `u128`, so the id is 8-byte
+/// aligned and entities holding it pack without padding.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
-pub struct Id(pub u128);
+pub struct Id([u64; 2]);
 
 impl Id {
-    pub const NONE: Id = Id(0);
+    pub const NONE: Id = Id([0, 0]);
+    pub const MAX: Id = Id([u64::MAX, u64::MAX]);
+
+    pub const fn from_u128(value: u128) -> Id {
+        Id([(value >> 64) as u64, value as u64])
+    }
+
+    pub const fn as_u128(self) -> u128 {
+        ((self.0[0] as u128) << 64) | self.0[1] as u128
+    }
 
     pub fn parse(text: &str) -> Option<Id> {
-        uuid::Uuid::try_parse(text).ok().map(|u| Id(u.as_u128()))
+        uuid::Uuid::try_parse(text)
+            .ok()
+            .map(|u| Id::from_u128(u.as_u128()))
     }
 }
 
 impl fmt::Display for Id {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        uuid::Uuid::from_u128(self.0).hyphenated().fmt(f)
+        uuid::Uuid::from_u128(self.as_u128()).hyphenated().fmt(f)
     }
 }
 
@@ -49,7 +62,7 @@ impl Id {
             hash ^= byte as u128;
             hash = hash.wrapping_mul(0x0000000001000000000000000000013B);
         }
-        Id(version4(hash))
+        Id::from_u128(version4(hash))
     }
 }
 
@@ -69,7 +82,7 @@ impl IdGen {
     }
 
     pub fn next_id(&mut self) -> Id {
-        Id(version4(self.0.gen()))
+        Id::from_u128(version4(self.0.gen()))
     }
 
     pub fn next_seed(&mut self) -> u64 {
@@ -79,7 +92,7 @@ impl IdGen {
 
 /// A fresh random id (codes, token ids) that never needs to survive a replay.
 pub fn random_id() -> Id {
-    Id(version4(rand::thread_rng().gen()))
+    Id::from_u128(version4(rand::thread_rng().gen()))
 }
 
 pub fn random_seed() -> u64 {

@@ -237,7 +237,9 @@ fn replay(db: &mut Db, clock: &Clock, event: Event) -> Result<(), StartError> {
             };
             seed::seed_realm(db, &spec).map_err(|e| StartError(format!("{e:?}")))?;
         }
-        Event::ClockOffset { offset } => clock.advance(offset - clock.offset()),
+        Event::ClockOffset { offset } => clock
+            .advance(offset - clock.offset())
+            .map_err(|_| StartError(format!("clock offset {offset} out of range")))?,
         change => journal::apply_change(db, change),
     }
     Ok(())

@@ -122,6 +122,9 @@ pub fn positive_or(value: i64, fallback: i64) -> i64 {
     }
 }
 
+/// A user. Its serde form is the journal's storage form, not Keycloak's
+/// `UserRepresentation` (e.g. `serviceAccountClientUuid` holds the client's id where the
+/// representation's `serviceAccountClientId` holds its clientId).
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 #[serde(rename_all = "camelCase", default)]
 pub struct User {
@@ -138,7 +141,10 @@ pub struct User {
     /// Epoch ms.
     pub created_timestamp: i64,
     pub not_before: i64,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "serviceAccountClientUuid",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub service_account_client_id: Option<Id>,
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub attributes: BTreeMap<String, Vec<String>>,
@@ -258,7 +264,8 @@ impl Client {
     pub fn attribute_secs(&self, name: &str) -> Option<i64> {
         self.attributes
             .get(name)
-            .and_then(|v| v.parse::<i64>().ok())
+            .and_then(|v| v.parse::<i32>().ok())
+            .map(i64::from)
             .filter(|v| *v > 0)
     }
 }

@@ -44,13 +44,22 @@ async fn advance(
     State(state): State<AppState>,
     JsonBody(body): JsonBody<Advance>,
 ) -> ApiResult<Json<Value>> {
-    if body.seconds < 0 {
-        return Err(ApiError::admin(
+    let out_of_range = || {
+        ApiError::admin(
             axum::http::StatusCode::BAD_REQUEST,
-            "seconds must not be negative",
-        ));
+            format!(
+                "seconds must be between 0 and {}",
+                crate::clock::MAX_OFFSET_SECS
+            ),
+        )
+    };
+    if body.seconds < 0 {
+        return Err(out_of_range());
     }
-    state.clock().advance(body.seconds);
+    state
+        .clock()
+        .advance(body.seconds)
+        .map_err(|_| out_of_range())?;
     state.record(&Event::ClockOffset {
         offset: state.clock().offset(),
     });
@@ -67,6 +76,9 @@ struct SeedBody {
     offline_clients: Vec<String>,
 }
 
+/// Larger seeds would not fit in memory anyway (about 800 bytes per user).
+const MAX_SEED_USERS: u64 = 10_000_000;
+
 fn default_prefix() -> String {
     "user".into()
 }
@@ -76,6 +88,12 @@ async fn seed(
     Path(realm): Path<String>,
     JsonBody(body): JsonBody<SeedBody>,
 ) -> ApiResult<Json<Value>> {
+    if body.users > MAX_SEED_USERS {
+        return Err(ApiError::admin(
+            axum::http::StatusCode::BAD_REQUEST,
+            format!("users must be between 0 and {MAX_SEED_USERS}"),
+        ));
+    }
     let spec = SeedSpec {
         realm: &realm,
         users: body.users,

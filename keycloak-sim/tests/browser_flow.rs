@@ -471,3 +471,69 @@ async fn userinfo_returns_profile_claims() {
         })
     );
 }
+
+#[tokio::test]
+async fn prompt_none_without_sso_returns_login_required() {
+    let sim = start_demo().await;
+    let response = http()
+        .get(auth_url(
+            &sim,
+            "demo",
+            &console_params(&[("prompt", "none"), ("state", "q")]),
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 302);
+    let redirect = location(&response);
+    assert_eq!(
+        url_param(&redirect, "error").as_deref(),
+        Some("login_required")
+    );
+    assert_eq!(url_param(&redirect, "state").as_deref(), Some("q"));
+}
+
+#[tokio::test]
+async fn userinfo_without_a_token_is_a_bad_request() {
+    let sim = start_demo().await;
+    let response = http()
+        .get(format!(
+            "{}/realms/demo/protocol/openid-connect/userinfo",
+            sim.base_url()
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 400);
+    assert_eq!(
+        response.json::<Value>().await.unwrap(),
+        oauth_error("invalid_request", "Token not provided")
+    );
+}
+
+#[tokio::test]
+async fn forged_or_stale_form_posts_get_an_error_page() {
+    let sim = start_demo().await;
+    let mut browser = Browser::new();
+    let page = browser
+        .get(&auth_url(&sim, "demo", &console_params(&[])))
+        .await;
+    let login_action = form_action(&page.text().await.unwrap());
+    // The login form's id posted to the consent action: nobody is authenticated yet.
+    let consent_action =
+        login_action.replace("/login-actions/authenticate", "/login-actions/consent");
+    let forged = browser.post(&consent_action, &[("accept", "Yes")]).await;
+    assert_eq!(forged.status(), 400);
+    assert!(forged.headers().get("location").is_none());
+    let expired = "Your login attempt timed out. Login will start from the beginning.";
+    assert!(forged.text().await.unwrap().contains(expired));
+    // The id was used up; posting the login form again is stale.
+    let stale = browser
+        .post(
+            &login_action,
+            &[("username", "alice"), ("password", "alice")],
+        )
+        .await;
+    assert_eq!(stale.status(), 400);
+    assert!(stale.text().await.unwrap().contains(expired));
+}

@@ -374,3 +374,48 @@ async fn rp_initiated_logout_refuses_unregistered_redirects() {
         .unwrap()
         .contains("Missing parameters: id_token_hint"));
 }
+
+#[tokio::test]
+async fn logout_without_id_token_hint_asks_for_confirmation() {
+    let sim = start_demo().await;
+    let mut browser = Browser::new();
+    console_browser_tokens(&mut browser, &sim, "alice", "openid").await;
+    let page = browser.get(&endpoint(&sim, "logout")).await;
+    assert_eq!(page.status(), 200);
+    let html = page.text().await.unwrap();
+    assert!(
+        html.contains("name=\"confirmLogout\" id=\"kc-logout\""),
+        "{html}"
+    );
+    assert!(
+        browser.has_cookie("KEYCLOAK_IDENTITY"),
+        "nothing ended before confirming"
+    );
+    let confirmed = browser
+        .post(
+            &form_action(&html),
+            &[("confirm", "true"), ("confirmLogout", "Logout")],
+        )
+        .await;
+    assert_eq!(confirmed.status(), 200);
+    assert!(confirmed
+        .text()
+        .await
+        .unwrap()
+        .contains("You are logged out"));
+    assert!(!browser.has_cookie("KEYCLOAK_IDENTITY"));
+    let page = browser
+        .get(&auth_url(
+            &sim,
+            "demo",
+            &[
+                ("client_id", "offline-console"),
+                ("redirect_uri", CONSOLE_REDIRECT),
+                ("response_type", "code"),
+                ("code_challenge", CHALLENGE),
+                ("code_challenge_method", "S256"),
+            ],
+        ))
+        .await;
+    assert_eq!(page.status(), 200, "the SSO session ended");
+}

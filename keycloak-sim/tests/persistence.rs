@@ -79,6 +79,10 @@ async fn state_survives_a_restart() {
             .update_settings(&json!({"offlineSessionIdleTimeout": 1000}))
             .unwrap()
     });
+    let carol = user_id(&sim, "carol");
+    with_demo(&sim, |realm| {
+        realm.user_mut(carol).unwrap().email = Some("carol@new.example".into())
+    });
     let backup = client_uuid(&sim, "backup-service");
     with_demo(&sim, |realm| {
         realm.client_mut(backup).unwrap().description = Some("nightly".into())
@@ -112,7 +116,16 @@ async fn state_survives_a_restart() {
             Some("nightly")
         );
         assert_eq!(realm.offline().count_for_client(backup), 101);
+        assert_eq!(
+            realm.user(carol).unwrap().email.as_deref(),
+            Some("carol@new.example")
+        );
     });
+    // A changed user keeps its password and roles.
+    assert_eq!(
+        login(&sim, BACKUP, "carol", "offline_access").await["refresh_expires_in"],
+        0
+    );
     // The idle timeout set before the restart applies: 500 s passed, 1000 allowed.
     advance_clock(&sim, 1001).await;
     let (status, body) = refresh(&sim, BACKUP, str_of(&alice, "refresh_token")).await;

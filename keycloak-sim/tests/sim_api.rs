@@ -54,11 +54,11 @@ async fn clock_advance_rejects_bad_bodies() {
             json!({"error": "unknown_error", "error_description": "Cannot parse the JSON"})
         )
     );
-    let (status, body) = post_json(url, json!({"seconds": -5})).await;
-    assert_eq!(
-        (status, body),
-        (400, json!({"errorMessage": "seconds must not be negative"}))
-    );
+    let out_of_range = json!({"errorMessage": "seconds must be between 0 and 10000000000"});
+    for seconds in [json!(-5), json!(i64::MAX), json!(10_000_000_001_i64)] {
+        let (status, body) = post_json(url.clone(), json!({ "seconds": seconds })).await;
+        assert_eq!((status, body), (400, out_of_range.clone()), "{seconds}");
+    }
 }
 
 #[tokio::test]
@@ -102,6 +102,18 @@ async fn seed_errors() {
     )
     .await;
     assert_eq!((status, body), (404, json!({"error": "Client not found"})));
+    let (status, body) = post_json(
+        format!("{}/_sim/realms/demo/seed", sim.base_url()),
+        json!({"users": 1_000_000_000_000_u64}),
+    )
+    .await;
+    assert_eq!(
+        (status, body),
+        (
+            400,
+            json!({"errorMessage": "users must be between 0 and 10000000"})
+        )
+    );
 }
 
 #[tokio::test]

@@ -127,7 +127,7 @@ fn start(
         response_mode,
         code_challenge: None,
         authenticated: None,
-        expires: now + realm.settings.access_code_lifespan_login,
+        expires: now.saturating_add(realm.settings.access_code_lifespan_login),
     };
     if params
         .get("response_mode")
@@ -340,7 +340,7 @@ fn issue_code(
             scope: flow.scope.clone(),
             nonce: flow.nonce.clone(),
             code_challenge: flow.code_challenge.clone(),
-            expires: now + realm.settings.access_code_lifespan,
+            expires: now.saturating_add(realm.settings.access_code_lifespan),
             used: false,
         },
     );
@@ -355,17 +355,17 @@ fn issue_code(
     redirect(&flow.redirect_uri, flow.response_mode, &params)
 }
 
+const EXPIRED_LOGIN: &str = "Your login attempt timed out. Login will start from the beginning.";
+
 fn take_flow(state: &AppState, query: Option<&str>, now: i64) -> Result<AuthFlow, ApiError> {
     let params = FormParams::parse(query.unwrap_or_default().as_bytes());
     let id = params.get("session_code").unwrap_or_default();
     let mut flows = state.shared().flows.lock();
     flows.sweep(now);
-    flows.logins.remove(id).ok_or_else(|| {
-        ApiError::page(
-            StatusCode::BAD_REQUEST,
-            "Your login attempt timed out. Login will start from the beginning.",
-        )
-    })
+    flows
+        .logins
+        .remove(id)
+        .ok_or_else(|| ApiError::page(StatusCode::BAD_REQUEST, EXPIRED_LOGIN))
 }
 
 /// `POST /realms/{realm}/login-actions/authenticate` (the login form).
@@ -460,7 +460,10 @@ pub async fn consent(
     if form.get("accept").is_none() {
         return redirect_error(&flow, &iss, "access_denied", None);
     }
-    let (user, _) = flow.authenticated.expect("consent follows login");
+    // A login-form id posted here has no authenticated user yet.
+    let Some((user, _)) = flow.authenticated else {
+        return ApiError::page(StatusCode::BAD_REQUEST, EXPIRED_LOGIN).into_response();
+    };
     let needed = scopes_needing_consent(realm, &flow, user);
     let now_ms = state.clock().now_ms();
     let consent = match realm.consent(user, flow.client) {

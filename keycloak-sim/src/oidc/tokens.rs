@@ -119,14 +119,19 @@ fn access_exp(request: &TokenRequest) -> i64 {
         .client
         .attribute_secs("access.token.lifespan")
         .unwrap_or(settings.access_token_lifespan);
-    let exp = request.now + lifespan;
+    let exp = request.now.saturating_add(lifespan);
     if request.offline {
         match settings.offline_max() {
-            Some(max) => exp.min(request.session.started + max),
+            Some(max) => exp.min(request.session.started.saturating_add(max)),
             None => exp,
         }
     } else {
-        exp.min(request.session.started + settings.sso_max(request.session.remember_me))
+        exp.min(
+            request
+                .session
+                .started
+                .saturating_add(settings.sso_max(request.session.remember_me)),
+        )
     }
 }
 

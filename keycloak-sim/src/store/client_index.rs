@@ -114,7 +114,7 @@ mod tests {
     #[test]
     fn pages_skip_removed_entries_in_insertion_order() {
         let mut index = ClientIndex::default();
-        let ids: Vec<Id> = (1..=100).map(Id).collect();
+        let ids: Vec<Id> = (1..=100).map(Id::from_u128).collect();
         let slots: Vec<u32> = ids.iter().map(|id| index.push(*id)).collect();
         for n in (0..100).step_by(3) {
             assert!(index.remove(slots[n], ids[n]));

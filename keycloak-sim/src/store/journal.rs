@@ -36,10 +36,13 @@ pub enum Event {
         realm: String,
         settings: RealmSettings,
     },
+    /// The user's serde form omits its password and roles, so they travel alongside.
     User {
         realm: String,
         user: User,
         roles: Vec<Id>,
+        #[serde(default)]
+        password: Option<Box<str>>,
     },
     Client {
         realm: String,
@@ -120,6 +123,7 @@ pub fn drain_changes(db: &mut Db) -> Vec<Event> {
                     realm: name.clone(),
                     user: user.clone(),
                     roles: user.roles.clone(),
+                    password: user.password.clone(),
                 });
             }
         }
@@ -164,9 +168,11 @@ pub fn apply_change(db: &mut Db, event: Event) {
             realm,
             mut user,
             roles,
+            password,
         } => {
             if let Some(realm) = db.realm_mut(&realm) {
                 user.roles = roles;
+                user.password = password;
                 realm.insert_user(user);
             }
         }

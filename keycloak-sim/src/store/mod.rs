@@ -13,6 +13,7 @@
 
 pub mod client_index;
 pub mod dirty;
+pub mod id_map;
 pub mod journal;
 pub mod realm;
 pub mod sessions;

@@ -3,6 +3,7 @@
 //! go through methods that mark the entity dirty, so the journal records them.
 
 use super::dirty::Dirty;
+use super::id_map::IdMap;
 use super::sessions::SessionStore;
 use crate::id::Id;
 use crate::keys::RealmKey;
@@ -13,7 +14,7 @@ use std::sync::Arc;
 pub struct Realm {
     pub settings: RealmSettings,
     pub key: Arc<RealmKey>,
-    pub(crate) users: HashMap<Id, User>,
+    pub(crate) users: IdMap<User>,
     usernames: BTreeMap<Box<str>, Id>,
     pub(crate) clients: HashMap<Id, Client>,
     client_ids: BTreeMap<String, Id>,
@@ -45,7 +46,7 @@ impl Realm {
         Realm {
             settings,
             key,
-            users: HashMap::new(),
+            users: IdMap::default(),
             usernames: BTreeMap::new(),
             clients: HashMap::new(),
             client_ids: BTreeMap::new(),
@@ -123,7 +124,7 @@ impl Realm {
     pub(crate) fn insert_user(&mut self, mut user: User) {
         user.username = user.username.to_lowercase().into();
         self.usernames.insert(user.username.clone(), user.id);
-        self.users.insert(user.id, user);
+        self.users.insert(user);
     }
 
     pub fn reserve_users(&mut self, additional: usize) {
@@ -340,23 +341,23 @@ impl Realm {
     /// active: idle and (when enabled) max lifespan, client overrides applied (§4.1).
     pub fn offline_deadline(&self, session: &UserSession, client: &Client) -> i64 {
         let settings = &self.settings;
-        let mut deadline = session.last_refresh + settings.offline_idle();
+        let mut deadline = session.last_refresh.saturating_add(settings.offline_idle());
         if let Some(max) = settings.offline_max() {
-            deadline = deadline.min(session.started + max);
+            deadline = deadline.min(session.started.saturating_add(max));
         }
         if let Some(client_session) = session.client(client.id) {
             let idle = client
                 .attribute_secs("client.offline.session.idle.timeout")
                 .or(Some(settings.client_offline_session_idle_timeout).filter(|v| *v > 0));
             if let Some(idle) = idle {
-                deadline = deadline.min(client_session.timestamp + idle);
+                deadline = deadline.min(client_session.timestamp.saturating_add(idle));
             }
             if settings.offline_max().is_some() {
                 let max = client
                     .attribute_secs("client.offline.session.max.lifespan")
                     .or(Some(settings.client_offline_session_max_lifespan).filter(|v| *v > 0));
                 if let Some(max) = max {
-                    deadline = deadline.min(client_session.started + max);
+                    deadline = deadline.min(client_session.started.saturating_add(max));
                 }
             }
         }
@@ -365,9 +366,11 @@ impl Realm {
 
     /// Whether the offline user session itself (ignoring client overrides) has expired.
     pub fn offline_session_expired(&self, session: &UserSession, now: i64) -> bool {
-        let mut deadline = session.last_refresh + self.settings.offline_idle();
+        let mut deadline = session
+            .last_refresh
+            .saturating_add(self.settings.offline_idle());
         if let Some(max) = self.settings.offline_max() {
-            deadline = deadline.min(session.started + max);
+            deadline = deadline.min(session.started.saturating_add(max));
         }
         deadline <= now
     }
@@ -375,8 +378,14 @@ impl Realm {
     /// Deadline of a regular (SSO) session.
     pub fn sso_deadline(&self, session: &UserSession) -> i64 {
         let settings = &self.settings;
-        (session.last_refresh + settings.sso_idle(session.remember_me))
-            .min(session.started + settings.sso_max(session.remember_me))
+        (session
+            .last_refresh
+            .saturating_add(settings.sso_idle(session.remember_me)))
+        .min(
+            session
+                .started
+                .saturating_add(settings.sso_max(session.remember_me)),
+        )
     }
 
     /// Deadline of a regular client session (client session idle/max fall back to SSO).
@@ -388,13 +397,13 @@ impl Realm {
                 .attribute_secs("client.session.idle.timeout")
                 .or(Some(settings.client_session_idle_timeout).filter(|v| *v > 0));
             if let Some(idle) = idle {
-                deadline = deadline.min(client_session.timestamp + idle);
+                deadline = deadline.min(client_session.timestamp.saturating_add(idle));
             }
             let max = client
                 .attribute_secs("client.session.max.lifespan")
                 .or(Some(settings.client_session_max_lifespan).filter(|v| *v > 0));
             if let Some(max) = max {
-                deadline = deadline.min(client_session.started + max);
+                deadline = deadline.min(client_session.started.saturating_add(max));
             }
         }
         deadline
@@ -414,7 +423,7 @@ impl Realm {
     /// Stored consents of a user, by client.
     pub fn consents_of_user(&self, user: Id) -> impl Iterator<Item = (Id, &Consent)> + '_ {
         self.consents
-            .range((user, Id(0))..=(user, Id(u128::MAX)))
+            .range((user, Id::NONE)..=(user, Id::MAX))
             .map(|((_, client), consent)| (*client, consent))
     }
 

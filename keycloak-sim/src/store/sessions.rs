@@ -2,14 +2,15 @@
 //! indexed by id, by user and (ordered, pageable) by client.
 
 use super::client_index::ClientIndex;
+use super::id_map::IdMap;
 use crate::id::Id;
 use crate::model::{ClientSession, UserSession};
 use std::collections::HashMap;
 
 #[derive(Default, Debug)]
 pub struct SessionStore {
-    sessions: HashMap<Id, UserSession>,
-    by_user: HashMap<Id, Vec<Id>>,
+    sessions: IdMap<UserSession>,
+    by_user: HashMap<Id, UserSessions>,
     by_client: HashMap<Id, ClientIndex>,
 }
 
@@ -51,11 +52,14 @@ impl SessionStore {
                 .or_default()
                 .push(session.id);
         }
-        self.by_user
-            .entry(session.user)
-            .or_default()
-            .push(session.id);
-        self.sessions.insert(session.id, session);
+        match self.by_user.get_mut(&session.user) {
+            Some(ids) => ids.push(session.id),
+            None => {
+                self.by_user
+                    .insert(session.user, UserSessions::One(session.id));
+            }
+        }
+        self.sessions.insert(session);
     }
 
     pub fn remove(&mut self, id: Id) -> Option<UserSession> {
@@ -64,8 +68,7 @@ impl SessionStore {
             self.unindex(client_session.client, client_session.slot, id);
         }
         if let Some(ids) = self.by_user.get_mut(&session.user) {
-            ids.retain(|s| *s != id);
-            if ids.is_empty() {
+            if ids.remove(id) {
                 self.by_user.remove(&session.user);
             }
         }
@@ -139,8 +142,9 @@ impl SessionStore {
         let mut sessions: Vec<&UserSession> = self
             .by_user
             .get(&user)
-            .into_iter()
-            .flatten()
+            .map(UserSessions::as_slice)
+            .unwrap_or_default()
+            .iter()
             .filter_map(|id| self.sessions.get(id))
             .collect();
         sessions.sort_by_key(|s| (s.started, s.id));
@@ -148,7 +152,10 @@ impl SessionStore {
     }
 
     pub fn ids_for_user(&self, user: Id) -> Vec<Id> {
-        self.by_user.get(&user).cloned().unwrap_or_default()
+        self.by_user
+            .get(&user)
+            .map(|ids| ids.as_slice().to_vec())
+            .unwrap_or_default()
     }
 
     /// Ids of every session holding `client` (for client deletion and not-before pushes).
@@ -175,6 +182,40 @@ impl SessionStore {
                 {
                     cs.slot = new_slot;
                 }
+            }
+        }
+    }
+}
+
+/// Session ids of one user; most users have one session, kept inline without allocating.
+#[derive(Debug)]
+enum UserSessions {
+    One(Id),
+    Many(Vec<Id>),
+}
+
+impl UserSessions {
+    fn as_slice(&self) -> &[Id] {
+        match self {
+            UserSessions::One(id) => std::slice::from_ref(id),
+            UserSessions::Many(ids) => ids,
+        }
+    }
+
+    fn push(&mut self, id: Id) {
+        match self {
+            UserSessions::One(first) => *self = UserSessions::Many(vec![*first, id]),
+            UserSessions::Many(ids) => ids.push(id),
+        }
+    }
+
+    /// Removes `id`; returns whether none remain.
+    fn remove(&mut self, id: Id) -> bool {
+        match self {
+            UserSessions::One(only) => *only == id,
+            UserSessions::Many(ids) => {
+                ids.retain(|s| *s != id);
+                ids.is_empty()
             }
         }
     }
