@@ -3,6 +3,7 @@
 pub mod caller;
 pub mod client_sessions;
 pub mod clients;
+pub mod expiry;
 pub mod paging;
 pub mod permissions;
 pub mod query;

@@ -116,6 +116,7 @@ async fn client_session_stats(
     State(state): State<AppState>,
     Path(name): Path<String>,
 ) -> ApiResult<Json<Value>> {
+    state.shared().sweeps.sweep(&state, &name);
     let db = state.read();
     let permissions = caller.permissions(&db, &name)?;
     let realm = db
@@ -136,6 +137,7 @@ async fn delete_session(
     Path((name, session)): Path<(String, String)>,
     QueryParams(query): QueryParams<DeleteSessionQuery>,
 ) -> ApiResult<StatusCode> {
+    state.shared().sweeps.sweep(&state, &name);
     let mut db = state.write();
     let permissions = caller.permissions(&db, &name)?;
     let realm = db
