@@ -268,3 +268,71 @@ async fn unknown_paths_are_404() {
         json!({"error": "HTTP 404 Not Found"})
     );
 }
+
+#[tokio::test]
+async fn password_grant_refusals() {
+    let sim = start_demo_with(|realm| {
+        client_json(realm, "photo-print")["directAccessGrantsEnabled"] = json!(true);
+    })
+    .await;
+    let frank = user_id(&sim, "frank");
+    with_demo(&sim, |realm| realm.user_mut(frank).unwrap().enabled = false);
+    let (status, body) = password_grant(&sim, "demo", BACKUP, "frank", "").await;
+    assert_eq!(
+        (status.as_u16(), body),
+        (400, oauth_error("invalid_grant", "Account disabled"))
+    );
+    let (status, body) = password_grant(&sim, "demo", PHOTO, "alice", "").await;
+    assert_eq!(
+        (status.as_u16(), body),
+        (
+            400,
+            oauth_error("invalid_client", "Client requires user consent")
+        )
+    );
+    let (status, body) = password_grant(&sim, "demo", BACKUP, "nobody", "").await;
+    assert_eq!(
+        (status.as_u16(), body),
+        (
+            401,
+            oauth_error("invalid_grant", "Invalid user credentials")
+        )
+    );
+}
+
+#[tokio::test]
+async fn bearer_only_clients_get_no_tokens() {
+    let sim = start_demo_with(|realm| {
+        realm["clients"].as_array_mut().unwrap().push(json!({
+            "clientId": "api", "secret": "api-secret", "bearerOnly": true, "directAccessGrantsEnabled": true
+        }));
+    })
+    .await;
+    let (status, body) =
+        password_grant(&sim, "demo", ("api", Some("api-secret")), "alice", "").await;
+    assert_eq!(
+        (status.as_u16(), body),
+        (
+            400,
+            oauth_error("invalid_client", "Bearer-only not allowed")
+        )
+    );
+    let response = http()
+        .post(format!(
+            "{}/realms/demo/protocol/openid-connect/revoke",
+            sim.base_url()
+        ))
+        .form(&[
+            ("client_id", "api"),
+            ("client_secret", "api-secret"),
+            ("token", "x"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 400);
+    assert_eq!(
+        response.json::<Value>().await.unwrap(),
+        oauth_error("invalid_client", "Bearer-only not allowed")
+    );
+}

@@ -1,8 +1,8 @@
-//! Authorization endpoint and the login/consent form posts (browser flow, contract §2).
+//! Authorization endpoint (browser flow, contract §2): request checks, SSO, consent
+//! decision, codes and the redirect back to the client.
 
 use super::cookies;
 use super::flows::{AuthFlow, CodeGrant, ResponseMode};
-use super::login::create_session;
 use super::redirect_uri;
 use super::scopes;
 use super::urls::{base_url, issuer};
@@ -10,14 +10,13 @@ use crate::builtins::consent_message;
 use crate::error::ApiError;
 use crate::extract::FormParams;
 use crate::id::{random_id, Id};
-use crate::model::{ClientSession, Consent};
+use crate::model::ClientSession;
 use crate::pages;
 use crate::state::AppState;
 use crate::store::Realm;
-use axum::extract::{ConnectInfo, Path, RawQuery, State};
+use axum::extract::{Path, RawQuery, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
-use std::net::SocketAddr;
 
 /// `GET /realms/{realm}/protocol/openid-connect/auth`
 pub async fn authorize(
@@ -62,7 +61,12 @@ fn redirect(uri: &str, mode: ResponseMode, params: &[(&str, &str)]) -> Response 
 }
 
 /// An OAuth error sent back to the client's redirect URI.
-fn redirect_error(flow: &AuthFlow, iss: &str, error: &str, description: Option<&str>) -> Response {
+pub(super) fn redirect_error(
+    flow: &AuthFlow,
+    iss: &str,
+    error: &str,
+    description: Option<&str>,
+) -> Response {
     let mut params = vec![("error", error)];
     if let Some(description) = description {
         params.push(("error_description", description));
@@ -237,7 +241,13 @@ fn start(
     .into_response())
 }
 
-fn action_url(base: &str, realm: &str, action: &str, flow_id: &str, client_id: &str) -> String {
+pub(super) fn action_url(
+    base: &str,
+    realm: &str,
+    action: &str,
+    flow_id: &str,
+    client_id: &str,
+) -> String {
     let query = form_urlencoded::Serializer::new(String::new())
         .append_pair("session_code", flow_id)
         .append_pair("client_id", client_id)
@@ -247,7 +257,7 @@ fn action_url(base: &str, realm: &str, action: &str, flow_id: &str, client_id: &
 }
 
 /// Consent-screen scopes the user has not yet granted to a consent-required client.
-fn scopes_needing_consent(realm: &Realm, flow: &AuthFlow, user: Id) -> Vec<Id> {
+pub(super) fn scopes_needing_consent(realm: &Realm, flow: &AuthFlow, user: Id) -> Vec<Id> {
     let Some(client) = realm.client(flow.client) else {
         return Vec::new();
     };
@@ -272,7 +282,7 @@ fn scopes_needing_consent(realm: &Realm, flow: &AuthFlow, user: Id) -> Vec<Id> {
 }
 
 /// Consent screen if needed, else a code and the redirect to the client.
-fn after_authentication(
+pub(super) fn after_authentication(
     state: &AppState,
     realm: &mut Realm,
     flow: AuthFlow,
@@ -315,7 +325,7 @@ fn after_authentication(
 }
 
 /// Attaches the client to the SSO session, stores a code, redirects with it.
-fn issue_code(
+pub(super) fn issue_code(
     state: &AppState,
     realm: &mut Realm,
     flow: &AuthFlow,
@@ -353,132 +363,4 @@ fn issue_code(
     params.push(("iss", iss));
     params.push(("code", &code));
     redirect(&flow.redirect_uri, flow.response_mode, &params)
-}
-
-const EXPIRED_LOGIN: &str = "Your login attempt timed out. Login will start from the beginning.";
-
-fn take_flow(state: &AppState, query: Option<&str>, now: i64) -> Result<AuthFlow, ApiError> {
-    let params = FormParams::parse(query.unwrap_or_default().as_bytes());
-    let id = params.get("session_code").unwrap_or_default();
-    let mut flows = state.shared().flows.lock();
-    flows.sweep(now);
-    flows
-        .logins
-        .remove(id)
-        .ok_or_else(|| ApiError::page(StatusCode::BAD_REQUEST, EXPIRED_LOGIN))
-}
-
-/// `POST /realms/{realm}/login-actions/authenticate` (the login form).
-pub async fn authenticate(
-    State(state): State<AppState>,
-    Path(realm_name): Path<String>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    RawQuery(query): RawQuery,
-    headers: HeaderMap,
-    form: FormParams,
-) -> Response {
-    let now = state.now();
-    let iss = issuer(&headers, &realm_name);
-    let flow = match take_flow(&state, query.as_deref(), now) {
-        Ok(flow) => flow,
-        Err(err) => return err.into_response(),
-    };
-    let mut db = state.write();
-    let Some(realm) = db
-        .realm_mut(&realm_name)
-        .filter(|_| flow.realm == realm_name)
-    else {
-        return ApiError::realm_does_not_exist().into_response();
-    };
-    let username = form.get("username").unwrap_or_default();
-    let password = form.get("password").unwrap_or_default();
-    let user = realm
-        .user_by_username(username)
-        .filter(|u| u.service_account_client_id.is_none())
-        .filter(|u| u.password.as_deref() == Some(password))
-        .map(|u| (u.id, u.enabled));
-    let error = match user {
-        None => Some("Invalid username or password."),
-        Some((_, false)) => Some("Account is disabled, contact your administrator."),
-        Some(_) => None,
-    };
-    if let Some(error) = error {
-        let flow_id = random_id().to_string();
-        let client_id = realm
-            .client(flow.client)
-            .map(|c| c.client_id.clone())
-            .unwrap_or_default();
-        state
-            .shared()
-            .flows
-            .lock()
-            .logins
-            .insert(flow_id.clone(), flow);
-        let action = action_url(
-            &base_url(&headers),
-            &realm_name,
-            "authenticate",
-            &flow_id,
-            &client_id,
-        );
-        return Html(pages::login_page(
-            &realm_name,
-            &action,
-            username,
-            Some(error),
-        ))
-        .into_response();
-    }
-    let (user, _) = user.expect("checked");
-    let session = create_session(realm, user, None, peer.ip(), now, true);
-    let mut flow = flow;
-    flow.authenticated = Some((user, session));
-    after_authentication(&state, realm, flow, &iss, now, true)
-}
-
-/// `POST /realms/{realm}/login-actions/consent` (the consent form).
-pub async fn consent(
-    State(state): State<AppState>,
-    Path(realm_name): Path<String>,
-    RawQuery(query): RawQuery,
-    headers: HeaderMap,
-    form: FormParams,
-) -> Response {
-    let now = state.now();
-    let iss = issuer(&headers, &realm_name);
-    let flow = match take_flow(&state, query.as_deref(), now) {
-        Ok(flow) => flow,
-        Err(err) => return err.into_response(),
-    };
-    let mut db = state.write();
-    let Some(realm) = db
-        .realm_mut(&realm_name)
-        .filter(|_| flow.realm == realm_name)
-    else {
-        return ApiError::realm_does_not_exist().into_response();
-    };
-    if form.get("accept").is_none() {
-        return redirect_error(&flow, &iss, "access_denied", None);
-    }
-    // A login-form id posted here has no authenticated user yet.
-    let Some((user, _)) = flow.authenticated else {
-        return ApiError::page(StatusCode::BAD_REQUEST, EXPIRED_LOGIN).into_response();
-    };
-    let needed = scopes_needing_consent(realm, &flow, user);
-    let now_ms = state.clock().now_ms();
-    let consent = match realm.consent(user, flow.client) {
-        Some(existing) => {
-            let mut updated = existing.clone();
-            updated.granted_scopes.extend(needed);
-            updated.last_updated = now_ms;
-            updated
-        }
-        None => Consent {
-            granted_scopes: needed,
-            created: now_ms,
-            last_updated: now_ms,
-        },
-    };
-    realm.put_consent(user, flow.client, consent);
-    issue_code(&state, realm, &flow, &iss, now)
 }

@@ -10,6 +10,7 @@ mod grant_code;
 mod grant_password;
 mod grant_refresh;
 pub mod login;
+pub mod login_actions;
 pub mod logout;
 pub mod redirect_uri;
 pub mod refresh_token;
@@ -39,11 +40,11 @@ pub fn router() -> Router<AppState> {
         )
         .route(
             "/realms/{realm}/login-actions/authenticate",
-            post(authorize::authenticate),
+            post(login_actions::authenticate),
         )
         .route(
             "/realms/{realm}/login-actions/consent",
-            post(authorize::consent),
+            post(login_actions::consent),
         )
         .route(
             &format!("{oidc}/logout"),
