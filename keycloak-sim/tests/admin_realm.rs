@@ -128,6 +128,27 @@ async fn unknown_realm_and_foreign_tokens() {
         get(&sim, "/admin/realms/master/users/count", Some(&admin)).await,
         (StatusCode::OK, json!(1))
     );
+    // Unknown resources under a realm: authentication and the realm come first.
+    let unknown = "/admin/realms/demo/no/such/resource";
+    assert_eq!(
+        get(&sim, unknown, None).await,
+        (StatusCode::UNAUTHORIZED, unauthorized())
+    );
+    assert_eq!(
+        get(&sim, unknown, Some(&admin)).await,
+        (
+            StatusCode::NOT_FOUND,
+            json!({ "error": "HTTP 404 Not Found" })
+        )
+    );
+    assert_eq!(
+        get(&sim, "/admin/realms/master/nothing", Some(&realmadmin)).await,
+        (StatusCode::FORBIDDEN, forbidden())
+    );
+    assert_eq!(
+        get(&sim, "/admin/realms/nowhere/nothing", Some(&admin)).await,
+        not_found
+    );
 }
 
 #[tokio::test]

@@ -2,7 +2,7 @@
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::routing::{delete, get, post};
+use axum::routing::{any, delete, get, post};
 use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -36,7 +36,20 @@ pub fn router() -> Router<AppState> {
         "/admin/realms/{realm}/push-revocation",
         post(push_revocation),
     );
-    router
+    // Any other path under a realm: Keycloak authenticates before it finds no resource.
+    router.route("/admin/realms/{realm}/{*rest}", any(unknown_resource))
+}
+
+async fn unknown_resource(
+    caller: AdminCaller,
+    State(state): State<AppState>,
+    Path((name, _)): Path<(String, String)>,
+) -> ApiError {
+    let db = state.read();
+    match caller.permissions(&db, &name) {
+        Ok(_) => ApiError::not_found("HTTP 404 Not Found"),
+        Err(error) => error,
+    }
 }
 
 /// `GET /admin/realms[?briefRepresentation=true]`: (brief or full) reps of realms the caller may view, `{"realm": name}` for realms
