@@ -149,6 +149,32 @@ async fn unknown_realm_and_foreign_tokens() {
         get(&sim, "/admin/realms/nowhere/nothing", Some(&admin)).await,
         not_found
     );
+    let wrong_method = (
+        StatusCode::METHOD_NOT_ALLOWED,
+        json!({ "error": "HTTP 405 Method Not Allowed" }),
+    );
+    assert_eq!(
+        call(
+            &sim,
+            Method::POST,
+            "/admin/realms/demo/users/count",
+            Some(&admin),
+            None
+        )
+        .await,
+        wrong_method
+    );
+    assert_eq!(
+        call(
+            &sim,
+            Method::POST,
+            "/admin/realms/demo/users/count",
+            None,
+            None
+        )
+        .await,
+        (StatusCode::UNAUTHORIZED, unauthorized())
+    );
 }
 
 #[tokio::test]
