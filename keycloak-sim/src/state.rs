@@ -20,6 +20,8 @@ pub struct Shared {
     /// they live in the authentication-session cache).
     pub flows: Mutex<Flows>,
     pub faults: FaultRegistry,
+    /// Expired-session sweeps of the admin and account APIs.
+    pub sweeps: crate::admin::expiry::ExpirySweeps,
     pub sim_api: bool,
 }
 
@@ -31,6 +33,7 @@ impl AppState {
             journal: journal.map(Mutex::new),
             flows: Mutex::new(Flows::default()),
             faults: FaultRegistry::default(),
+            sweeps: Default::default(),
             sim_api,
         }))
     }

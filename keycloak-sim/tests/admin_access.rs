@@ -154,3 +154,48 @@ async fn helpdesk_reads_users_and_clients_but_is_refused_the_rest() {
         }
     }
 }
+
+#[tokio::test]
+async fn an_expired_or_logged_out_token_is_401() {
+    let sim = start().await;
+    let admin = master_admin(&sim).await;
+    let helpdesk = demo_token(&sim, "helpdesk").await;
+    assert_eq!(
+        get(&sim, "/admin/realms/demo/users/count", Some(&admin))
+            .await
+            .0,
+        StatusCode::OK
+    );
+    // master access tokens live 60 s.
+    call(
+        &sim,
+        Method::POST,
+        "/_sim/clock/advance",
+        None,
+        Some(&json!({ "seconds": 60 })),
+    )
+    .await;
+    assert_eq!(
+        get(&sim, "/admin/realms/demo/users/count", Some(&admin)).await,
+        (StatusCode::UNAUTHORIZED, unauthorized())
+    );
+    assert_eq!(
+        get(&sim, "/admin/realms/demo/users/count", Some(&helpdesk))
+            .await
+            .0,
+        StatusCode::OK
+    );
+    let sid = claims_of(&helpdesk)["sid"].as_str().unwrap().to_owned();
+    let realmadmin = demo_token(&sim, "realmadmin").await;
+    let end_session = format!("/admin/realms/demo/sessions/{sid}");
+    assert_eq!(
+        call(&sim, Method::DELETE, &end_session, Some(&realmadmin), None)
+            .await
+            .0,
+        StatusCode::NO_CONTENT
+    );
+    assert_eq!(
+        get(&sim, "/admin/realms/demo/users/count", Some(&helpdesk)).await,
+        (StatusCode::UNAUTHORIZED, unauthorized())
+    );
+}

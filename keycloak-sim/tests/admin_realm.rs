@@ -128,6 +128,53 @@ async fn unknown_realm_and_foreign_tokens() {
         get(&sim, "/admin/realms/master/users/count", Some(&admin)).await,
         (StatusCode::OK, json!(1))
     );
+    // Unknown resources under a realm: authentication and the realm come first.
+    let unknown = "/admin/realms/demo/no/such/resource";
+    assert_eq!(
+        get(&sim, unknown, None).await,
+        (StatusCode::UNAUTHORIZED, unauthorized())
+    );
+    assert_eq!(
+        get(&sim, unknown, Some(&admin)).await,
+        (
+            StatusCode::NOT_FOUND,
+            json!({ "error": "HTTP 404 Not Found" })
+        )
+    );
+    assert_eq!(
+        get(&sim, "/admin/realms/master/nothing", Some(&realmadmin)).await,
+        (StatusCode::FORBIDDEN, forbidden())
+    );
+    assert_eq!(
+        get(&sim, "/admin/realms/nowhere/nothing", Some(&admin)).await,
+        not_found
+    );
+    let wrong_method = (
+        StatusCode::METHOD_NOT_ALLOWED,
+        json!({ "error": "HTTP 405 Method Not Allowed" }),
+    );
+    assert_eq!(
+        call(
+            &sim,
+            Method::POST,
+            "/admin/realms/demo/users/count",
+            Some(&admin),
+            None
+        )
+        .await,
+        wrong_method
+    );
+    assert_eq!(
+        call(
+            &sim,
+            Method::POST,
+            "/admin/realms/demo/users/count",
+            None,
+            None
+        )
+        .await,
+        (StatusCode::UNAUTHORIZED, unauthorized())
+    );
 }
 
 #[tokio::test]
@@ -276,6 +323,9 @@ async fn logout_all_ends_regular_sessions_keeps_offline_ones_and_sets_not_before
         Some(&json!({ "seconds": 1 })),
     )
     .await;
+    let before = get(&sim, "/_sim/clock", None).await.1["now"]
+        .as_i64()
+        .unwrap();
     assert_eq!(
         call(
             &sim,
@@ -287,9 +337,15 @@ async fn logout_all_ends_regular_sessions_keeps_offline_ones_and_sets_not_before
         .await,
         (StatusCode::OK, json!({}))
     );
-    let now = get(&sim, "/_sim/clock", None).await.1["now"].clone();
+    let after = get(&sim, "/_sim/clock", None).await.1["now"]
+        .as_i64()
+        .unwrap();
     let (_, realm) = get(&sim, "/admin/realms/demo", Some(&admin)).await;
-    assert_eq!(realm["notBefore"], now);
+    let not_before = realm["notBefore"].as_i64().unwrap();
+    assert!(
+        (before..=after).contains(&not_before),
+        "notBefore {not_before} is the logout time"
+    );
     let (_, stats) = get(
         &sim,
         "/admin/realms/demo/client-session-stats",

@@ -32,6 +32,7 @@ pub async fn list(
     QueryParams(query): QueryParams<ApplicationsQuery>,
 ) -> ApiResult<Json<Value>> {
     caller.require_one_of(&["manage-account", "view-applications"])?;
+    state.shared().sweeps.sweep(&state, &caller.realm);
     let db = state.read();
     let realm = db
         .realm(&caller.realm)
@@ -159,6 +160,7 @@ pub async fn consent(
     Path((_, client_id)): Path<(String, String)>,
 ) -> ApiResult<Response> {
     caller.require_one_of(&["manage-account", "view-consent", "manage-consent"])?;
+    state.shared().sweeps.sweep(&state, &caller.realm);
     let db = state.read();
     let realm = db
         .realm(&caller.realm)
@@ -180,6 +182,7 @@ pub async fn revoke_consent(
     Path((_, client_id)): Path<(String, String)>,
 ) -> ApiResult<StatusCode> {
     caller.require_one_of(&["manage-account", "manage-consent"])?;
+    state.shared().sweeps.sweep(&state, &caller.realm);
     let mut db = state.write();
     let realm = db
         .realm_mut(&caller.realm)

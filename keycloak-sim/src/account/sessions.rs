@@ -19,6 +19,7 @@ const UNKNOWN_VERSION: &str = "Unknown";
 
 pub async fn list(caller: AccountCaller, State(state): State<AppState>) -> ApiResult<Json<Value>> {
     caller.require_one_of(&["manage-account", "view-profile"])?;
+    state.shared().sweeps.sweep(&state, &caller.realm);
     let db = state.read();
     let realm = db
         .realm(&caller.realm)
@@ -37,6 +38,7 @@ pub async fn devices(
     State(state): State<AppState>,
 ) -> ApiResult<Json<Value>> {
     caller.require_one_of(&["manage-account", "view-profile"])?;
+    state.shared().sweeps.sweep(&state, &caller.realm);
     let db = state.read();
     let realm = db
         .realm(&caller.realm)

@@ -3,6 +3,7 @@
 pub mod caller;
 pub mod client_sessions;
 pub mod clients;
+pub mod expiry;
 pub mod paging;
 pub mod permissions;
 pub mod query;
@@ -42,6 +43,15 @@ pub fn router() -> axum::Router<AppState> {
         .merge(routes::realms::router())
         .merge(routes::clients::router())
         .merge(routes::users::router())
+        .method_not_allowed_fallback(method_not_allowed)
+}
+
+/// A known admin path with another method: authenticated first, then JAX-RS's 405.
+async fn method_not_allowed(_caller: caller::AdminCaller) -> ApiError {
+    ApiError::jaxrs(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "HTTP 405 Method Not Allowed",
+    )
 }
 
 /// A `first`/`max` value that is not an integer: JAX-RS answers 404 for an unconvertible

@@ -96,6 +96,7 @@ fn with_client(
         &crate::model::Client,
     ) -> ApiResult<Value>,
 ) -> ApiResult<Json<Value>> {
+    state.shared().sweeps.sweep(state, realm);
     let db = state.read();
     let permissions = caller.permissions(&db, realm)?;
     let realm = db

@@ -2,7 +2,7 @@
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::routing::{delete, get, post};
+use axum::routing::{any, delete, get, post};
 use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -36,7 +36,20 @@ pub fn router() -> Router<AppState> {
         "/admin/realms/{realm}/push-revocation",
         post(push_revocation),
     );
-    router
+    // Any other path under a realm: Keycloak authenticates before it finds no resource.
+    router.route("/admin/realms/{realm}/{*rest}", any(unknown_resource))
+}
+
+async fn unknown_resource(
+    caller: AdminCaller,
+    State(state): State<AppState>,
+    Path((name, _)): Path<(String, String)>,
+) -> ApiError {
+    let db = state.read();
+    match caller.permissions(&db, &name) {
+        Ok(_) => ApiError::not_found("HTTP 404 Not Found"),
+        Err(error) => error,
+    }
 }
 
 /// `GET /admin/realms[?briefRepresentation=true]`: (brief or full) reps of realms the caller may view, `{"realm": name}` for realms
@@ -116,6 +129,7 @@ async fn client_session_stats(
     State(state): State<AppState>,
     Path(name): Path<String>,
 ) -> ApiResult<Json<Value>> {
+    state.shared().sweeps.sweep(&state, &name);
     let db = state.read();
     let permissions = caller.permissions(&db, &name)?;
     let realm = db
@@ -136,6 +150,7 @@ async fn delete_session(
     Path((name, session)): Path<(String, String)>,
     QueryParams(query): QueryParams<DeleteSessionQuery>,
 ) -> ApiResult<StatusCode> {
+    state.shared().sweeps.sweep(&state, &name);
     let mut db = state.write();
     let permissions = caller.permissions(&db, &name)?;
     let realm = db

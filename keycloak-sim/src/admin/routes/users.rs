@@ -92,6 +92,7 @@ fn with_user(
     id: &str,
     read: impl FnOnce(&Realm, &Permissions, &User) -> ApiResult<Value>,
 ) -> ApiResult<Json<Value>> {
+    state.shared().sweeps.sweep(state, realm);
     let db = state.read();
     let permissions = caller.permissions(&db, realm)?;
     let realm = db
@@ -142,6 +143,7 @@ async fn revoke_consent(
     State(state): State<AppState>,
     Path((realm, id, client)): Path<(String, String, String)>,
 ) -> ApiResult<StatusCode> {
+    state.shared().sweeps.sweep(&state, &realm);
     let mut db = state.write();
     let permissions = caller.permissions(&db, &realm)?;
     let realm = db
