@@ -3,7 +3,7 @@ import http from "node:http";
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
 
-/** One request; resolves to { status, headers, body, ms }. Never throws on HTTP errors. */
+/** One request; resolves to { status, headers, bytes (on the wire, not decoded), body, ms }. Never throws on HTTP errors. */
 export function request(method, url, { headers = {}, body } = {}) {
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint();
@@ -14,6 +14,7 @@ export function request(method, url, { headers = {}, body } = {}) {
         resolve({
           status: res.statusCode,
           headers: res.headers,
+          bytes: chunks.reduce((n, c) => n + c.length, 0),
           body: Buffer.concat(chunks).toString("utf8"),
           ms: Number(process.hrtime.bigint() - started) / 1e6,
         }),

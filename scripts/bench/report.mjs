@@ -113,10 +113,15 @@ keycloak-sim run on the same two cores as the console, so requests/s is a floor 
 
 ## 4. Front-end weight (first page load)
 
-| File | Raw | gzip -9 | Served with Content-Encoding |
-|---|---|---|---|
-${r.weight.files.map((f) => `| \`${f.name}\` | ${kb(f.raw)} | ${kb(f.gzip)} | ${f.servedEncoding} |`).join("\n")}
-| **Total** | **${kb(r.weight.raw)}** | **${kb(r.weight.gzip)}** | |
+| File | Raw | gzip -9 | brotli 11 | Sent by the console (Content-Encoding) |
+|---|---|---|---|---|
+${r.weight.files.map((f) => `| \`${f.name}\` | ${kb(f.raw)} | ${kb(f.gzip)} | ${kb(f.brotli)} | ${kb(f.servedBytes)} (${f.servedEncoding}) |`).join("\n")}
+| **Total** | **${kb(r.weight.raw)}** | **${kb(r.weight.gzip)}** | **${kb(r.weight.brotli)}** | **${kb(r.weight.served)}** |
+
+"Sent by the console" is what a browser sending \`Accept-Encoding: gzip, deflate, br\` downloads:
+the console (leptos_axum's static file service) serves \`.br\` / \`.gz\` files only when the build
+wrote them next to the originals (\`cargo leptos build --release --precompress\`); it does not
+compress on the fly.
 
 For comparison, Keycloak's admin console ships a main JS chunk of about 1 MB gzip plus CSS.
 kB = 1,000 bytes; MB = 1,000,000 bytes.

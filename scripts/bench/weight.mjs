@@ -1,7 +1,7 @@
-// Item 4: what a first page load downloads (WASM, JS, CSS), raw and gzip -9,
-// and whether the console itself compresses them on the wire.
+// Item 4: what a first page load downloads (WASM, JS, CSS): raw, gzip -9, brotli 11,
+// and what the console actually sends to a browser that accepts br and gzip.
 import { readFileSync } from "node:fs";
-import { gzipSync } from "node:zlib";
+import { brotliCompressSync, constants, gzipSync } from "node:zlib";
 import { request } from "./http.mjs";
 
 const FIRST_LOAD = ["offline-console.wasm", "offline-console.js", "offline-console.css"];
@@ -17,10 +17,12 @@ export async function frontEndWeight(pkgDir, consoleUrl) {
       name,
       raw: bytes.length,
       gzip: gzipSync(bytes, { level: 9 }).length,
+      brotli: brotliCompressSync(bytes, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length,
       servedEncoding: served.headers["content-encoding"] ?? "none",
+      servedBytes: served.bytes,
       servedStatus: served.status,
     });
   }
   const total = (key) => files.reduce((sum, f) => sum + f[key], 0);
-  return { files, raw: total("raw"), gzip: total("gzip") };
+  return { files, raw: total("raw"), gzip: total("gzip"), brotli: total("brotli"), served: total("servedBytes") };
 }
