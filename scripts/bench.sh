@@ -71,11 +71,12 @@ console_pid=$!
 wait_for "$console_url/healthz"
 
 echo "==> measuring (about 5 minutes)"
+mkdir -p target
 export_routes=0
 grep -rqs '"/export' src && export_routes=1
 CONSOLE_URL="$console_url" SIM_URL="$sim_url" CONSOLE_PID="$console_pid" SIM_PID="$sim_pid" SITE_PKG="$site_pkg" \
 BUILD_NOTE="$build_note" EXPORT_ROUTES="$export_routes" \
-RESULTS_JSON="$work/results.json" OUT="$PWD/BENCHMARKS.md" \
+RESULTS_JSON="$PWD/target/bench-results.json" OUT="$PWD/BENCHMARKS.md" \
   node scripts/bench/bench.mjs
 sed -n '/^## Summary/,/^## 1/p' BENCHMARKS.md | head -n -1
-echo "==> wrote BENCHMARKS.md"
+echo "==> wrote BENCHMARKS.md (raw figures: target/bench-results.json)"

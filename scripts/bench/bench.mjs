@@ -256,7 +256,13 @@ async function main() {
   log(`wrote ${env.OUT}`);
 }
 
-main().catch((e) => {
+/** `node bench.mjs --render RESULTS OUT`: rewrites the report from saved results (e.g. after editing findings.md). */
+async function renderOnly([results, out]) {
+  const r = JSON.parse(readFileSync(results, "utf8"));
+  writeFileSync(out, render({ ...r, startedAt: new Date(r.startedAt), finishedAt: new Date(r.finishedAt) }));
+}
+
+(process.argv[2] === "--render" ? renderOnly(process.argv.slice(3)) : main()).catch((e) => {
   console.error(e);
   process.exit(1);
 });

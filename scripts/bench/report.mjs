@@ -43,7 +43,12 @@ export function render(r) {
     );
   }
   goals.push(
-    { what: "4. Front end: first load ≤ 250 kB gzip", measured: kb(r.weight.gzip), ok: r.weight.gzip <= 250_000, load: null },
+    {
+      what: "4. Front end: first load ≤ 250 kB gzip",
+      measured: `${kb(r.weight.gzip)} (brotli ${kb(r.weight.brotli)}; sent as built: ${kb(r.weight.served)})`,
+      ok: r.weight.gzip <= 250_000,
+      load: null,
+    },
   );
 
   const cpu = os.cpus();
