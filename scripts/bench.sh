@@ -4,13 +4,15 @@
 # measurements of scripts/bench/ and writes BENCHMARKS.md.
 # Knobs: BENCH_RUNS, BENCH_PER_RUN, BENCH_LOAD_USERS, BENCH_LOAD_SECONDS, BENCH_BIG
 # (size of the largest client, default 1000000), BENCH_CONSOLE_PORT, BENCH_SIM_PORT,
-# BENCH_SKIP_BUILD=1 (use the existing binaries and site as they are; noted in the report).
+# BENCH_SKIP_BUILD=1 (use the existing binaries and site as they are; noted in the report, with
+# BENCH_CONSOLE_BIN / BENCH_SIM_BIN / LEPTOS_SITE_ROOT to pick them and BENCH_BUILD_NOTE to say
+# where they come from).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
 
-console_bin="$CARGO_TARGET_DIR/release/offline-console"
-sim_bin="$CARGO_TARGET_DIR/release/keycloak-sim"
+console_bin=${BENCH_CONSOLE_BIN:-$CARGO_TARGET_DIR/release/offline-console}
+sim_bin=${BENCH_SIM_BIN:-$CARGO_TARGET_DIR/release/keycloak-sim}
 site_pkg="$LEPTOS_SITE_ROOT/pkg"
 console_port=${BENCH_CONSOLE_PORT:-3290}
 sim_port=${BENCH_SIM_PORT:-18290}
@@ -28,7 +30,7 @@ stale() {
 }
 
 if [ "${BENCH_SKIP_BUILD:-}" = 1 ]; then
-  build_note="**Build:** existing release binaries reused as they are (BENCH_SKIP_BUILD=1): console built $(date -u -r "$console_bin" '+%F %R UTC'), keycloak-sim $(date -u -r "$sim_bin" '+%F %R UTC'), site $(date -u -r "$site_pkg/offline-console.wasm" '+%F %R UTC')."
+  build_note="**Build:** existing release binaries reused as they are (BENCH_SKIP_BUILD=1): console built $(date -u -r "$console_bin" '+%F %R UTC'), keycloak-sim $(date -u -r "$sim_bin" '+%F %R UTC'), site $(date -u -r "$site_pkg/offline-console.wasm" '+%F %R UTC'). ${BENCH_BUILD_NOTE:-}"
 elif stale; then
   echo "==> building (release)"
   bash scripts/ensure-tools.sh
