@@ -72,7 +72,7 @@ DATABASE_URL="sqlite://${work}/console.db" \
 console_pid=$!
 wait_for "$console_url/healthz"
 
-echo "==> measuring (about 5 minutes)"
+echo "==> measuring (about 3 minutes)"
 mkdir -p target
 export_routes=0
 grep -rqs '"/export' src && export_routes=1
