@@ -1,8 +1,11 @@
-# Two commands for a fresh machine (each installs what is missing first):
+# Commands for a fresh machine (each installs what is missing first):
 #   make demo   run keycloak-sim with the demo realms and the console against it
 #   make test   run every check and test; ends with "N passed, N failed"
-.PHONY: demo test
+#   make bench  measure speed, load, memory and bundle size against keycloak-sim; writes BENCHMARKS.md
+.PHONY: demo test bench
 demo:
 	@bash scripts/demo.sh
 test:
 	@bash scripts/test.sh
+bench:
+	@bash scripts/bench.sh

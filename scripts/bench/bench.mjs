@@ -1,0 +1,268 @@
+// Measures the console against a running keycloak-sim and writes BENCHMARKS.md.
+// Started by scripts/bench.sh, which starts both servers and passes their addresses.
+import { readFileSync, writeFileSync } from "node:fs";
+import { frontEndWeight } from "./weight.mjs";
+import { callServerFn, expect, form, request, signIn } from "./http.mjs";
+import { render } from "./report.mjs";
+import { loadAverage, percentile, Series } from "./stats.mjs";
+
+const env = process.env;
+const CONSOLE = env.CONSOLE_URL;
+const SIM = env.SIM_URL;
+const REALM = "demo";
+const RUNS = Number(env.BENCH_RUNS ?? 5);
+const PER_RUN = Number(env.BENCH_PER_RUN ?? 200);
+const LOAD_USERS = Number(env.BENCH_LOAD_USERS ?? 64);
+const LOAD_SECONDS = Number(env.BENCH_LOAD_SECONDS ?? 30);
+const PAGE = 25;
+// Three clients, three sizes: each seeded user holds one offline session with one client.
+const SIZES = [
+  { client: "photo-print", sessions: 10, prefix: "pp" },
+  { client: "mobile-app", sessions: 10_000, prefix: "ma" },
+  { client: "backup-service", sessions: Number(env.BENCH_BIG ?? 1_000_000), prefix: "bs" },
+];
+
+const log = (...args) => console.error("bench:", ...args);
+
+async function seed(sizes) {
+  for (const s of sizes) {
+    const started = Date.now();
+    const r = await request("POST", `${SIM}/_sim/realms/${REALM}/seed`, {
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ users: s.sessions, prefix: s.prefix, offlineClients: [s.client] }),
+    });
+    expect(r, 200, `seeding ${s.client}`);
+    s.seeded = s.sessions;
+    log(`seeded ${s.sessions} offline sessions for ${s.client} in ${Date.now() - started} ms`);
+  }
+}
+
+/** An admin access token straight from Keycloak, as a script using the admin API would hold. */
+async function adminToken() {
+  const r = await request("POST", `${SIM}/realms/${REALM}/protocol/openid-connect/token`, {
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+    body: form({ grant_type: "password", client_id: "admin-cli", username: "realmadmin", password: "realmadmin" }),
+  });
+  expect(r, 200, "admin token");
+  return JSON.parse(r.body).access_token;
+}
+
+async function clientUuids(token) {
+  for (const s of SIZES) {
+    s.seeded ??= 0;
+    const r = await request("GET", `${SIM}/admin/realms/${REALM}/clients?clientId=${s.client}`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(r, 200, `looking up ${s.client}`);
+    s.uuid = JSON.parse(r.body)[0].id;
+    const count = await request("GET", `${SIM}/admin/realms/${REALM}/clients/${s.uuid}/offline-session-count`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    if (JSON.parse(count.body).count !== s.seeded) throw new Error(`${s.client}: count ${count.body}`);
+  }
+}
+
+/** `PER_RUN` sequential requests; throws on any unexpected status (a benchmark of errors is worthless). */
+async function timed(send, status = 200) {
+  const latencies = [];
+  for (let i = 0; i < PER_RUN; i++) {
+    const r = await send();
+    expect(r, status, "measured request");
+    latencies.push(r.ms);
+  }
+  return latencies;
+}
+
+/** Items 1 and 2: every variant measured in every run, interleaved, so load changes hit all alike. */
+async function latencyBenchmarks(jar) {
+  const variants = [];
+  for (const s of SIZES) {
+    const firsts = s.sessions >= 100_000 ? [0, s.sessions - PAGE] : [0];
+    for (const first of firsts) {
+      const key = { client: s.client, sessions: s.sessions, first };
+      variants.push({
+        ...key,
+        kind: "ssr",
+        send: () => jar.send("GET", `${CONSOLE}/admin/${REALM}/clients/${s.uuid}?first=${first}&max=${PAGE}`),
+      });
+      variants.push({
+        ...key,
+        kind: "serverFn",
+        send: () => callServerFn(jar, CONSOLE, "offline_sessions", { realm: REALM, client: s.uuid, first, max: PAGE }),
+      });
+      // The Keycloak admin API itself: the page and the total (Keycloak's own console needs both).
+      variants.push({
+        ...key,
+        kind: "direct",
+        send: () => directPage(s.uuid, [`offline-sessions?first=${first}&max=${PAGE}`, "offline-session-count"]),
+      });
+      // The same four reads the console's server function makes, for reference.
+      variants.push({
+        ...key,
+        kind: "direct4",
+        send: () =>
+          directPage(s.uuid, [`offline-sessions?first=${first}&max=${PAGE}`, "offline-session-count", "", "/realm"]),
+      });
+    }
+  }
+  for (const v of variants) v.series = new Series();
+  for (let run = 0; run < RUNS; run++) {
+    token = await adminToken(); // fresh each run, so it never expires mid-run
+    for (const v of variants) {
+      await timed(v.send); // warm-up, not counted
+      v.series.add(await timed(v.send));
+    }
+    log(`latency run ${run + 1}/${RUNS} done (load ${loadAverage().toFixed(2)})`);
+  }
+  return variants.map(({ send, ...v }) => ({ ...v, p50: v.series.p50, p99: v.series.p99, load: v.series.load, runs: v.series.runs }));
+}
+
+let token;
+
+async function realmUserCount() {
+  const r = await request("GET", `${SIM}/admin/realms/${REALM}/users/count`, {
+    headers: { authorization: `Bearer ${await adminToken()}` },
+  });
+  expect(r, 200, "user count");
+  return Number(r.body);
+}
+
+/** A page path with client UUIDs replaced by the client's name, for the report. */
+function pageLabel(path) {
+  return SIZES.reduce((p, s) => p.replace(s.uuid, `<${s.client}>`), path);
+}
+
+/** The direct reads in parallel over keep-alive connections, timed as one. */
+async function directPage(uuid, paths) {
+  const started = process.hrtime.bigint();
+  const answers = await Promise.all(
+    paths.map((p) => {
+      const url =
+        p === "/realm"
+          ? `${SIM}/admin/realms/${REALM}`
+          : `${SIM}/admin/realms/${REALM}/clients/${uuid}${p ? `/${p}` : ""}`;
+      return request("GET", url, { headers: { authorization: `Bearer ${token}` } });
+    }),
+  );
+  const bad = answers.find((a) => a.status !== 200);
+  return { ...(bad ?? answers[0]), ms: Number(process.hrtime.bigint() - started) / 1e6 };
+}
+
+/** Peak resident memory (VmHWM) and CPU ticks of a process, from /proc. */
+function processUsage(pid) {
+  const status = readFileSync(`/proc/${pid}/status`, "utf8");
+  const kb = (field) => Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)[1]);
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+  return { hwmKb: kb("VmHWM"), rssKb: kb("VmRSS"), cpuTicks: Number(stat[11]) + Number(stat[12]) };
+}
+
+/** Item 3: LOAD_USERS signed-in administrators, each on its own session, browsing for LOAD_SECONDS. */
+async function loadBenchmark(realmUsers) {
+  const pages = [
+    `/admin/${REALM}`,
+    `/admin/${REALM}/clients`,
+    ...SIZES.map((s) => `/admin/${REALM}/clients/${s.uuid}?first=0&max=${PAGE}`),
+    `/admin/${REALM}/users`,
+  ];
+  const jars = [];
+  for (let i = 0; i < LOAD_USERS; i++) jars.push(await signIn(CONSOLE, REALM, "realmadmin", "realmadmin"));
+  log(`${LOAD_USERS} administrators signed in; browsing ${pages.length} pages`);
+
+  const browse = async (seconds, record) => {
+    const until = Date.now() + seconds * 1000;
+    await Promise.all(
+      jars.map(async (jar, i) => {
+        for (let n = i; Date.now() < until; n++) {
+          try {
+            const page = pages[n % pages.length];
+            const r = await jar.send("GET", `${CONSOLE}${page}`);
+            record(r.status === 200 ? null : `HTTP ${r.status}`, r.ms, page);
+          } catch (e) {
+            record(e.code ?? String(e), NaN);
+          }
+        }
+      }),
+    );
+  };
+  await browse(3, () => {}); // warm-up
+  const latencies = [];
+  const perPage = Object.fromEntries(pages.map((p) => [p, []]));
+  const errors = {};
+  const usage = () => ({ console: processUsage(env.CONSOLE_PID), sim: processUsage(env.SIM_PID) });
+  const before = { proc: usage(), self: process.cpuUsage(), at: process.hrtime.bigint(), load: loadAverage() };
+  await browse(LOAD_SECONDS, (error, ms, page) => {
+    if (error) errors[error] = (errors[error] ?? 0) + 1;
+    else {
+      latencies.push(ms);
+      perPage[page].push(ms);
+    }
+  });
+  const elapsed = Number(process.hrtime.bigint() - before.at) / 1e9;
+  const after = usage();
+  const cpuPercent = (who) => ((after[who].cpuTicks - before.proc[who].cpuTicks) / 100 / elapsed) * 100;
+  const self = process.cpuUsage(before.self);
+  const errorCount = Object.values(errors).reduce((a, b) => a + b, 0);
+  return {
+    realmUsers,
+    sessionsPerClient: SIZES.map((s) => ({ client: s.client, sessions: s.seeded })),
+    users: LOAD_USERS,
+    seconds: elapsed,
+    pages: pages.map(pageLabel),
+    requests: latencies.length + errorCount,
+    rps: (latencies.length + errorCount) / elapsed,
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+    errors: errorCount,
+    perPage: pages.map((p) => ({ page: pageLabel(p), requests: perPage[p].length, p50: percentile(perPage[p], 50), p99: percentile(perPage[p], 99) })),
+    errorKinds: errors,
+    peakRssMb: (after.console.hwmKb * 1024) / 1e6, // decimal MB, as the goal
+    consoleCpuPercent: cpuPercent("console"),
+    simCpuPercent: cpuPercent("sim"),
+    loadGeneratorCpuPercent: ((self.user + self.system) / 1e6 / elapsed) * 100,
+    loadBefore: before.load,
+    loadAfter: loadAverage(),
+  };
+}
+
+async function main() {
+  const startedAt = new Date();
+  // The load test runs twice: before the 1,000,000-user seed and after it (keycloak-sim's
+  // user listing and count walk every user, so the second one also measures the simulator).
+  await seed(SIZES.slice(0, 2));
+  await clientUuids(await adminToken());
+  const loads = [await loadBenchmark(await realmUserCount())];
+  await seed(SIZES.slice(2));
+  await clientUuids(await adminToken());
+  const jar = await signIn(CONSOLE, REALM, "realmadmin", "realmadmin");
+  const latency = await latencyBenchmarks(jar);
+  loads.push(await loadBenchmark(await realmUserCount()));
+  const weight = await frontEndWeight(env.SITE_PKG, CONSOLE);
+  const results = {
+    startedAt,
+    finishedAt: new Date(),
+    runs: RUNS,
+    perRun: PER_RUN,
+    pageSize: PAGE,
+    loadSeconds: LOAD_SECONDS,
+    sizes: SIZES.map(({ client, sessions }) => ({ client, sessions })),
+    latency,
+    loads,
+    weight,
+    build: env.BUILD_NOTE ?? "",
+    exportRoutes: env.EXPORT_ROUTES === "1",
+  };
+  writeFileSync(env.RESULTS_JSON, JSON.stringify(results, null, 2));
+  writeFileSync(env.OUT, render(results));
+  log(`wrote ${env.OUT}`);
+}
+
+/** `node bench.mjs --render RESULTS OUT`: rewrites the report from saved results (e.g. after editing findings.md). */
+async function renderOnly([results, out]) {
+  const r = JSON.parse(readFileSync(results, "utf8"));
+  writeFileSync(out, render({ ...r, startedAt: new Date(r.startedAt), finishedAt: new Date(r.finishedAt) }));
+}
+
+(process.argv[2] === "--render" ? renderOnly(process.argv.slice(3)) : main()).catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
