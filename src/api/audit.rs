@@ -7,6 +7,7 @@ use crate::model::audit::{AuditFilter, AuditPage};
 
 #[server(prefix = "/api", endpoint = "audit_log")]
 pub async fn audit_log(
+    // No filter at all (scripts, the first visit) means the whole log.
     #[server(default)] filter: AuditFilter,
     first: u32,
     max: u32,
@@ -26,6 +27,7 @@ mod ssr {
         first: u32,
         max: u32,
     ) -> Result<AuditPage, AppError> {
+        filter.check().map_err(AppError::InvalidInput)?;
         let caller = Caller::admin().await?;
         // Administrators of one realm see that realm's entries only.
         let who = caller.who();
