@@ -72,6 +72,7 @@ pub async fn build(config: Config) -> Result<(Router, AppState), StartError> {
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .merge(crate::auth::routes::router())
+        .merge(crate::export::router())
         .leptos_routes_with_context(&state, routes, context.clone(), move || {
             shell(options.clone())
         })
