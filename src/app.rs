@@ -9,6 +9,7 @@ use crate::components::layout::Layout;
 use crate::pages::admin::client_sessions::ClientSessionsPage;
 use crate::pages::admin::clients::ClientsPage;
 use crate::pages::admin::overview::OverviewPage;
+use crate::pages::admin::session_tools::SessionToolsPage;
 use crate::pages::admin::user_access::UserAccessPage;
 use crate::pages::admin::users::UsersPage;
 use crate::pages::admin::AdminHome;
@@ -87,6 +88,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin/:realm") view=OverviewPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/:realm/clients") view=ClientsPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/:realm/clients/:client") view=ClientSessionsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/:realm/clients/:client/tools") view=SessionToolsPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/:realm/users") view=UsersPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/:realm/users/:user") view=UserAccessPage ssr=SsrMode::Async/>
                 </Routes>

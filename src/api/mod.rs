@@ -3,6 +3,7 @@
 
 pub mod audit;
 pub mod clients;
+pub mod jobs;
 pub mod overview;
 pub mod sessions;
 pub mod users;

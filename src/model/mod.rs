@@ -3,5 +3,6 @@
 pub mod admin;
 pub mod audit;
 pub mod ids;
+pub mod jobs;
 pub mod policy;
 pub mod time;

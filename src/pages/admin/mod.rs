@@ -3,6 +3,7 @@
 pub mod client_sessions;
 pub mod clients;
 pub mod overview;
+pub mod session_tools;
 pub mod user_access;
 pub mod users;
 
