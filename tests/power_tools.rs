@@ -425,6 +425,45 @@ async fn the_dry_run_count_is_what_the_confirmed_job_revokes() {
     assert_eq!(status, 404);
     let (status, _) = confirm(&app, &master, &job, "backup-service").await;
     assert_eq!(status, 404);
+    let matches_csv = format!(
+        "{}/export/jobs/{}/matches.csv",
+        app.url,
+        job["id"].as_str().unwrap()
+    );
+    let response = master.get(&matches_csv).send().await.unwrap();
+    assert_eq!(response.status(), 404);
+
+    // The matches download as a filtered export, all of them, still pending.
+    let response = http.get(&matches_csv).send().await.unwrap();
+    assert_eq!(response.status(), 200);
+    assert_eq!(
+        header(&response, "content-disposition"),
+        "attachment; filename=\"backup-service-offline-sessions-matching.csv\""
+    );
+    let csv = response.text().await.unwrap();
+    let lines: Vec<&str> = csv.split_terminator("\r\n").collect();
+    assert_eq!(
+        lines[0],
+        "session_id,username,user_id,started,last_access,outcome,detail"
+    );
+    assert_eq!(lines.len(), 12, "{csv}");
+    assert!(
+        lines[1..]
+            .iter()
+            .all(|l| l.contains(",user1") && l.ends_with(",pending,")),
+        "{csv}"
+    );
+    let json_url = matches_csv.replace(".csv", ".json");
+    let rows: Vec<Value> = http
+        .get(&json_url)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(rows.len(), 11);
+    assert_eq!(rows[0]["outcome"], "pending");
 
     let (status, body) = confirm(&app, &http, &job, "backup").await;
     assert_eq!(status, 400);

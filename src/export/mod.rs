@@ -2,6 +2,7 @@
 //! JSON for programs. Memory stays constant whatever the row count.
 
 pub mod csv;
+pub mod matches;
 pub mod sessions;
 
 use axum::http::{header, HeaderValue, StatusCode};
@@ -15,10 +16,12 @@ use crate::error::AppError;
 use crate::server::AppState;
 
 pub fn router() -> Router<AppState> {
-    Router::new().route(
-        "/export/{realm}/clients/{client}/{file}",
-        get(sessions::offline_sessions),
-    )
+    Router::new()
+        .route(
+            "/export/{realm}/clients/{client}/{file}",
+            get(sessions::offline_sessions),
+        )
+        .route("/export/jobs/{id}/{file}", get(matches::job_matches))
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -293,6 +293,28 @@ pub async fn matches(
     Ok(rows.iter().map(match_row).collect())
 }
 
+/// One page of all matches after position `after` in the scan, with their
+/// outcome and position, for exports (keyset paging: constant cost per page).
+pub async fn matches_after(
+    db: &Pool,
+    id: &str,
+    after: i64,
+    limit: i64,
+) -> Result<Vec<(i64, String, MatchRow)>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT * FROM session_job_matches WHERE job_id = $1 AND seq > $2 ORDER BY seq LIMIT $3",
+    )
+    .bind(id)
+    .bind(after)
+    .bind(limit)
+    .fetch_all(db)
+    .await?;
+    Ok(rows
+        .iter()
+        .map(|row| (row.get("seq"), row.get("outcome"), match_row(row)))
+        .collect())
+}
+
 /// Claims a pending match for sending; false when it is no longer pending.
 pub async fn mark_sending(db: &Pool, id: &str, session_id: &str) -> Result<bool, sqlx::Error> {
     let done = sqlx::query(

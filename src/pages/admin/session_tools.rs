@@ -202,6 +202,17 @@ fn JobPanel(
                 {job.eta_secs.map(|s| format!(" · {}", time_left(s)))}
             </p>
             {job.error.clone().map(|e| view! { <p class="alert error" role="alert">{e}</p> })}
+            {(job.matched > 0).then(|| {
+                let export = format!("/export/jobs/{}/matches", seg(&job.id));
+                view! {
+                    <p class="export-links">
+                        "Download the matches: "
+                        <a class="button secondary small" href=format!("{export}.csv") download rel="external">"CSV"</a>
+                        " "
+                        <a class="button secondary small" href=format!("{export}.json") download rel="external">"JSON"</a>
+                    </p>
+                }
+            })}
             {can_cancel.then(|| view! {
                 <button type="button" class="secondary" disabled=move || cancel.pending().get()
                     on:click=move |_| { cancel.dispatch(CancelSessionJob { id: cancel_id.clone() }); }>
