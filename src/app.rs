@@ -10,6 +10,7 @@ use crate::pages::admin::client_sessions::ClientSessionsPage;
 use crate::pages::admin::clients::ClientsPage;
 use crate::pages::admin::overview::OverviewPage;
 use crate::pages::admin::policy::PolicyPage;
+use crate::pages::admin::session_tools::SessionToolsPage;
 use crate::pages::admin::user_access::UserAccessPage;
 use crate::pages::admin::users::UsersPage;
 use crate::pages::admin::AdminHome;
@@ -90,6 +91,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin/:realm") view=OverviewPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/:realm/clients") view=ClientsPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/:realm/clients/:client") view=ClientSessionsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/:realm/clients/:client/tools") view=SessionToolsPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/:realm/users") view=UsersPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/:realm/users/:user") view=UserAccessPage ssr=SsrMode::Async/>
                     <Route path=path!("/me") view=MeHome ssr=SsrMode::Async/>

@@ -160,7 +160,10 @@ async fn every_server_function_and_page_answers_each_role_as_expected() {
             let (status, body) = call(&app, http, c.endpoint, &args).await;
             // JWTs start with `eyJ` (base64 of `{"`): no token may ever reach a browser.
             if body.to_string().contains("eyJ") {
-                wrong.push(format!("{} as {}: a token in the answer", c.endpoint, ROLES[role]));
+                wrong.push(format!(
+                    "{} as {}: a token in the answer",
+                    c.endpoint, ROLES[role]
+                ));
             }
             if status != c.expect[role] {
                 wrong.push(format!(

@@ -215,3 +215,24 @@ pub async fn count(db: &Pool, filter: &AuditFilter) -> Result<u64, sqlx::Error> 
     }
     Ok(query.fetch_one(db).await? as u64)
 }
+
+/// Whether an entry with this action, target and reason was already recorded
+/// with this outcome (a resumed job uses it not to record a result twice).
+pub async fn recorded(
+    db: &Pool,
+    action: &str,
+    target: &str,
+    reason: &str,
+    outcome: Outcome,
+) -> Result<bool, sqlx::Error> {
+    let found: Option<i64> = sqlx::query_scalar(
+        "SELECT id FROM audit_log WHERE action = $1 AND target = $2 AND reason = $3 AND outcome = $4 LIMIT 1",
+    )
+    .bind(action)
+    .bind(target)
+    .bind(reason)
+    .bind(outcome.as_str())
+    .fetch_optional(db)
+    .await?;
+    Ok(found.is_some())
+}

@@ -56,14 +56,18 @@ impl Caller {
     /// A signed-in administrator (anyone holding realm-management roles);
     /// Keycloak still decides each call.
     pub async fn admin() -> Result<Self, AppError> {
-        let caller = Self::current().await?;
-        if !caller.who().is_admin() {
+        Self::current().await?.require_admin()
+    }
+
+    /// This caller, if they hold any administrative role.
+    pub fn require_admin(self) -> Result<Self, AppError> {
+        if !self.who().is_admin() {
             return Err(AppError::Forbidden(
                 "This page is for realm administrators. Your account has no administrative roles."
                     .into(),
             ));
         }
-        Ok(caller)
+        Ok(self)
     }
 
     pub fn who(&self) -> SignedIn {

@@ -43,13 +43,28 @@ struct Roles {
     roles: BTreeSet<String>,
 }
 
+/// The claims of a JWT, unverified (see `AccessClaims`).
+fn claims<T: serde::de::DeserializeOwned>(token: &str) -> Option<T> {
+    let payload = token.split('.').nth(1)?;
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(payload.trim_end_matches('='))
+        .ok()?;
+    serde_json::from_slice(&bytes).ok()
+}
+
+#[derive(Deserialize)]
+struct IssuedAt {
+    iat: i64,
+}
+
 impl SignedIn {
+    /// When Keycloak issued the access token, by Keycloak's clock (Unix seconds).
+    pub fn issued_at(&self) -> Option<i64> {
+        claims::<IssuedAt>(&self.tokens.access_token).map(|c| c.iat)
+    }
+
     pub fn from_tokens(realm: &str, tokens: Tokens) -> Option<Self> {
-        let payload = tokens.access_token.split('.').nth(1)?;
-        let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
-            .decode(payload.trim_end_matches('='))
-            .ok()?;
-        let claims: AccessClaims = serde_json::from_slice(&bytes).ok()?;
+        let claims: AccessClaims = claims(&tokens.access_token)?;
         Some(SignedIn {
             realm: realm.to_owned(),
             user_id: claims.sub.unwrap_or_default(),

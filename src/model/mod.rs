@@ -4,6 +4,7 @@ pub mod admin;
 pub mod audit;
 pub mod duration;
 pub mod ids;
+pub mod jobs;
 pub mod me;
 pub mod policy;
 pub mod readiness;

@@ -28,6 +28,31 @@ fn civil_from_days(z: i64) -> (i64, u32, u32) {
     (if m <= 2 { y + 1 } else { y }, m, d)
 }
 
+/// Epoch milliseconds of 00:00 UTC on a `YYYY-MM-DD` date; `None` for anything else.
+pub fn parse_date_ms(text: &str) -> Option<i64> {
+    let mut parts = text.trim().splitn(3, '-');
+    let year: i64 = parts.next()?.parse().ok()?;
+    let month: u32 = parts.next()?.parse().ok()?;
+    let day: u32 = parts.next()?.parse().ok()?;
+    if !(1..=9999).contains(&year) || !(1..=12).contains(&month) || !(1..=31).contains(&day) {
+        return None;
+    }
+    let days = days_from_civil(year, month, day);
+    // 2026-02-30 would silently become March 2nd: refuse dates that do not exist.
+    (civil_from_days(days) == (year, month, day)).then_some(days * 86_400_000)
+}
+
+/// The inverse of `civil_from_days`.
+fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y.rem_euclid(400);
+    let mp = i64::from((m + 9) % 12);
+    let doy = (153 * mp + 2) / 5 + i64::from(d) - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
 /// "3 days ago", "in 27 days", "just now": the largest whole unit.
 pub fn relative(ms: i64, now_ms: i64) -> String {
     let delta = (ms - now_ms) / 1000;
@@ -75,6 +100,23 @@ mod tests {
         assert_eq!(format_utc(0), "1970-01-01 00:00 UTC");
         assert_eq!(format_utc(1_795_682_400_000), "2026-11-26 08:40 UTC");
         assert_eq!(format_utc(951_782_400_000), "2000-02-29 00:00 UTC");
+    }
+
+    #[test]
+    fn parses_dates_that_exist() {
+        assert_eq!(parse_date_ms("1970-01-01"), Some(0));
+        assert_eq!(parse_date_ms("2026-11-26"), Some(1_795_651_200_000));
+        assert_eq!(parse_date_ms("2000-02-29"), Some(951_782_400_000));
+        for bad in [
+            "2026-02-29",
+            "2026-13-01",
+            "2026-1-",
+            "yesterday",
+            "",
+            "2026-11-26T00:00",
+        ] {
+            assert_eq!(parse_date_ms(bad), None, "{bad}");
+        }
     }
 
     #[test]

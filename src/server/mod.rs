@@ -29,6 +29,8 @@ pub enum StartError {
     Database(#[from] crate::db::DbError),
     #[error("BIND_ADDR: cannot listen on {addr}: {reason}")]
     Bind { addr: String, reason: String },
+    #[error("resuming background jobs failed: {0}")]
+    Jobs(String),
     #[error("serving HTTP failed: {0}")]
     Serve(String),
 }
@@ -59,6 +61,9 @@ pub async fn build(config: Config) -> Result<(Router, AppState), StartError> {
         ));
 
     let state = AppState::new(config, db);
+    crate::jobs::resume_unfinished(&state)
+        .await
+        .map_err(|e| StartError::Jobs(e.to_string()))?;
     let routes = generate_route_list(App);
     let context = {
         let state = state.clone();
@@ -73,6 +78,7 @@ pub async fn build(config: Config) -> Result<(Router, AppState), StartError> {
         .route("/readyz", get(health::readyz))
         .route("/audit.csv", get(crate::audit::export::download))
         .merge(crate::auth::routes::router())
+        .merge(crate::export::router())
         .leptos_routes_with_context(&state, routes, context.clone(), move || {
             shell(options.clone())
         })
@@ -95,7 +101,7 @@ pub async fn build(config: Config) -> Result<(Router, AppState), StartError> {
 pub async fn run(config: Config) -> Result<(), StartError> {
     let addr = config.bind;
     let public_url = config.public_url.clone();
-    let (router, _state) = build(config).await?;
+    let (router, state) = build(config).await?;
     let listener = TcpListener::bind(addr)
         .await
         .map_err(|e| StartError::Bind {
@@ -110,6 +116,8 @@ pub async fn run(config: Config) -> Result<(), StartError> {
         .with_graceful_shutdown(shutdown_signal())
         .await
         .map_err(|e| StartError::Serve(e.to_string()))?;
+    // Jobs stop with the process; the next start resumes them from the database.
+    state.jobs.abort_all();
     tracing::info!("offline-console stopped");
     Ok(())
 }

@@ -9,6 +9,7 @@ use crate::auth::caller::RefreshLocks;
 use crate::auth::oidc::Oidc;
 use crate::config::Config;
 use crate::db::Pool;
+use crate::jobs::JobTasks;
 use crate::keycloak::Keycloak;
 
 #[derive(Clone)]
@@ -19,6 +20,7 @@ pub struct AppState {
     pub keycloak: Keycloak,
     pub oidc: Oidc,
     pub refresh_locks: RefreshLocks,
+    pub jobs: JobTasks,
 }
 
 impl AppState {
@@ -38,6 +40,7 @@ impl AppState {
             keycloak,
             oidc,
             refresh_locks: RefreshLocks::default(),
+            jobs: JobTasks::default(),
         }
     }
 }

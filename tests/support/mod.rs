@@ -13,7 +13,31 @@ pub struct TestApp {
     pub url: String,
     pub state: AppState,
     pub sim: keycloak_sim::RunningSim,
+    database_url: String,
+    server: Option<(
+        tokio::sync::oneshot::Sender<()>,
+        tokio::task::JoinHandle<()>,
+    )>,
     _dir: tempfile::TempDir,
+}
+
+/// Serves until the returned sender fires, then closes every connection.
+fn serve(
+    listener: TcpListener,
+    router: axum::Router,
+) -> (
+    tokio::sync::oneshot::Sender<()>,
+    tokio::task::JoinHandle<()>,
+) {
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let handle = tokio::spawn(async move {
+        let _ = axum::serve(listener, router)
+            .with_graceful_shutdown(async {
+                let _ = stopped.await;
+            })
+            .await;
+    });
+    (stop, handle)
 }
 
 impl TestApp {
@@ -27,6 +51,25 @@ impl TestApp {
 
     pub fn sim_url(&self) -> &str {
         self.sim.base_url()
+    }
+
+    /// Stops the console as a crash would (its background jobs stop where
+    /// they stand), then starts a new one on the same address and database
+    /// file, as a restart does. Browser sessions live in the database too.
+    pub async fn restart_console(&mut self) {
+        self.state.jobs.abort_all();
+        if let Some((stop, server)) = self.server.take() {
+            let _ = stop.send(());
+            let _ = server.await;
+        }
+        // A dead process writes nothing more: let the database work already
+        // handed to SQLite finish, and no other, before the new console starts.
+        self.state.db.close().await;
+        let listener = TcpListener::bind(self.addr).await.unwrap();
+        let config = config(self.addr, self.sim.base_url(), &self.database_url);
+        let (router, state) = server::build(config).await.expect("console restarts");
+        self.server = Some(serve(listener, router));
+        self.state = state;
     }
 }
 
@@ -90,12 +133,13 @@ pub async fn spawn_app() -> TestApp {
     let database_url = format!("sqlite://{}/console.db", dir.path().display());
     let config = config(addr, sim.base_url(), &database_url);
     let (router, state) = server::build(config).await.expect("console builds");
-    tokio::spawn(async move { axum::serve(listener, router).await });
     TestApp {
         addr,
         url,
         state,
         sim,
+        database_url,
+        server: Some(serve(listener, router)),
         _dir: dir,
     }
 }

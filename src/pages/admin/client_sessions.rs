@@ -109,6 +109,15 @@ fn SessionsTable(
                 .into()
         }
     };
+    let export = format!(
+        "/export/{}/clients/{}/offline-sessions",
+        seg(&page.realm),
+        seg(&page.client.id)
+    );
+    let tools = realm_path(
+        &page.realm,
+        &format!("/clients/{}/tools", seg(&page.client.id)),
+    );
     let shown = page.rows.len();
     let show_max = page.policy.is_some_and(|p| p.max_secs.is_some());
     let realm = page.realm.clone();
@@ -147,6 +156,14 @@ fn SessionsTable(
         </h2>
         {page.client.description.clone().map(|d| view! { <p class="muted">{d}</p> })}
         <p class="hint">{policy_note}</p>
+        <p class="export-links">
+            "Download all: "
+            <a class="button secondary small" href=format!("{export}.csv") download rel="external">"CSV"</a>
+            " "
+            <a class="button secondary small" href=format!("{export}.json") download rel="external">"JSON"</a>
+            " "
+            <a class="button small" href=tools>"Find and revoke by idle time, expiry, age or username…"</a>
+        </p>
         {(!can_revoke).then(|| view! {
             <p class="alert warning permission-note">"You can view these sessions but not revoke them: revoking needs the realm-management role \u{201c}manage-users\u{201d}."</p>
         })}

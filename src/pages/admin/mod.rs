@@ -8,6 +8,7 @@ pub mod policy;
 pub mod policy_review;
 pub mod readiness;
 pub mod revocation;
+pub mod session_tools;
 pub mod user_access;
 pub mod users;
 

@@ -1,0 +1,53 @@
+import { expect, test } from "@playwright/test";
+import { signIn, simUrl } from "./helpers";
+
+/** Users `<prefix>1..n`, each with an offline session of backup-service. */
+async function seedSessions(prefix: string, users: number) {
+  const response = await fetch(`${simUrl}/_sim/realms/demo/seed`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ users, prefix, offlineClients: ["backup-service"] }),
+  });
+  expect(response.status).toBe(200);
+}
+
+test("an administrator exports, dry-runs a filter and revokes its matches after typing the clientId", async ({ page }) => {
+  const prefix = `pt${Date.now()}x`;
+  await seedSessions(prefix, 3);
+  await signIn(page, "demo", "realmadmin");
+  await page.goto("/admin/demo/clients?search=backup-service");
+  await page.getByRole("link", { name: "backup-service" }).click();
+
+  const download = page.waitForEvent("download");
+  await page.getByRole("link", { name: "CSV", exact: true }).click();
+  expect((await download).suggestedFilename()).toBe("backup-service-offline-sessions.csv");
+
+  await page.getByRole("link", { name: /Find and revoke/ }).click();
+  await page.getByLabel("Username contains").fill(prefix);
+  await page.getByRole("button", { name: "Start dry run" }).click();
+  await expect(page.getByRole("heading", { name: "Dry run complete" })).toBeVisible();
+  await expect(page.locator(".job-counts")).toContainText("3 of");
+  await expect(page.getByRole("row").filter({ hasText: prefix })).toHaveCount(3);
+
+  // The job lives on the server: a reload finds it again.
+  await page.reload();
+  await expect(page.getByRole("heading", { name: "Dry run complete" })).toBeVisible();
+
+  const revoke = page.getByRole("button", { name: "Revoke 3 sessions" });
+  await expect(revoke).toBeDisabled();
+  await page.getByLabel(/to confirm/).fill("backup");
+  await expect(revoke).toBeDisabled();
+  await page.getByLabel(/to confirm/).fill("backup-service");
+  await revoke.click();
+  await expect(page.getByRole("heading", { name: "Revocation complete" })).toBeVisible();
+  await expect(page.locator(".job-counts")).toContainText("Revoked 3 of 3 · 0 failed");
+
+  // The matches are gone: the same dry run now finds nothing.
+  await page.getByRole("button", { name: "Start dry run" }).click();
+  await expect(page.getByRole("heading", { name: "Dry run complete" })).toBeVisible();
+  await expect(page.locator(".job-counts")).toContainText("0 of");
+  await expect(page.getByRole("button", { name: /^Revoke/ })).toHaveCount(0);
+
+  await page.goto("/audit");
+  await expect(page.getByText(`user ${prefix}1`).first()).toBeVisible();
+});

@@ -1,0 +1,430 @@
+//! SQL for session jobs and their matches (`$N` placeholders, see `db`).
+
+use sqlx::Row;
+
+use crate::auth::SignedIn;
+use crate::db::Pool;
+use crate::model::jobs::{JobState, MatchRow, SessionFilter, SessionJob};
+use crate::model::policy::EffectivePolicy;
+
+/// How many matches the page shows as a sample, and failures as a list.
+const SAMPLE: i64 = 10;
+
+/// Everything the runner needs to carry on, as stored.
+#[derive(Debug, Clone)]
+pub struct JobRecord {
+    pub id: String,
+    pub realm: String,
+    pub client_uuid: String,
+    pub client_id: String,
+    pub owner: String,
+    pub owner_realm: String,
+    pub filter: SessionFilter,
+    pub policy: Option<EffectivePolicy>,
+    pub as_of_ms: i64,
+    pub state: JobState,
+    pub total: u64,
+    pub scanned: u64,
+    pub matched: u64,
+    pub revoked: u64,
+    pub failed: u64,
+    pub next_first: u32,
+    pub error: Option<String>,
+    pub phase_started_ms: i64,
+    pub phase_done: u64,
+}
+
+pub struct NewJob<'a> {
+    pub id: &'a str,
+    pub realm: &'a str,
+    pub client_uuid: &'a str,
+    pub client_id: &'a str,
+    pub owner: &'a SignedIn,
+    pub filter: &'a SessionFilter,
+    pub policy: Option<EffectivePolicy>,
+    pub as_of_ms: i64,
+    pub total: u64,
+    pub now_ms: i64,
+}
+
+fn to_json<T: serde::Serialize>(value: &T) -> String {
+    serde_json::to_string(value).unwrap_or_default()
+}
+
+pub async fn insert(db: &Pool, job: NewJob<'_>) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO session_jobs (id, realm, client_uuid, client_id, owner, owner_realm, filter, policy, \
+         as_of_ms, state, total, credentials, phase_started_ms, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'scanning', $10, $11, $12, $13)",
+    )
+    .bind(job.id)
+    .bind(job.realm)
+    .bind(job.client_uuid)
+    .bind(job.client_id)
+    .bind(&job.owner.username)
+    .bind(&job.owner.realm)
+    .bind(to_json(job.filter))
+    .bind(job.policy.map(|p| to_json(&p)))
+    .bind(job.as_of_ms)
+    .bind(job.total as i64)
+    .bind(to_json(job.owner))
+    .bind(job.now_ms)
+    .bind(crate::export::rfc3339(job.now_ms))
+    .execute(db)
+    .await
+    .map(|_| ())
+}
+
+fn record(row: &sqlx::sqlite::SqliteRow) -> JobRecord {
+    let count = |name: &str| row.get::<i64, _>(name).max(0) as u64;
+    JobRecord {
+        id: row.get("id"),
+        realm: row.get("realm"),
+        client_uuid: row.get("client_uuid"),
+        client_id: row.get("client_id"),
+        owner: row.get("owner"),
+        owner_realm: row.get("owner_realm"),
+        filter: serde_json::from_str(row.get::<&str, _>("filter")).unwrap_or_default(),
+        policy: row
+            .get::<Option<&str>, _>("policy")
+            .and_then(|p| serde_json::from_str(p).ok()),
+        as_of_ms: row.get("as_of_ms"),
+        state: JobState::parse(row.get::<&str, _>("state")).unwrap_or(JobState::Failed),
+        total: count("total"),
+        scanned: count("scanned"),
+        matched: count("matched"),
+        revoked: count("revoked"),
+        failed: count("failed"),
+        next_first: u32::try_from(row.get::<i64, _>("next_first")).unwrap_or(u32::MAX),
+        error: row.get("error"),
+        phase_started_ms: row.get("phase_started_ms"),
+        phase_done: count("phase_done"),
+    }
+}
+
+pub async fn get(db: &Pool, id: &str) -> Result<Option<JobRecord>, sqlx::Error> {
+    let row = sqlx::query("SELECT * FROM session_jobs WHERE id = $1")
+        .bind(id)
+        .fetch_optional(db)
+        .await?;
+    Ok(row.as_ref().map(record))
+}
+
+/// The newest job of this person for this client.
+pub async fn latest(
+    db: &Pool,
+    realm: &str,
+    client_uuid: &str,
+    owner: &SignedIn,
+) -> Result<Option<JobRecord>, sqlx::Error> {
+    let row = sqlx::query(
+        "SELECT * FROM session_jobs WHERE realm = $1 AND client_uuid = $2 AND owner_realm = $3 \
+         AND owner = $4 ORDER BY created_at DESC, rowid DESC LIMIT 1",
+    )
+    .bind(realm)
+    .bind(client_uuid)
+    .bind(&owner.realm)
+    .bind(&owner.username)
+    .fetch_optional(db)
+    .await?;
+    Ok(row.as_ref().map(record))
+}
+
+/// Jobs a restart must pick up again.
+pub async fn unfinished(db: &Pool) -> Result<Vec<JobRecord>, sqlx::Error> {
+    let rows = sqlx::query("SELECT * FROM session_jobs WHERE state IN ('scanning', 'revoking')")
+        .fetch_all(db)
+        .await?;
+    Ok(rows.iter().map(record).collect())
+}
+
+pub async fn state(db: &Pool, id: &str) -> Result<Option<JobState>, sqlx::Error> {
+    let state: Option<String> = sqlx::query_scalar("SELECT state FROM session_jobs WHERE id = $1")
+        .bind(id)
+        .fetch_optional(db)
+        .await?;
+    Ok(state.as_deref().and_then(JobState::parse))
+}
+
+pub async fn credentials(db: &Pool, id: &str) -> Result<Option<SignedIn>, sqlx::Error> {
+    let text: Option<Option<String>> =
+        sqlx::query_scalar("SELECT credentials FROM session_jobs WHERE id = $1")
+            .bind(id)
+            .fetch_optional(db)
+            .await?;
+    Ok(text.flatten().and_then(|t| serde_json::from_str(&t).ok()))
+}
+
+pub async fn save_credentials(db: &Pool, id: &str, who: &SignedIn) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE session_jobs SET credentials = $1 WHERE id = $2")
+        .bind(to_json(who))
+        .bind(id)
+        .execute(db)
+        .await
+        .map(|_| ())
+}
+
+/// Moves the job from one state to another; false when it was not in `from`
+/// (e.g. cancelled meanwhile). Leaving a running state drops the credentials.
+pub async fn transition(
+    db: &Pool,
+    id: &str,
+    from: &[JobState],
+    to: JobState,
+    error: Option<&str>,
+) -> Result<bool, sqlx::Error> {
+    let from: Vec<&str> = from.iter().map(|s| s.as_str()).collect();
+    let placeholders = (0..from.len())
+        .map(|i| format!("${}", i + 4))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let sql = format!(
+        "UPDATE session_jobs SET state = $1, error = COALESCE($2, error), \
+         credentials = CASE WHEN $1 IN ('scanning', 'revoking') THEN credentials ELSE NULL END, \
+         phase_started_ms = $3 WHERE id = ${} AND state IN ({placeholders})",
+        from.len() + 4
+    );
+    let mut query = sqlx::query(&sql)
+        .bind(to.as_str())
+        .bind(error)
+        .bind(crate::auth::oidc::now() * 1000);
+    for state in from {
+        query = query.bind(state);
+    }
+    let done = query.bind(id).execute(db).await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Starts the revocation with the confirming person's fresh sign-in.
+pub async fn start_revoking(db: &Pool, id: &str, who: &SignedIn) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE session_jobs SET state = 'revoking', credentials = $1, phase_started_ms = $2, \
+         phase_done = 0 WHERE id = $3 AND state = 'scanned'",
+    )
+    .bind(to_json(who))
+    .bind(crate::auth::oidc::now() * 1000)
+    .bind(id)
+    .execute(db)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// After a restart the pace is measured afresh.
+pub async fn restart_phase(db: &Pool, job: &JobRecord) -> Result<(), sqlx::Error> {
+    let done = match job.state {
+        JobState::Scanning => job.scanned,
+        _ => job.revoked + job.failed,
+    };
+    sqlx::query("UPDATE session_jobs SET phase_started_ms = $1, phase_done = $2 WHERE id = $3")
+        .bind(crate::auth::oidc::now() * 1000)
+        .bind(done as i64)
+        .bind(&job.id)
+        .execute(db)
+        .await
+        .map(|_| ())
+}
+
+/// One page of the scan, atomically: its matches (with their position in the
+/// scan), the counts and the next position.
+pub async fn record_page(
+    db: &Pool,
+    id: &str,
+    next_first: u32,
+    scanned: usize,
+    matches: &[(u32, MatchRow)],
+) -> Result<(), sqlx::Error> {
+    let mut tx = db.begin().await?;
+    let mut added = 0u64;
+    for (position, m) in matches {
+        let done = sqlx::query(
+            "INSERT OR IGNORE INTO session_job_matches (job_id, seq, session_id, username, user_id, started_ms, last_access_ms) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(id)
+        .bind(i64::from(*position))
+        .bind(&m.session_id)
+        .bind(&m.username)
+        .bind(&m.user_id)
+        .bind(m.started_ms)
+        .bind(m.last_access_ms)
+        .execute(&mut *tx)
+        .await?;
+        added += done.rows_affected();
+    }
+    sqlx::query(
+        "UPDATE session_jobs SET scanned = scanned + $1, matched = matched + $2, next_first = $3 \
+         WHERE id = $4 AND next_first < $3",
+    )
+    .bind(scanned as i64)
+    .bind(added as i64)
+    .bind(i64::from(next_first))
+    .bind(id)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await
+}
+
+fn match_row(row: &sqlx::sqlite::SqliteRow) -> MatchRow {
+    MatchRow {
+        session_id: row.get("session_id"),
+        username: row.get("username"),
+        user_id: row.get("user_id"),
+        started_ms: row.get("started_ms"),
+        last_access_ms: row.get("last_access_ms"),
+        detail: row.get("detail"),
+    }
+}
+
+/// Matches with this outcome, in the order found.
+pub async fn matches(
+    db: &Pool,
+    id: &str,
+    outcome: &str,
+    limit: i64,
+) -> Result<Vec<MatchRow>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT * FROM session_job_matches WHERE job_id = $1 AND outcome = $2 ORDER BY seq LIMIT $3",
+    )
+    .bind(id)
+    .bind(outcome)
+    .bind(limit)
+    .fetch_all(db)
+    .await?;
+    Ok(rows.iter().map(match_row).collect())
+}
+
+/// One page of all matches after position `after` in the scan, with their
+/// outcome and position, for exports (keyset paging: constant cost per page).
+pub async fn matches_after(
+    db: &Pool,
+    id: &str,
+    after: i64,
+    limit: i64,
+) -> Result<Vec<(i64, String, MatchRow)>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT * FROM session_job_matches WHERE job_id = $1 AND seq > $2 ORDER BY seq LIMIT $3",
+    )
+    .bind(id)
+    .bind(after)
+    .bind(limit)
+    .fetch_all(db)
+    .await?;
+    Ok(rows
+        .iter()
+        .map(|row| (row.get("seq"), row.get("outcome"), match_row(row)))
+        .collect())
+}
+
+/// Claims a pending match for sending; false when it is no longer pending.
+pub async fn mark_sending(db: &Pool, id: &str, session_id: &str) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE session_job_matches SET outcome = 'sending' \
+         WHERE job_id = $1 AND session_id = $2 AND outcome = 'pending'",
+    )
+    .bind(id)
+    .bind(session_id)
+    .execute(db)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Puts a match being sent back in the queue, with a note for its next attempt.
+pub async fn requeue(
+    db: &Pool,
+    id: &str,
+    session_id: &str,
+    note: Option<&str>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE session_job_matches SET outcome = 'pending', detail = COALESCE($1, detail) \
+         WHERE job_id = $2 AND session_id = $3 AND outcome = 'sending'",
+    )
+    .bind(note)
+    .bind(id)
+    .bind(session_id)
+    .execute(db)
+    .await
+    .map(|_| ())
+}
+
+/// Records a revocation's result and counts it, atomically.
+pub async fn finish_match(
+    db: &Pool,
+    id: &str,
+    session_id: &str,
+    failure: Option<&str>,
+) -> Result<(), sqlx::Error> {
+    let mut tx = db.begin().await?;
+    let updated = sqlx::query(
+        "UPDATE session_job_matches SET outcome = $1, detail = $2 \
+         WHERE job_id = $3 AND session_id = $4 AND outcome IN ('pending', 'sending')",
+    )
+    .bind(if failure.is_some() {
+        "failed"
+    } else {
+        "revoked"
+    })
+    .bind(failure)
+    .bind(id)
+    .bind(session_id)
+    .execute(&mut *tx)
+    .await?;
+    if updated.rows_affected() == 1 {
+        let column = if failure.is_some() {
+            "failed"
+        } else {
+            "revoked"
+        };
+        sqlx::query(&format!(
+            "UPDATE session_jobs SET {column} = {column} + 1 WHERE id = $1"
+        ))
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    }
+    tx.commit().await
+}
+
+/// The job as the page shows it, with a sample of matches and the first failures.
+pub async fn view(db: &Pool, job: JobRecord, now_ms: i64) -> Result<SessionJob, sqlx::Error> {
+    let sample =
+        sqlx::query("SELECT * FROM session_job_matches WHERE job_id = $1 ORDER BY seq LIMIT $2")
+            .bind(&job.id)
+            .bind(SAMPLE)
+            .fetch_all(db)
+            .await?;
+    let failures = matches(db, &job.id, "failed", SAMPLE).await?;
+    let mut view = SessionJob {
+        filter_text: job.filter.describe(),
+        id: job.id,
+        realm: job.realm,
+        client_uuid: job.client_uuid,
+        client_id: job.client_id,
+        filter: job.filter,
+        as_of_ms: job.as_of_ms,
+        state: job.state,
+        total: job.total,
+        scanned: job.scanned,
+        matched: job.matched,
+        revoked: job.revoked,
+        failed: job.failed,
+        eta_secs: None,
+        error: job.error,
+        sample: sample.iter().map(match_row).collect(),
+        failures,
+    };
+    view.eta_secs = estimate(&view, job.phase_started_ms, job.phase_done, now_ms);
+    Ok(view)
+}
+
+/// Seconds left at the pace of the current phase so far.
+fn estimate(job: &SessionJob, started_ms: i64, done_then: u64, now_ms: i64) -> Option<u64> {
+    if !job.state.is_running() {
+        return None;
+    }
+    let (done, of) = job.progress();
+    let progressed = done.checked_sub(done_then).filter(|d| *d > 0)?;
+    let elapsed_ms = u64::try_from(now_ms - started_ms).ok()?;
+    let left = of.saturating_sub(done);
+    Some(left.saturating_mul(elapsed_ms) / progressed / 1000)
+}

@@ -1,0 +1,641 @@
+//! Power tools: streamed exports, filter jobs and bulk revocation, against
+//! keycloak-sim with a virtual clock.
+
+mod support;
+
+use std::collections::HashSet;
+
+use serde_json::{json, Value};
+use support::*;
+
+async fn client_uuid(app: &TestApp, http: &reqwest::Client, client_id: &str) -> String {
+    let (status, body) = call(
+        app,
+        http,
+        "search_clients",
+        &[
+            ("realm", "demo"),
+            ("search", client_id),
+            ("first", "0"),
+            ("max", "10"),
+        ],
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    body["clients"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["client_id"] == client_id)
+        .unwrap_or_else(|| panic!("{client_id} in {body}"))["id"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+async fn export(
+    app: &TestApp,
+    http: &reqwest::Client,
+    client: &str,
+    file: &str,
+) -> reqwest::Response {
+    http.get(format!("{}/export/demo/clients/{client}/{file}", app.url))
+        .send()
+        .await
+        .unwrap()
+}
+
+fn header<'a>(response: &'a reqwest::Response, name: &str) -> &'a str {
+    response.headers()[name].to_str().unwrap()
+}
+
+#[tokio::test]
+async fn export_streams_100000_sessions_once_each_as_csv_and_json() {
+    let app = spawn_app().await;
+    seed(&app, "demo", 100_000, "user", &["backup-service"]).await;
+    let http = signed_in_client(&app, "demo", "realmadmin", "realmadmin").await;
+    let backup = client_uuid(&app, &http, "backup-service").await;
+
+    let response = export(&app, &http, &backup, "offline-sessions.csv").await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(header(&response, "content-type"), "text/csv; charset=utf-8");
+    assert_eq!(
+        header(&response, "content-disposition"),
+        "attachment; filename=\"backup-service-offline-sessions.csv\""
+    );
+    let text = response.text().await.unwrap();
+    let mut lines = text.split_terminator("\r\n");
+    assert_eq!(
+        lines.next(),
+        Some("session_id,username,user_id,ip_address,started,last_access,idle_expires,max_expires,other_clients")
+    );
+    let mut ids = HashSet::new();
+    let mut rows = 0;
+    for line in lines {
+        rows += 1;
+        let cells: Vec<&str> = line.split(',').collect();
+        assert_eq!(cells.len(), 9, "{line}");
+        assert!(cells[1].starts_with("user"), "{line}");
+        assert_eq!(cells[3], "127.0.0.1");
+        ids.insert(cells[0].to_owned());
+    }
+    assert_eq!(rows, 100_000);
+    assert_eq!(ids.len(), 100_000, "no session twice");
+
+    let response = export(&app, &http, &backup, "offline-sessions.json").await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(header(&response, "content-type"), "application/json");
+    let rows: Vec<Value> = response.json().await.unwrap();
+    assert_eq!(rows.len(), 100_000);
+    let ids: HashSet<&str> = rows
+        .iter()
+        .map(|r| r["session_id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids.len(), 100_000);
+    let row = &rows[0];
+    // The realm's 30-day idle timeout, counted from the last access.
+    let last = time_ms(&row["last_access"]);
+    assert_eq!(time_ms(&row["idle_expires"]) - last, 2_592_000_000);
+    assert_eq!(row["max_expires"], Value::Null);
+    assert_eq!(row["other_clients"], json!([]));
+}
+
+fn time_ms(value: &Value) -> i64 {
+    let text = value.as_str().unwrap();
+    let parsed = time::OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339)
+        .unwrap_or_else(|e| panic!("{text}: {e}"));
+    (parsed.unix_timestamp_nanos() / 1_000_000) as i64
+}
+
+#[tokio::test]
+async fn export_neutralises_formula_cells_and_quotes_csv() {
+    let app = spawn_app().await;
+    for prefix in ["=cmd,\"x\"", "+x", "-x", "@x"] {
+        seed(&app, "demo", 1, prefix, &["backup-service"]).await;
+    }
+    let http = signed_in_client(&app, "demo", "realmadmin", "realmadmin").await;
+    let backup = client_uuid(&app, &http, "backup-service").await;
+
+    let csv = export(&app, &http, &backup, "offline-sessions.csv")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(csv.split_terminator("\r\n").count(), 5, "{csv}");
+    for cell in [",\"'=cmd,\"\"x\"\"1\",", ",'+x1,", ",'-x1,", ",'@x1,"] {
+        assert!(csv.contains(cell), "{cell} in {csv}");
+    }
+
+    // JSON is for programs: the values stay exact.
+    let rows: Vec<Value> = export(&app, &http, &backup, "offline-sessions.json")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let mut names: Vec<&str> = rows
+        .iter()
+        .map(|r| r["username"].as_str().unwrap())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["+x1", "-x1", "=cmd,\"x\"1", "@x1"]);
+}
+
+#[tokio::test]
+async fn export_is_for_administrators_only() {
+    let app = spawn_app().await;
+    seed(&app, "demo", 3, "user", &["backup-service"]).await;
+    let admin = signed_in_client(&app, "demo", "realmadmin", "realmadmin").await;
+    let backup = client_uuid(&app, &admin, "backup-service").await;
+
+    let anonymous = app.client();
+    let response = export(&app, &anonymous, &backup, "offline-sessions.csv").await;
+    assert_eq!(response.status(), 401);
+    assert_eq!(
+        response.json::<Value>().await.unwrap(),
+        json!("NotSignedIn")
+    );
+
+    let alice = signed_in_client(&app, "demo", "alice", "alice").await;
+    let response = export(&app, &alice, &backup, "offline-sessions.csv").await;
+    assert_eq!(response.status(), 403);
+
+    let response = export(&app, &admin, &backup, "offline-sessions.xml").await;
+    assert_eq!(response.status(), 404);
+    let response = export(&app, &admin, "no-such-client", "offline-sessions.csv").await;
+    assert_eq!(response.status(), 404);
+
+    // Helpdesk may view clients, so may export; without view-realm there is no expiry.
+    let helpdesk = signed_in_client(&app, "demo", "helpdesk", "helpdesk").await;
+    let response = export(&app, &helpdesk, &backup, "offline-sessions.json").await;
+    assert_eq!(response.status(), 200);
+    let rows: Vec<Value> = response.json().await.unwrap();
+    assert_eq!(rows.len(), 3);
+    assert_eq!(rows[0]["idle_expires"], Value::Null);
+}
+
+// ---- Filter jobs and bulk revocation ----
+
+const DAY: u64 = 86_400;
+
+async fn start_filter(
+    app: &TestApp,
+    http: &reqwest::Client,
+    client: &str,
+    criteria: &[(&str, &str)],
+) -> (u16, Value) {
+    let mut args = vec![("realm", "demo"), ("client", client)];
+    args.extend_from_slice(criteria);
+    call(app, http, "start_session_filter", &args).await
+}
+
+async fn job_status(app: &TestApp, http: &reqwest::Client, id: &str) -> Value {
+    let (status, job) = call(app, http, "session_job_status", &[("id", id)]).await;
+    assert_eq!(status, 200, "{job}");
+    job
+}
+
+/// Polls the job (as the page does) until `done` holds; gives up after two minutes.
+async fn wait_for(
+    app: &TestApp,
+    http: &reqwest::Client,
+    id: &str,
+    what: &str,
+    done: impl Fn(&Value) -> bool,
+) -> Value {
+    for _ in 0..2400 {
+        let job = job_status(app, http, id).await;
+        if done(&job) {
+            return job;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("the job never became {what}");
+}
+
+/// Runs a dry run to its end and returns the finished job.
+async fn dry_run(
+    app: &TestApp,
+    http: &reqwest::Client,
+    client: &str,
+    criteria: &[(&str, &str)],
+) -> Value {
+    let (status, job) = start_filter(app, http, client, criteria).await;
+    assert_eq!(status, 200, "{job}");
+    let id = job["id"].as_str().unwrap().to_owned();
+    let job = wait_for(app, http, &id, "scanned", |j| j["state"] != "scanning").await;
+    assert_eq!(job["state"], "scanned", "{job}");
+    job
+}
+
+fn usernames(job: &Value) -> Vec<String> {
+    let mut names: Vec<String> = job["sample"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["username"].as_str().unwrap().to_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+async fn offline_total(app: &TestApp, http: &reqwest::Client, client: &str) -> u64 {
+    let (status, page) = call(
+        app,
+        http,
+        "offline_sessions",
+        &[
+            ("realm", "demo"),
+            ("client", client),
+            ("first", "0"),
+            ("max", "100"),
+        ],
+    )
+    .await;
+    assert_eq!(status, 200, "{page}");
+    page["total"].as_u64().unwrap()
+}
+
+async fn add_fault(app: &TestApp, fault: Value) {
+    let response = reqwest::Client::new()
+        .post(format!("{}/_sim/faults", app.sim_url()))
+        .json(&fault)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+}
+
+async fn confirm(app: &TestApp, http: &reqwest::Client, job: &Value, typed: &str) -> (u16, Value) {
+    call(
+        app,
+        http,
+        "revoke_session_job_matches",
+        &[("id", job["id"].as_str().unwrap()), ("confirmation", typed)],
+    )
+    .await
+}
+
+/// (rows, distinct sessions) of the audit log with this action and outcome.
+async fn audited(app: &TestApp, action: &str, outcome: &str) -> (i64, i64) {
+    sqlx::query_as(
+        "SELECT COUNT(*), COUNT(DISTINCT target) FROM audit_log WHERE action = $1 AND outcome = $2",
+    )
+    .bind(action)
+    .bind(outcome)
+    .fetch_one(&app.state.db)
+    .await
+    .unwrap()
+}
+
+#[tokio::test]
+async fn idle_filter_matches_sessions_unused_for_more_than_n_days() {
+    let app = spawn_app().await;
+    seed(&app, "demo", 2, "old", &["backup-service"]).await;
+    advance_clock(&app, 10 * DAY - 60).await;
+    seed(&app, "demo", 3, "new", &["backup-service"]).await;
+    let http = signed_in_client(&app, "demo", "realmadmin", "realmadmin").await;
+    let backup = client_uuid(&app, &http, "backup-service").await;
+
+    // A minute short of ten days idle: not yet.
+    let job = dry_run(&app, &http, &backup, &[("idle_days", "10")]).await;
+    assert_eq!(
+        (job["scanned"].as_u64(), job["matched"].as_u64()),
+        (Some(5), Some(0))
+    );
+    assert_eq!(job["total"], 5);
+    assert_eq!(job["filter_text"], "idle for more than 10 days");
+
+    // A minute past: the two old sessions, and only them.
+    advance_clock(&app, 120).await;
+    let job = dry_run(&app, &http, &backup, &[("idle_days", "10")]).await;
+    assert_eq!(job["matched"], 2);
+    assert_eq!(usernames(&job), ["old1", "old2"]);
+    let job = dry_run(&app, &http, &backup, &[("idle_days", "0")]).await;
+    assert_eq!(job["matched"], 5, "everything was idle for a while");
+}
+
+#[tokio::test]
+async fn expiring_filter_follows_the_effective_policy() {
+    let app = spawn_app().await;
+    seed(&app, "demo", 2, "soon", &["backup-service"]).await;
+    // The realm's offline idle timeout is 30 days: 25 days on, they end within 5.
+    advance_clock(&app, 25 * DAY - 60).await;
+    seed(&app, "demo", 1, "fresh", &["backup-service"]).await;
+    let http = signed_in_client(&app, "demo", "realmadmin", "realmadmin").await;
+    let backup = client_uuid(&app, &http, "backup-service").await;
+
+    let job = dry_run(&app, &http, &backup, &[("expiring_days", "5")]).await;
+    assert_eq!(job["matched"], 0, "{job}");
+    advance_clock(&app, 120).await;
+    let job = dry_run(&app, &http, &backup, &[("expiring_days", "5")]).await;
+    assert_eq!(usernames(&job), ["soon1", "soon2"]);
+    let job = dry_run(&app, &http, &backup, &[("expiring_days", "30")]).await;
+    assert_eq!(job["matched"], 3);
+
+    // Without view-realm the policy cannot be read, and the person is told why.
+    let helpdesk = signed_in_client(&app, "demo", "helpdesk", "helpdesk").await;
+    let (status, body) = start_filter(&app, &helpdesk, &backup, &[("expiring_days", "5")]).await;
+    assert_eq!(status, 403, "{body}");
+    assert!(
+        body["Forbidden"].as_str().unwrap().contains("view-realm"),
+        "{body}"
+    );
+}
+
+#[tokio::test]
+async fn started_before_and_username_filters_at_their_boundaries() {
+    let app = spawn_app().await;
+    seed(&app, "demo", 3, "alpha", &["backup-service"]).await;
+    seed(&app, "demo", 2, "beta", &["backup-service"]).await;
+    let http = signed_in_client(&app, "demo", "realmadmin", "realmadmin").await;
+    let backup = client_uuid(&app, &http, "backup-service").await;
+    let (_, page) = call(
+        &app,
+        &http,
+        "offline_sessions",
+        &[
+            ("realm", "demo"),
+            ("client", &backup),
+            ("first", "0"),
+            ("max", "10"),
+        ],
+    )
+    .await;
+    let started_ms = page["rows"][0]["started_ms"].as_i64().unwrap();
+    let day = time::OffsetDateTime::from_unix_timestamp(started_ms / 1000)
+        .unwrap()
+        .date();
+    let (today, tomorrow) = (day.to_string(), day.next_day().unwrap().to_string());
+
+    let job = dry_run(&app, &http, &backup, &[("started_before", &today)]).await;
+    assert_eq!(job["matched"], 0, "started that day, not before it");
+    let job = dry_run(&app, &http, &backup, &[("started_before", &tomorrow)]).await;
+    assert_eq!(job["matched"], 5);
+
+    let job = dry_run(&app, &http, &backup, &[("username_contains", "ALPHA")]).await;
+    assert_eq!(usernames(&job), ["alpha1", "alpha2", "alpha3"]);
+    let job = dry_run(&app, &http, &backup, &[("username_contains", "ha2")]).await;
+    assert_eq!(usernames(&job), ["alpha2"]);
+    let criteria = [
+        ("username_contains", "beta"),
+        ("started_before", tomorrow.as_str()),
+    ];
+    let job = dry_run(&app, &http, &backup, &criteria).await;
+    assert_eq!(usernames(&job), ["beta1", "beta2"]);
+
+    let (status, body) =
+        start_filter(&app, &http, &backup, &[("started_before", "2026-02-30")]).await;
+    assert_eq!(status, 400);
+    assert_eq!(
+        body,
+        json!({"InvalidInput": "\u{201c}2026-02-30\u{201d} is not a date such as 2026-01-31."})
+    );
+}
+
+#[tokio::test]
+async fn the_dry_run_count_is_what_the_confirmed_job_revokes() {
+    let app = spawn_app().await;
+    seed(&app, "demo", 30, "user", &["backup-service"]).await;
+    let http = signed_in_client(&app, "demo", "realmadmin", "realmadmin").await;
+    let backup = client_uuid(&app, &http, "backup-service").await;
+
+    // user1 and user10..user19.
+    let job = dry_run(&app, &http, &backup, &[("username_contains", "user1")]).await;
+    assert_eq!(job["matched"], 11);
+    assert_eq!(
+        job["sample"].as_array().unwrap().len(),
+        10,
+        "a sample, not all"
+    );
+    assert_eq!(
+        offline_total(&app, &http, &backup).await,
+        30,
+        "a dry run revokes nothing"
+    );
+
+    // Other administrators cannot see or drive someone else's job.
+    let master = signed_in_client(&app, "master", "admin", "admin").await;
+    let (status, _) = call(
+        &app,
+        &master,
+        "session_job_status",
+        &[("id", job["id"].as_str().unwrap())],
+    )
+    .await;
+    assert_eq!(status, 404);
+    let (status, _) = confirm(&app, &master, &job, "backup-service").await;
+    assert_eq!(status, 404);
+    let matches_csv = format!(
+        "{}/export/jobs/{}/matches.csv",
+        app.url,
+        job["id"].as_str().unwrap()
+    );
+    let response = master.get(&matches_csv).send().await.unwrap();
+    assert_eq!(response.status(), 404);
+
+    // The matches download as a filtered export, all of them, still pending.
+    let response = http.get(&matches_csv).send().await.unwrap();
+    assert_eq!(response.status(), 200);
+    assert_eq!(
+        header(&response, "content-disposition"),
+        "attachment; filename=\"backup-service-offline-sessions-matching.csv\""
+    );
+    let csv = response.text().await.unwrap();
+    let lines: Vec<&str> = csv.split_terminator("\r\n").collect();
+    assert_eq!(
+        lines[0],
+        "session_id,username,user_id,started,last_access,outcome,detail"
+    );
+    assert_eq!(lines.len(), 12, "{csv}");
+    assert!(
+        lines[1..]
+            .iter()
+            .all(|l| l.contains(",user1") && l.ends_with(",pending,")),
+        "{csv}"
+    );
+    let json_url = matches_csv.replace(".csv", ".json");
+    let rows: Vec<Value> = http
+        .get(&json_url)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(rows.len(), 11);
+    assert_eq!(rows[0]["outcome"], "pending");
+
+    let (status, body) = confirm(&app, &http, &job, "backup").await;
+    assert_eq!(status, 400);
+    assert_eq!(
+        body,
+        json!({"InvalidInput": "Type the clientId \u{201c}backup-service\u{201d} to confirm."})
+    );
+
+    let (status, started) = confirm(&app, &http, &job, "backup-service").await;
+    assert_eq!(status, 200, "{started}");
+    let id = started["id"].as_str().unwrap().to_owned();
+    let done = wait_for(&app, &http, &id, "finished", |j| j["state"] != "revoking").await;
+    assert_eq!(done["state"], "done", "{done}");
+    assert_eq!(
+        (done["revoked"].as_u64(), done["failed"].as_u64()),
+        (Some(11), Some(0))
+    );
+    assert_eq!(offline_total(&app, &http, &backup).await, 19);
+    let dry = dry_run(&app, &http, &backup, &[("username_contains", "user1")]).await;
+    assert_eq!(dry["matched"], 0, "exactly the matches are gone");
+
+    assert_eq!(
+        audited(&app, "bulk_revoke_offline_session", "succeeded").await,
+        (11, 11)
+    );
+    assert_eq!(
+        audited(&app, "bulk_revoke_offline_session", "attempted").await,
+        (11, 11)
+    );
+    assert_eq!(
+        audited(&app, "bulk_revoke_offline_sessions", "succeeded")
+            .await
+            .0,
+        1
+    );
+
+    let (status, _) = confirm(&app, &http, &done, "backup-service").await;
+    assert_eq!(status, 409, "a finished job cannot run again");
+}
+
+#[tokio::test]
+async fn a_failed_revocation_is_reported_and_the_job_carries_on() {
+    let app = spawn_app().await;
+    seed(&app, "demo", 20, "user", &["backup-service"]).await;
+    let http = signed_in_client(&app, "demo", "realmadmin", "realmadmin").await;
+    let backup = client_uuid(&app, &http, "backup-service").await;
+    let job = dry_run(&app, &http, &backup, &[]).await;
+    assert_eq!(job["matched"], 20);
+    let broken = job["sample"][3]["session_id"].as_str().unwrap().to_owned();
+    add_fault(
+        &app,
+        json!({ "pathPrefix": format!("/admin/realms/demo/sessions/{broken}"), "status": 500 }),
+    )
+    .await;
+
+    let (status, _) = confirm(&app, &http, &job, "backup-service").await;
+    assert_eq!(status, 200);
+    let id = job["id"].as_str().unwrap();
+    let done = wait_for(&app, &http, id, "finished", |j| j["state"] != "revoking").await;
+    assert_eq!(done["state"], "done");
+    assert_eq!(
+        (done["revoked"].as_u64(), done["failed"].as_u64()),
+        (Some(19), Some(1))
+    );
+    assert_eq!(done["failures"][0]["session_id"], broken.as_str());
+    assert_eq!(done["failures"][0]["detail"], "Keycloak did not answer");
+    assert_eq!(offline_total(&app, &http, &backup).await, 1);
+    assert_eq!(
+        audited(&app, "bulk_revoke_offline_session", "failed").await,
+        (1, 1)
+    );
+    assert_eq!(
+        audited(&app, "bulk_revoke_offline_sessions", "failed")
+            .await
+            .0,
+        1,
+        "the summary reports the failure"
+    );
+}
+
+#[tokio::test]
+async fn cancelling_part_way_stops_the_revocation() {
+    let app = spawn_app().await;
+    seed(&app, "demo", 200, "user", &["backup-service"]).await;
+    let http = signed_in_client(&app, "demo", "realmadmin", "realmadmin").await;
+    let backup = client_uuid(&app, &http, "backup-service").await;
+    let job = dry_run(&app, &http, &backup, &[]).await;
+    let id = job["id"].as_str().unwrap();
+    // Slow revocations keep the job running long enough to cancel it.
+    add_fault(
+        &app,
+        json!({ "pathPrefix": "/admin/realms/demo/sessions/", "latencyMs": 100 }),
+    )
+    .await;
+    confirm(&app, &http, &job, "backup-service").await;
+    wait_for(&app, &http, id, "part-way", |j| {
+        j["revoked"].as_u64() >= Some(8)
+    })
+    .await;
+
+    let (status, cancelled) = call(&app, &http, "cancel_session_job", &[("id", id)]).await;
+    assert_eq!(status, 200, "{cancelled}");
+    assert_eq!(cancelled["state"], "cancelled");
+    // The job stops after the revocations in flight and writes its summary.
+    for _ in 0..2400 {
+        if audited(&app, "bulk_revoke_offline_sessions", "failed")
+            .await
+            .0
+            == 1
+        {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let stopped = job_status(&app, &http, id).await;
+    let revoked = stopped["revoked"].as_u64().unwrap();
+    assert!(revoked < 200, "cancelled part-way: {stopped}");
+    assert_eq!(offline_total(&app, &http, &backup).await, 200 - revoked);
+    assert_eq!(
+        audited(&app, "bulk_revoke_offline_session", "succeeded")
+            .await
+            .0 as u64,
+        revoked
+    );
+    let (status, _) = call(&app, &http, "cancel_session_job", &[("id", id)]).await;
+    assert_eq!(status, 409);
+}
+
+#[tokio::test]
+async fn a_restarted_console_finishes_the_job_without_revoking_twice() {
+    let mut app = spawn_app().await;
+    seed(&app, "demo", 200, "user", &["backup-service"]).await;
+    let http = signed_in_client(&app, "demo", "realmadmin", "realmadmin").await;
+    let backup = client_uuid(&app, &http, "backup-service").await;
+    let job = dry_run(&app, &http, &backup, &[]).await;
+    let id = job["id"].as_str().unwrap();
+    add_fault(
+        &app,
+        json!({ "pathPrefix": "/admin/realms/demo/sessions/", "latencyMs": 100 }),
+    )
+    .await;
+    confirm(&app, &http, &job, "backup-service").await;
+    let before = wait_for(&app, &http, id, "part-way", |j| {
+        j["revoked"].as_u64() >= Some(16)
+    })
+    .await;
+    assert_eq!(before["state"], "revoking");
+
+    app.restart_console().await;
+    let done = wait_for(&app, &http, id, "finished", |j| j["state"] != "revoking").await;
+    assert_eq!(done["state"], "done", "{done}");
+    assert_eq!(
+        (done["revoked"].as_u64(), done["failed"].as_u64()),
+        (Some(200), Some(0))
+    );
+    assert_eq!(offline_total(&app, &http, &backup).await, 0);
+    // Every session is recorded as revoked, none failed (a second revocation
+    // would meet Keycloak's 404), and no session has two successful sends.
+    let (_, sessions) = audited(&app, "bulk_revoke_offline_session", "succeeded").await;
+    assert_eq!(sessions, 200);
+    assert_eq!(
+        audited(&app, "bulk_revoke_offline_session", "failed")
+            .await
+            .0,
+        0
+    );
+    let sent_twice: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM (SELECT target FROM audit_log WHERE action = 'bulk_revoke_offline_session' \
+         AND outcome = 'succeeded' AND detail IS NULL GROUP BY target HAVING COUNT(*) > 1)",
+    )
+    .fetch_one(&app.state.db)
+    .await
+    .unwrap();
+    assert_eq!(sent_twice, 0);
+}
