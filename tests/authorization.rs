@@ -19,7 +19,7 @@ const ROLES: [&str; 5] = [
 
 struct Case {
     endpoint: &'static str,
-    args: Vec<(&'static str, String)>,
+    args: Vec<(String, String)>,
     /// Expected status per entry of `ROLES`.
     expect: [u16; 5],
 }
@@ -27,7 +27,10 @@ struct Case {
 fn case(endpoint: &'static str, args: &[(&'static str, &str)], expect: [u16; 5]) -> Case {
     Case {
         endpoint,
-        args: args.iter().map(|(k, v)| (*k, v.to_string())).collect(),
+        args: args
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect(),
         expect,
     }
 }
@@ -70,7 +73,33 @@ async fn every_server_function_and_page_answers_each_role_as_expected() {
     .await;
     let alice = users["users"][0]["id"].as_str().unwrap().to_owned();
 
-    let cases = vec![
+    // An unchanged policy form: passes every permission check, then changes nothing.
+    let (_, policy) = call(&app, admin, "realm_policy", &[("realm", "demo")]).await;
+    let mut form: Vec<(String, String)> = [
+        ("offline_idle", "30"),
+        ("offline_idle_unit", "days"),
+        ("offline_max_enabled", "false"),
+        ("offline_max", "60"),
+        ("offline_max_unit", "days"),
+        ("client_idle", "0"),
+        ("client_idle_unit", "days"),
+        ("client_max", "0"),
+        ("client_max_unit", "days"),
+        ("revoke_refresh_token", "false"),
+        ("max_reuse", "0"),
+    ]
+    .iter()
+    .map(|(k, v)| (format!("form[{k}]"), v.to_string()))
+    .collect();
+    let mut save = vec![("realm".to_owned(), "demo".to_owned())];
+    save.extend(form.iter().cloned());
+    for (key, value) in policy["settings"].as_object().expect("policy settings") {
+        save.push((format!("expected[{key}]"), value.to_string()));
+    }
+    form.insert(0, ("realm".to_owned(), "demo".to_owned()));
+    form.push(("client".to_owned(), backup.clone()));
+
+    let mut cases = vec![
         case("viewer", &[], [200, 200, 200, 200, 200]),
         case("admin_realms", &[], [401, 403, 200, 200, 200]),
         case("overview", &[("realm", "demo")], [401, 403, 403, 200, 200]),
@@ -142,7 +171,76 @@ async fn every_server_function_and_page_answers_each_role_as_expected() {
             &[("realm", "demo"), ("client_id", "no-such-client")],
             [401, 404, 404, 404, 403],
         ),
+        case(
+            "realm_policy",
+            &[("realm", "demo")],
+            [401, 403, 403, 200, 200],
+        ),
+        case(
+            "client_policies",
+            &[("realm", "demo")],
+            [401, 403, 403, 200, 200],
+        ),
+        case(
+            "client_readiness",
+            &[("realm", "demo"), ("client_id", "backup-service")],
+            [401, 403, 200, 200, 200],
+        ),
+        case(
+            "user_readiness",
+            &[("realm", "demo"), ("username", "alice")],
+            [401, 403, 200, 200, 200],
+        ),
+        case(
+            "set_realm_not_before",
+            &[("realm", "demo"), ("to_now", "false")],
+            [401, 403, 403, 200, 200],
+        ),
+        case(
+            "push_realm_revocation",
+            &[("realm", "demo")],
+            [401, 403, 403, 200, 200],
+        ),
+        case(
+            "start_session_filter",
+            &[
+                ("realm", "demo"),
+                ("client", &backup),
+                ("username_contains", "nobody-matches"),
+            ],
+            [401, 403, 200, 200, 200],
+        ),
+        case(
+            "latest_session_job",
+            &[("realm", "demo"), ("client", &backup)],
+            [401, 403, 200, 200, 200],
+        ),
+        case(
+            "session_job_status",
+            &[("id", "no-such-job")],
+            [401, 403, 404, 404, 404],
+        ),
+        case(
+            "cancel_session_job",
+            &[("id", "no-such-job")],
+            [401, 403, 404, 404, 404],
+        ),
+        case(
+            "revoke_session_job_matches",
+            &[("id", "no-such-job"), ("confirmation", "backup-service")],
+            [401, 403, 404, 404, 404],
+        ),
     ];
+    cases.push(Case {
+        endpoint: "save_realm_policy",
+        args: save,
+        expect: [401, 403, 403, 400, 400],
+    });
+    cases.push(Case {
+        endpoint: "preview_policy_impact",
+        args: form,
+        expect: [401, 403, 403, 200, 200],
+    });
 
     let registered: BTreeSet<String> = leptos::server_fn::axum::server_fn_paths()
         .map(|(path, _)| path.trim_start_matches("/api/").to_owned())
@@ -155,7 +253,11 @@ async fn every_server_function_and_page_answers_each_role_as_expected() {
 
     let mut wrong = Vec::new();
     for c in &cases {
-        let args: Vec<(&str, &str)> = c.args.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let args: Vec<(&str, &str)> = c
+            .args
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
         for (role, http) in clients.iter().enumerate() {
             let (status, body) = call(&app, http, c.endpoint, &args).await;
             // JWTs start with `eyJ` (base64 of `{"`): no token may ever reach a browser.
