@@ -8,31 +8,6 @@ use std::collections::HashSet;
 use serde_json::{json, Value};
 use support::*;
 
-async fn client_uuid(app: &TestApp, http: &reqwest::Client, client_id: &str) -> String {
-    let (status, body) = call(
-        app,
-        http,
-        "search_clients",
-        &[
-            ("realm", "demo"),
-            ("search", client_id),
-            ("first", "0"),
-            ("max", "10"),
-        ],
-    )
-    .await;
-    assert_eq!(status, 200, "{body}");
-    body["clients"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["client_id"] == client_id)
-        .unwrap_or_else(|| panic!("{client_id} in {body}"))["id"]
-        .as_str()
-        .unwrap()
-        .to_owned()
-}
-
 async fn export(
     app: &TestApp,
     http: &reqwest::Client,

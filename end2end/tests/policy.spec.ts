@@ -11,7 +11,7 @@ async function saveOfflineIdle(page: Page, days: string) {
 }
 
 test("an administrator shortens the offline idle timeout after reviewing the diff and the impact", async ({ page }) => {
-  await backupServiceOfflineToken("grace");
+  await backupServiceOfflineToken("ivan");
   await signIn(page, "demo", "realmadmin");
   await page.goto("/admin/demo/policy");
   await expect(page.locator("#offline-idle")).toHaveValue("30");

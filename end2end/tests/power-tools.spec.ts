@@ -43,6 +43,7 @@ test("an administrator exports, dry-runs a filter and revokes its matches after 
   await expect(page.locator(".job-counts")).toContainText("Revoked 3 of 3 · 0 failed");
 
   // The matches are gone: the same dry run now finds nothing.
+  await page.getByLabel("Username contains").fill(prefix);
   await page.getByRole("button", { name: "Start dry run" }).click();
   await expect(page.getByRole("heading", { name: "Dry run complete" })).toBeVisible();
   await expect(page.locator(".job-counts")).toContainText("0 of");

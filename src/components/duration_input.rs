@@ -31,6 +31,9 @@ pub fn DurationInput(
                     type="text"
                     inputmode="numeric"
                     autocomplete="off"
+                    // The attribute gives the server-rendered page its value; the
+                    // property keeps it in step once the page is interactive.
+                    value=value.get_untracked()
                     prop:value=move || value.get()
                     on:input=move |ev| value.set(event_target_value(&ev))
                     aria-invalid=move || error.get().is_some().to_string()

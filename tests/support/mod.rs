@@ -315,3 +315,29 @@ pub async fn seed(app: &TestApp, realm: &str, users: u64, prefix: &str, clients:
         .unwrap();
     assert_eq!(response.status(), 200, "{}", response.text().await.unwrap());
 }
+
+/// The internal id of a demo client, found through the console's own search.
+pub async fn client_uuid(app: &TestApp, http: &reqwest::Client, client_id: &str) -> String {
+    let (status, body) = call(
+        app,
+        http,
+        "search_clients",
+        &[
+            ("realm", "demo"),
+            ("search", client_id),
+            ("first", "0"),
+            ("max", "10"),
+        ],
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    body["clients"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["client_id"] == client_id)
+        .unwrap_or_else(|| panic!("{client_id} in {body}"))["id"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}

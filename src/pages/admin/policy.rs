@@ -167,6 +167,7 @@ fn PolicyEditor(page: RealmPolicyPage, save: ServerAction<SaveRealmPolicy>) -> i
                     <input id="max-reuse" type="text" inputmode="numeric" autocomplete="off"
                         aria-describedby="max-reuse-hint max-reuse-error"
                         aria-invalid=move || error_of(FIELD_MAX_REUSE).get().is_some().to_string()
+                        value=max_reuse.get_untracked()
                         prop:value=move || max_reuse.get()
                         on:input=move |ev| max_reuse.set(event_target_value(&ev))/>
                     <p class="field-error" id="max-reuse-error" role="alert">{move || error_of(FIELD_MAX_REUSE).get()}</p>
