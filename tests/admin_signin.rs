@@ -50,19 +50,8 @@ async fn a_realm_admin_signs_in_with_code_and_pkce_and_gets_a_new_session_id() {
     assert!(query["scope"].split(' ').any(|s| s == "openid"));
     assert!(!query.contains_key("code_verifier"));
 
-    let page = http.get(authorize.as_str()).send().await.unwrap();
-    let action = form_action(&page.text().await.unwrap(), "kc-form-login");
-    let action = if action.starts_with("http") {
-        action
-    } else {
-        format!("{}{action}", app.sim_url())
-    };
-    let answer = http
-        .post(action)
-        .form(&[("username", "realmadmin"), ("password", "realmadmin")])
-        .send()
-        .await
-        .unwrap();
+    let answer =
+        submit_login_form(&app, &http, authorize.as_str(), "realmadmin", "realmadmin").await;
     let callback = location(&answer);
     let done = http.get(&callback).send().await.unwrap();
     assert_eq!(done.status(), 303);
@@ -95,19 +84,8 @@ async fn a_tampered_state_is_refused() {
         .send()
         .await
         .unwrap();
-    let page = http.get(location(&start)).send().await.unwrap();
-    let action = form_action(&page.text().await.unwrap(), "kc-form-login");
-    let action = if action.starts_with("http") {
-        action
-    } else {
-        format!("{}{action}", app.sim_url())
-    };
-    let answer = http
-        .post(action)
-        .form(&[("username", "realmadmin"), ("password", "realmadmin")])
-        .send()
-        .await
-        .unwrap();
+    let answer =
+        submit_login_form(&app, &http, &location(&start), "realmadmin", "realmadmin").await;
     let mut callback = url::Url::parse(&location(&answer)).unwrap();
     let pairs: Vec<(String, String)> = callback
         .query_pairs()
@@ -169,19 +147,7 @@ async fn bad_realm_names_and_open_redirects_are_refused() {
         .await
         .unwrap();
     assert_eq!(evil.status(), 303);
-    let page = http.get(location(&evil)).send().await.unwrap();
-    let action = form_action(&page.text().await.unwrap(), "kc-form-login");
-    let action = if action.starts_with("http") {
-        action
-    } else {
-        format!("{}{action}", app.sim_url())
-    };
-    let answer = http
-        .post(action)
-        .form(&[("username", "alice"), ("password", "alice")])
-        .send()
-        .await
-        .unwrap();
+    let answer = submit_login_form(&app, &http, &location(&evil), "alice", "alice").await;
     let done = http.get(location(&answer)).send().await.unwrap();
     assert_eq!(location(&done), "/", "only same-site paths are followed");
 }

@@ -34,18 +34,7 @@ async fn photo_print_offline_token(app: &TestApp, username: &str) -> String {
         .append_pair("redirect_uri", PHOTO_PRINT_REDIRECT)
         .append_pair("scope", "openid offline_access")
         .append_pair("state", "photo-state");
-    let login = browser.get(authorize.as_str()).send().await.unwrap();
-    assert_eq!(login.status(), 200, "Keycloak shows its login form");
-    let action = absolute(
-        app,
-        form_action(&login.text().await.unwrap(), "kc-form-login"),
-    );
-    let consent = browser
-        .post(action)
-        .form(&[("username", username), ("password", username)])
-        .send()
-        .await
-        .unwrap();
+    let consent = submit_login_form(app, &browser, authorize.as_str(), username, username).await;
     assert_eq!(consent.status(), 200, "Keycloak asks for consent");
     let page = consent.text().await.unwrap();
     assert!(page.contains("Photo Print"), "{page}");

@@ -6,6 +6,7 @@ pub mod duration;
 pub mod ids;
 pub mod jobs;
 pub mod me;
+pub mod next_path;
 pub mod policy;
 pub mod readiness;
 pub mod realm_policy;

@@ -4,6 +4,8 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
+use crate::model::next_path::same_site_path;
+
 #[component]
 pub fn SignIn() -> impl IntoView {
     let query = use_query_map();
@@ -11,7 +13,7 @@ pub fn SignIn() -> impl IntoView {
         query
             .read()
             .get("next")
-            .filter(|n| n.starts_with('/') && !n.starts_with("//"))
+            .filter(|n| same_site_path(n).is_some())
             .unwrap_or_else(|| "/admin".to_owned())
     };
     view! {

@@ -168,6 +168,30 @@ pub fn form_action(html: &str, form_id: &str) -> String {
     tag[action_start..action_end].replace("&amp;", "&")
 }
 
+/// Opens Keycloak's login page at `authorize` and submits its form, as a
+/// browser would; returns Keycloak's answer to the submission.
+pub async fn submit_login_form(
+    app: &TestApp,
+    http: &reqwest::Client,
+    authorize: &str,
+    username: &str,
+    password: &str,
+) -> reqwest::Response {
+    let page = http.get(authorize).send().await.unwrap();
+    assert_eq!(page.status(), 200, "Keycloak shows its login form");
+    let action = form_action(&page.text().await.unwrap(), "kc-form-login");
+    let action = if action.starts_with("http") {
+        action
+    } else {
+        format!("{}{action}", app.sim_url())
+    };
+    http.post(action)
+        .form(&[("username", username), ("password", password)])
+        .send()
+        .await
+        .unwrap()
+}
+
 /// Signs in through Keycloak's (the simulator's) login form, as a browser would.
 /// Returns the console's answer to the callback.
 pub async fn sign_in(
@@ -190,21 +214,7 @@ pub async fn sign_in(
         303,
         "login starts with a redirect to Keycloak"
     );
-    let authorize = location(&start);
-    let page = http.get(&authorize).send().await.unwrap();
-    assert_eq!(page.status(), 200, "Keycloak shows its login form");
-    let action = form_action(&page.text().await.unwrap(), "kc-form-login");
-    let action = if action.starts_with("http") {
-        action
-    } else {
-        format!("{}{action}", app.sim_url())
-    };
-    let answer = http
-        .post(action)
-        .form(&[("username", username), ("password", password)])
-        .send()
-        .await
-        .unwrap();
+    let answer = submit_login_form(app, http, &location(&start), username, password).await;
     assert_eq!(answer.status(), 302, "Keycloak redirects back with a code");
     let callback = location(&answer);
     assert!(
