@@ -25,7 +25,7 @@ check "clippy (browser bundle)" cargo clippy -p offline-console --lib --locked \
   --target wasm32-unknown-unknown --no-default-features --features hydrate -- -D warnings
 
 echo "==> cargo test --workspace"
-cargo test --workspace --locked 2>&1 | tee "$log_dir/cargo-test.log"
+cargo test --workspace --locked --no-fail-fast 2>&1 | tee "$log_dir/cargo-test.log"
 status=${PIPESTATUS[0]}
 read -r p f < <(awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($(i+1) ~ /^passed/) p += $i; if ($(i+1) ~ /^failed/) f += $i } } END { print p + 0, f + 0 }' "$log_dir/cargo-test.log")
 if [ "$status" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi # did not build, or a test binary crashed
