@@ -55,6 +55,14 @@ pub struct Args {
     #[arg(long, env = "SESSION_LIFETIME", default_value = "8h")]
     pub session_lifetime: String,
 
+    /// How long one call to Keycloak may take in all (s, m, h or d), e.g. 15s.
+    #[arg(long, env = "KEYCLOAK_TIMEOUT", default_value = "15s")]
+    pub keycloak_timeout: String,
+
+    /// How long connecting to Keycloak may take (s, m, h or d), e.g. 3s.
+    #[arg(long, env = "KEYCLOAK_CONNECT_TIMEOUT", default_value = "3s")]
+    pub keycloak_connect_timeout: String,
+
     /// Log filter: error, warn, info, debug, trace, or a tracing directive list.
     #[arg(long, env = "LOG_LEVEL", default_value = "info")]
     pub log_level: String,
@@ -100,6 +108,7 @@ pub struct Config {
     pub bind: SocketAddr,
     pub database_url: String,
     pub session_lifetime: Duration,
+    pub keycloak_timeouts: crate::keycloak::Timeouts,
     pub log_level: String,
     pub log_format: LogFormat,
     pub site_root: PathBuf,
@@ -157,6 +166,13 @@ impl Config {
         let database_url = parse_database_url(&args.database_url)?;
         let session_lifetime = parse_duration(&args.session_lifetime)
             .map_err(|why| problem("SESSION_LIFETIME", "session-lifetime", why))?;
+        let keycloak_timeouts = crate::keycloak::Timeouts {
+            total: parse_duration(&args.keycloak_timeout)
+                .map_err(|why| problem("KEYCLOAK_TIMEOUT", "keycloak-timeout", why))?,
+            connect: parse_duration(&args.keycloak_connect_timeout).map_err(|why| {
+                problem("KEYCLOAK_CONNECT_TIMEOUT", "keycloak-connect-timeout", why)
+            })?,
+        };
         let log_format = match args.log_format.as_str() {
             "text" => LogFormat::Text,
             "json" => LogFormat::Json,
@@ -184,6 +200,7 @@ impl Config {
             bind,
             database_url,
             session_lifetime,
+            keycloak_timeouts,
             log_level: args.log_level,
             log_format,
             site_root: args.site_root,
@@ -319,6 +336,8 @@ mod tests {
         assert_eq!(c.database_url, "sqlite://data/offline-console.db");
         assert_eq!(c.session_lifetime, Duration::from_secs(8 * 3600));
         assert_eq!(c.log_format, LogFormat::Text);
+        assert_eq!(c.keycloak_timeouts.total, Duration::from_secs(15));
+        assert_eq!(c.keycloak_timeouts.connect, Duration::from_secs(3));
         assert_eq!(c.redirect_uri(), "http://127.0.0.1:3000/auth/callback");
         assert!(!c.cookies_secure());
     }
@@ -350,6 +369,8 @@ mod tests {
             (&["--session-lifetime", "9999999999999999999d"], "SESSION_LIFETIME (--session-lifetime): '9999999999999999999d' is too large"),
             (&["--session-lifetime", "99999999999999999999s"], "SESSION_LIFETIME (--session-lifetime): '99999999999999999999s' must start with a whole number"),
             (&["--session-lifetime", "400d"], "SESSION_LIFETIME (--session-lifetime): '400d' is longer than a year"),
+            (&["--keycloak-timeout", "fast"], "KEYCLOAK_TIMEOUT (--keycloak-timeout): 'fast' must start with a whole number"),
+            (&["--keycloak-connect-timeout", "0s"], "KEYCLOAK_CONNECT_TIMEOUT (--keycloak-connect-timeout): '0s' must be longer than zero"),
             (&["--log-format", "xml"], "LOG_FORMAT (--log-format): 'xml' is not one of: text, json"),
             (&["--admin-realm", "  "], "ADMIN_REALM (--admin-realm): must not be empty"),
         ];

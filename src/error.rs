@@ -21,6 +21,12 @@ pub enum AppError {
     CrossSite,
     #[error("Keycloak did not answer in time or is unavailable; please try again shortly.")]
     KeycloakUnavailable,
+    #[error("Keycloak did not answer within the console's time limit; please try again shortly.")]
+    KeycloakTimedOut,
+    #[error("Keycloak failed or sent an answer the console cannot read; please try again shortly.")]
+    KeycloakFailed,
+    #[error("Keycloak did not confirm the change, so it may or may not have been made. Reload to check before trying again.")]
+    Unconfirmed,
     #[error("Something went wrong on our side. It has been logged; please try again.")]
     Internal,
     #[error("The console could not be reached: {0}")]
@@ -38,6 +44,8 @@ impl AppError {
             AppError::InvalidInput(_) => 400,
             AppError::Conflict(_) => 409,
             AppError::KeycloakUnavailable => 503,
+            AppError::KeycloakFailed => 502,
+            AppError::KeycloakTimedOut | AppError::Unconfirmed => 504,
             AppError::Internal | AppError::Transport(_) => 500,
         }
     }
@@ -49,8 +57,8 @@ impl FromServerFnError for AppError {
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
         match value {
             ServerFnErrorErr::Request(message) => AppError::Transport(message),
-            ServerFnErrorErr::Args(_) | ServerFnErrorErr::MissingArg(_) => {
-                AppError::InvalidInput("The request was malformed.".into())
+            ServerFnErrorErr::Args(detail) | ServerFnErrorErr::MissingArg(detail) => {
+                AppError::InvalidInput(format!("The request was malformed: {detail}."))
             }
             other => {
                 #[cfg(feature = "ssr")]

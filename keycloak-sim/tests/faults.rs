@@ -25,8 +25,8 @@ async fn faults_are_registered_listed_and_removed() {
         (
             StatusCode::OK,
             json!([
-                { "id": first, "pathPrefix": "/admin/realms/demo/users", "latencyMs": 0, "status": 500, "reset": false, "rate": 1.0 },
-                { "id": second, "pathPrefix": "/realms/demo", "latencyMs": 0, "reset": false, "rate": 1.0 },
+                { "id": first, "pathPrefix": "/admin/realms/demo/users", "latencyMs": 0, "status": 500, "reset": false, "rate": 1.0, "hits": 0 },
+                { "id": second, "pathPrefix": "/realms/demo", "latencyMs": 0, "reset": false, "rate": 1.0, "hits": 0 },
             ])
         )
     );
@@ -128,6 +128,77 @@ async fn a_reset_fault_drops_the_connection_without_a_response() {
     )
     .await;
     assert_eq!(status, StatusCode::OK, "other paths still answer");
+}
+
+#[tokio::test]
+async fn times_limits_a_fault_to_the_first_requests_and_hits_counts_them() {
+    let sim = start().await;
+    let admin = master_admin(&sim).await;
+    let id = add_fault(
+        &sim,
+        json!({ "pathPrefix": "/admin/realms/demo/users", "status": 429, "times": 2 }),
+    )
+    .await;
+    let statuses = [
+        get(&sim, "/admin/realms/demo/users", Some(&admin)).await.0,
+        get(&sim, "/admin/realms/demo/users", Some(&admin)).await.0,
+        get(&sim, "/admin/realms/demo/users", Some(&admin)).await.0,
+    ];
+    assert_eq!(
+        statuses,
+        [
+            StatusCode::TOO_MANY_REQUESTS,
+            StatusCode::TOO_MANY_REQUESTS,
+            StatusCode::OK
+        ]
+    );
+    assert_eq!(
+        get(&sim, "/_sim/faults", None).await.1,
+        json!([{ "id": id, "pathPrefix": "/admin/realms/demo/users", "latencyMs": 0, "status": 429, "reset": false, "rate": 1.0, "times": 2, "hits": 2 }])
+    );
+}
+
+#[tokio::test]
+async fn reset_after_applies_the_request_then_drops_the_connection() {
+    let sim = start().await;
+    let admin = master_admin(&sim).await;
+    let path = "/admin/realms/demo";
+    add_fault(&sim, json!({ "pathPrefix": path, "resetAfter": true, "times": 1 })).await;
+    let result = client()
+        .put(format!("{}{path}", sim.base_url()))
+        .bearer_auth(&admin)
+        .json(&json!({ "offlineSessionIdleTimeout": 1234 }))
+        .send()
+        .await;
+    let error = result.expect_err("no response after the change was applied");
+    assert!(!error.is_status() && !error.is_timeout(), "{error:?}");
+    let (status, realm) = get(&sim, path, Some(&admin)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(realm["offlineSessionIdleTimeout"], 1234, "the change was made");
+}
+
+#[tokio::test]
+async fn malformed_body_keeps_the_status_and_spoils_the_json() {
+    let sim = start().await;
+    let admin = master_admin(&sim).await;
+    add_fault(
+        &sim,
+        json!({ "pathPrefix": "/admin/realms/demo/users/count", "malformedBody": true }),
+    )
+    .await;
+    let response = client()
+        .get(format!("{}/admin/realms/demo/users/count", sim.base_url()))
+        .bearer_auth(&admin)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.headers()["content-type"], "application/json");
+    let text = response.text().await.unwrap();
+    assert_eq!(text, r#"{"id": "trunc"#);
+    assert!(serde_json::from_str::<Value>(&text).is_err());
+    let (status, _) = get(&sim, "/admin/realms/demo/users", Some(&admin)).await;
+    assert_eq!(status, StatusCode::OK, "other paths are untouched");
 }
 
 #[tokio::test]

@@ -44,7 +44,18 @@ pub fn keycloak_error(e: KcError, realm: &str, role: &str, action: &str) -> AppE
             tracing::warn!(%detail, "keycloak unavailable");
             AppError::KeycloakUnavailable
         }
-        KcError::Malformed(detail) => AppError::internal(format!("keycloak answer: {detail}")),
+        KcError::TimedOut(detail) => {
+            tracing::warn!(%detail, "keycloak timed out");
+            AppError::KeycloakTimedOut
+        }
+        KcError::Dropped(detail) | KcError::ServerError(detail) | KcError::Malformed(detail) => {
+            tracing::warn!(%detail, "keycloak failed");
+            AppError::KeycloakFailed
+        }
+        KcError::Unconfirmed(detail) => {
+            tracing::warn!(%detail, "keycloak did not confirm a change");
+            AppError::Unconfirmed
+        }
     }
 }
 

@@ -413,7 +413,10 @@ impl Keycloak {
         request: reqwest::RequestBuilder,
         bearer: &B,
     ) -> Result<(), KcError> {
-        self.send_authorized(request, bearer).await.map(|_| ())
+        self.send_authorized(request, bearer)
+            .await
+            .map(|_| ())
+            .map_err(KcError::for_mutation)
     }
 
     /// A mutation that answers with JSON; sent once, like `send_no_content`.
@@ -422,8 +425,11 @@ impl Keycloak {
         request: reqwest::RequestBuilder,
         bearer: &B,
     ) -> Result<T, KcError> {
-        let response = self.send_authorized(request, bearer).await?;
-        error::json(response).await
+        let response = self
+            .send_authorized(request, bearer)
+            .await
+            .map_err(KcError::for_mutation)?;
+        error::json(response).await.map_err(KcError::for_mutation)
     }
 
     async fn send_authorized<B: Bearer>(

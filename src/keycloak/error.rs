@@ -19,18 +19,47 @@ pub enum KcError {
     BadRequest(String),
     #[error("keycloak: conflict: {0}")]
     Conflict(String),
-    /// Could not connect, timed out, 429 or 5xx.
+    /// Could not connect (the request never reached Keycloak), 429 or 503.
     #[error("keycloak unavailable: {0}")]
     Unavailable(String),
+    /// No answer within the configured timeout.
+    #[error("keycloak timed out: {0}")]
+    TimedOut(String),
+    /// The connection dropped after the request was sent, before a full answer.
+    #[error("keycloak dropped the connection: {0}")]
+    Dropped(String),
+    /// Any 5xx but 503: Keycloak failed while handling the request.
+    #[error("keycloak failed: {0}")]
+    ServerError(String),
     /// A 2xx whose body was not what Keycloak sends.
     #[error("keycloak sent an unexpected answer: {0}")]
     Malformed(String),
+    /// A mutation was sent but no answer came (timeout or dropped connection):
+    /// Keycloak may or may not have applied it.
+    #[error("outcome unknown, keycloak did not confirm: {0}")]
+    Unconfirmed(String),
 }
 
 impl KcError {
     pub fn from_transport(e: reqwest::Error) -> Self {
+        let (timed_out, connect) = (e.is_timeout(), e.is_connect());
         // The URL may carry identifiers but never tokens; tokens travel in headers and bodies.
-        KcError::Unavailable(e.without_url().to_string())
+        let detail = e.without_url().to_string();
+        if timed_out {
+            KcError::TimedOut(detail)
+        } else if connect {
+            KcError::Unavailable(detail)
+        } else {
+            KcError::Dropped(detail)
+        }
+    }
+
+    /// For a mutation: an error after which Keycloak may have acted becomes `Unconfirmed`.
+    pub fn for_mutation(self) -> Self {
+        match self {
+            KcError::TimedOut(detail) | KcError::Dropped(detail) => KcError::Unconfirmed(detail),
+            other => other,
+        }
     }
 
     /// A short reason that is safe to show to anyone.
@@ -42,13 +71,23 @@ impl KcError {
             KcError::BadRequest(_) => "Keycloak rejected the request",
             KcError::Conflict(_) => "Keycloak reported a conflict",
             KcError::Unavailable(_) => "Keycloak did not answer",
+            KcError::TimedOut(_) => "Keycloak did not answer in time",
+            KcError::Dropped(_) => "Keycloak dropped the connection",
+            KcError::ServerError(_) => "Keycloak failed with a server error",
             KcError::Malformed(_) => "Keycloak sent an unexpected answer",
+            KcError::Unconfirmed(_) => "Keycloak did not confirm the change; it may have been applied",
         }
     }
 
     /// Whether retrying the same idempotent read may succeed.
     pub fn is_transient(&self) -> bool {
-        matches!(self, KcError::Unavailable(_))
+        matches!(
+            self,
+            KcError::Unavailable(_)
+                | KcError::TimedOut(_)
+                | KcError::Dropped(_)
+                | KcError::ServerError(_)
+        )
     }
 }
 
@@ -82,7 +121,10 @@ pub async fn check(response: Response) -> Result<Response, KcError> {
         StatusCode::NOT_FOUND => KcError::NotFound(body.message()),
         StatusCode::CONFLICT => KcError::Conflict(body.message()),
         StatusCode::TOO_MANY_REQUESTS => KcError::Unavailable("429 Too Many Requests".into()),
-        s if s.is_server_error() => KcError::Unavailable(format!("{s}: {}", body.message())),
+        StatusCode::SERVICE_UNAVAILABLE => {
+            KcError::Unavailable(format!("{status}: {}", body.message()))
+        }
+        s if s.is_server_error() => KcError::ServerError(format!("{s}: {}", body.message())),
         _ => KcError::BadRequest(body.message()),
     })
 }

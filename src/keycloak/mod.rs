@@ -37,7 +37,16 @@ impl Bearer for String {
 pub struct Keycloak {
     http: reqwest::Client,
     base: Arc<Url>,
+    timeouts: Timeouts,
 }
+
+/// Bounds on every outbound call, so a stalled Keycloak cannot hold a request forever.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Timeouts {
+    pub connect: Duration,
+    pub total: Duration,
+}
+
 
 /// The parts of the discovery document the console uses.
 #[derive(Debug, Clone, Deserialize)]
@@ -50,10 +59,10 @@ pub struct Discovery {
 }
 
 impl Keycloak {
-    pub fn new(base: Url) -> Self {
+    pub fn new(base: Url, timeouts: Timeouts) -> Self {
         let http = reqwest::Client::builder()
-            .connect_timeout(Duration::from_secs(3))
-            .timeout(Duration::from_secs(15))
+            .connect_timeout(timeouts.connect)
+            .timeout(timeouts.total)
             .pool_idle_timeout(Duration::from_secs(60))
             .pool_max_idle_per_host(64)
             .redirect(reqwest::redirect::Policy::none())
@@ -63,6 +72,7 @@ impl Keycloak {
         Keycloak {
             http,
             base: Arc::new(base),
+            timeouts,
         }
     }
 
@@ -90,7 +100,7 @@ impl Keycloak {
         let response = self
             .http
             .get(url)
-            .timeout(Duration::from_secs(5))
+            .timeout(self.timeouts.total.min(Duration::from_secs(5)))
             .send()
             .await
             .map_err(KcError::from_transport)?;
@@ -104,7 +114,13 @@ mod tests {
 
     #[test]
     fn segments_are_percent_encoded() {
-        let kc = Keycloak::new(Url::parse("http://kc:8080/auth").unwrap());
+        let kc = Keycloak::new(
+            Url::parse("http://kc:8080/auth").unwrap(),
+            Timeouts {
+                connect: Duration::from_secs(3),
+                total: Duration::from_secs(15),
+            },
+        );
         let url = kc.url(&["admin", "realms", "a/b?c#d %2F", "users"]);
         assert_eq!(
             url.as_str(),

@@ -1,5 +1,6 @@
 //! The HTTP server: state, middleware, routes, start and graceful shutdown.
 
+pub mod fn_status;
 pub mod health;
 pub mod security;
 pub mod state;
@@ -86,6 +87,7 @@ pub async fn build(config: Config) -> Result<(Router, AppState), StartError> {
             AppState,
             _,
         >(context, shell))
+        .layer(axum::middleware::from_fn(fn_status::error_status))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             security::refuse_cross_site_mutations,

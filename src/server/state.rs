@@ -31,7 +31,7 @@ impl AppState {
             .site_pkg_dir("pkg")
             .site_addr(config.bind)
             .build();
-        let keycloak = Keycloak::new(config.keycloak_url.clone());
+        let keycloak = Keycloak::new(config.keycloak_url.clone(), config.keycloak_timeouts);
         let oidc = Oidc::new(&config, keycloak.clone());
         AppState {
             leptos_options,

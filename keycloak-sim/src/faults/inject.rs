@@ -4,22 +4,22 @@ use std::time::Duration;
 
 use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
-use axum::http::StatusCode;
+use axum::http::{header, HeaderValue, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
+use super::Fault;
 use crate::error::ApiError;
 use crate::state::AppState;
 
 /// Applies the oldest fault matching the request path, to the fraction `rate` of requests:
-/// waits `latencyMs`, then drops the connection (`reset`), answers `status`, or lets it through.
+/// waits `latencyMs`, then drops the connection (`reset`), answers `status`, or lets it through
+/// and then drops the connection (`resetAfter`) or spoils the body (`malformedBody`).
 pub async fn layer(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    let Some(fault) = state.shared().faults.matching(request.uri().path()) else {
+    let roll = rand::random::<f64>();
+    let Some(fault) = state.shared().faults.apply(request.uri().path(), roll) else {
         return next.run(request).await;
     };
-    if rand::random::<f64>() >= fault.rate {
-        return next.run(request).await;
-    }
     if fault.latency_ms > 0 {
         tokio::time::sleep(Duration::from_millis(fault.latency_ms)).await;
     }
@@ -31,9 +31,29 @@ pub async fn layer(State(state): State<AppState>, request: Request, next: Next) 
         .and_then(|code| StatusCode::from_u16(code).ok())
     {
         Some(status) => injected_error(status).into_response(),
-        None => next.run(request).await,
+        None => after_handling(&fault, next.run(request).await),
     }
 }
+
+/// Faults that strike once Keycloak has handled (and maybe applied) the request.
+fn after_handling(fault: &Fault, handled: Response) -> Response {
+    if fault.reset_after {
+        return connection_reset();
+    }
+    if fault.malformed_body {
+        let (mut parts, _) = handled.into_parts();
+        parts.headers.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        );
+        parts.headers.remove(header::CONTENT_LENGTH);
+        return Response::from_parts(parts, Body::from(MALFORMED_BODY));
+    }
+    handled
+}
+
+/// Truncated JSON, as a proxy cutting an answer short would deliver it.
+const MALFORMED_BODY: &str = "{\"id\": \"trunc";
 
 /// A response whose body fails before its first byte: hyper then closes the connection without
 /// writing the buffered head, so the client sees the connection drop with no response at all.

@@ -22,6 +22,15 @@ pub struct FaultSpec {
     pub reset: bool,
     #[serde(default = "always")]
     pub rate: f64,
+    /// Affect only the first `times` matching requests, then let requests through.
+    #[serde(default)]
+    pub times: Option<u64>,
+    /// Let Keycloak handle the request, then drop the connection instead of answering.
+    #[serde(default)]
+    pub reset_after: bool,
+    /// Let Keycloak handle the request, then answer its status with a body that is not JSON.
+    #[serde(default)]
+    pub malformed_body: bool,
 }
 
 fn always() -> f64 {
@@ -39,6 +48,14 @@ pub struct Fault {
     pub status: Option<u16>,
     pub reset: bool,
     pub rate: f64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub times: Option<u64>,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub reset_after: bool,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub malformed_body: bool,
+    /// How many requests the fault has affected so far.
+    pub hits: u64,
 }
 
 impl FaultSpec {
@@ -80,6 +97,10 @@ impl FaultRegistry {
             status: spec.status,
             reset: spec.reset,
             rate: spec.rate,
+            times: spec.times,
+            reset_after: spec.reset_after,
+            malformed_body: spec.malformed_body,
+            hits: 0,
         };
         self.faults.write().push(fault.clone());
         fault
@@ -101,16 +122,22 @@ impl FaultRegistry {
         self.faults.write().clear();
     }
 
-    /// The oldest fault whose prefix matches `path`; the controls themselves are never faulted.
-    pub fn matching(&self, path: &str) -> Option<Fault> {
+    /// The oldest fault whose prefix matches `path` and that still has uses left; the
+    /// controls themselves are never faulted. It affects this request when `roll` (uniform
+    /// in 0..1) is below its rate: the hit is counted and the fault returned.
+    pub fn apply(&self, path: &str, roll: f64) -> Option<Fault> {
         if path.starts_with("/_sim/") {
             return None;
         }
-        self.faults
-            .read()
-            .iter()
-            .find(|fault| path.starts_with(&fault.path_prefix))
-            .cloned()
+        let mut faults = self.faults.write();
+        let fault = faults.iter_mut().find(|fault| {
+            path.starts_with(&fault.path_prefix) && fault.times.is_none_or(|t| fault.hits < t)
+        })?;
+        if roll >= fault.rate {
+            return None;
+        }
+        fault.hits += 1;
+        Some(fault.clone())
     }
 }
 
@@ -136,22 +163,34 @@ mod tests {
         let registry = FaultRegistry::default();
         let first = registry.add(spec("/admin/realms/demo"));
         registry.add(spec("/admin"));
-        assert_eq!(
-            registry.matching("/admin/realms/demo/users"),
-            Some(first.clone())
-        );
-        assert_eq!(registry.matching("/realms/demo"), None);
+        let hit = registry.apply("/admin/realms/demo/users", 0.0).unwrap();
+        assert_eq!((hit.id.as_str(), hit.hits), (first.id.as_str(), 1));
+        assert_eq!(registry.apply("/realms/demo", 0.0), None);
         registry.add(spec("/"));
-        assert_eq!(registry.matching("/_sim/faults"), None);
+        assert_eq!(registry.apply("/_sim/faults", 0.0), None);
         assert!(registry.remove(&first.id));
         assert!(!registry.remove(&first.id));
         assert_eq!(
             registry
-                .matching("/admin/realms/demo/users")
+                .apply("/admin/realms/demo/users", 0.0)
                 .unwrap()
                 .path_prefix,
             "/admin"
         );
+    }
+
+    #[test]
+    fn a_fault_with_times_stops_after_that_many_hits_and_misses_are_not_counted() {
+        let registry = FaultRegistry::default();
+        let mut twice = spec("/admin");
+        twice.times = Some(2);
+        twice.rate = 0.5;
+        registry.add(twice);
+        assert_eq!(registry.apply("/admin/x", 0.7), None, "the roll missed");
+        assert_eq!(registry.apply("/admin/x", 0.1).unwrap().hits, 1);
+        assert_eq!(registry.apply("/admin/x", 0.1).unwrap().hits, 2);
+        assert_eq!(registry.apply("/admin/x", 0.1), None, "used up");
+        assert_eq!(registry.list()[0].hits, 2);
     }
 
     #[test]
