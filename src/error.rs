@@ -23,7 +23,9 @@ pub enum AppError {
     KeycloakUnavailable,
     #[error("Keycloak did not answer within the console's time limit; please try again shortly.")]
     KeycloakTimedOut,
-    #[error("Keycloak failed or sent an answer the console cannot read; please try again shortly.")]
+    #[error(
+        "Keycloak failed or sent an answer the console cannot read; please try again shortly."
+    )]
     KeycloakFailed,
     #[error("Keycloak did not confirm the change, so it may or may not have been made. Reload to check before trying again.")]
     Unconfirmed,

@@ -504,7 +504,10 @@ async fn a_failed_revocation_is_reported_and_the_job_carries_on() {
         (Some(19), Some(1))
     );
     assert_eq!(done["failures"][0]["session_id"], broken.as_str());
-    assert_eq!(done["failures"][0]["detail"], "Keycloak failed with a server error");
+    assert_eq!(
+        done["failures"][0]["detail"],
+        "Keycloak failed with a server error"
+    );
     assert_eq!(offline_total(&app, &http, &backup).await, 1);
     assert_eq!(
         audited(&app, "bulk_revoke_offline_session", "failed").await,

@@ -94,6 +94,8 @@ fn help_documents_every_option_with_its_variable() {
         "BIND_ADDR",
         "DATABASE_URL",
         "SESSION_LIFETIME",
+        "KEYCLOAK_TIMEOUT",
+        "KEYCLOAK_CONNECT_TIMEOUT",
         "LOG_LEVEL",
         "LOG_FORMAT",
     ] {

@@ -163,7 +163,11 @@ async fn reset_after_applies_the_request_then_drops_the_connection() {
     let sim = start().await;
     let admin = master_admin(&sim).await;
     let path = "/admin/realms/demo";
-    add_fault(&sim, json!({ "pathPrefix": path, "resetAfter": true, "times": 1 })).await;
+    add_fault(
+        &sim,
+        json!({ "pathPrefix": path, "resetAfter": true, "times": 1 }),
+    )
+    .await;
     let result = client()
         .put(format!("{}{path}", sim.base_url()))
         .bearer_auth(&admin)
@@ -174,7 +178,10 @@ async fn reset_after_applies_the_request_then_drops_the_connection() {
     assert!(!error.is_status() && !error.is_timeout(), "{error:?}");
     let (status, realm) = get(&sim, path, Some(&admin)).await;
     assert_eq!(status, StatusCode::OK);
-    assert_eq!(realm["offlineSessionIdleTimeout"], 1234, "the change was made");
+    assert_eq!(
+        realm["offlineSessionIdleTimeout"], 1234,
+        "the change was made"
+    );
 }
 
 #[tokio::test]

@@ -75,7 +75,9 @@ impl KcError {
             KcError::Dropped(_) => "Keycloak dropped the connection",
             KcError::ServerError(_) => "Keycloak failed with a server error",
             KcError::Malformed(_) => "Keycloak sent an unexpected answer",
-            KcError::Unconfirmed(_) => "Keycloak did not confirm the change; it may have been applied",
+            KcError::Unconfirmed(_) => {
+                "Keycloak did not confirm the change; it may have been applied"
+            }
         }
     }
 

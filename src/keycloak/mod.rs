@@ -47,7 +47,6 @@ pub struct Timeouts {
     pub total: Duration,
 }
 
-
 /// The parts of the discovery document the console uses.
 #[derive(Debug, Clone, Deserialize)]
 pub struct Discovery {

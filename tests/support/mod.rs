@@ -14,6 +14,8 @@ pub struct TestApp {
     pub state: AppState,
     pub sim: keycloak_sim::RunningSim,
     database_url: String,
+    /// The extra flags the console was started with, kept for restarts.
+    extra: Vec<String>,
     server: Option<(
         tokio::sync::oneshot::Sender<()>,
         tokio::task::JoinHandle<()>,
@@ -57,6 +59,12 @@ impl TestApp {
     /// they stand), then starts a new one on the same address and database
     /// file, as a restart does. Browser sessions live in the database too.
     pub async fn restart_console(&mut self) {
+        let keycloak_url = self.sim.base_url().to_owned();
+        self.restart_console_at(&keycloak_url).await;
+    }
+
+    /// `restart_console`, with the console pointed at another Keycloak URL.
+    pub async fn restart_console_at(&mut self, keycloak_url: &str) {
         self.state.jobs.abort_all();
         if let Some((stop, server)) = self.server.take() {
             let _ = stop.send(());
@@ -66,7 +74,7 @@ impl TestApp {
         // handed to SQLite finish, and no other, before the new console starts.
         self.state.db.close().await;
         let listener = TcpListener::bind(self.addr).await.unwrap();
-        let config = config(self.addr, self.sim.base_url(), &self.database_url);
+        let config = config_with(self.addr, keycloak_url, &self.database_url, &self.extra);
         let (router, state) = server::build(config).await.expect("console restarts");
         self.server = Some(serve(listener, router));
         self.state = state;
@@ -105,9 +113,19 @@ pub async fn spawn_sim(console_url: &str) -> keycloak_sim::RunningSim {
 }
 
 pub fn config(addr: SocketAddr, keycloak_url: &str, database_url: &str) -> Config {
+    config_with::<&str>(addr, keycloak_url, database_url, &[])
+}
+
+/// `config` plus extra command-line flags, e.g. shorter Keycloak timeouts.
+pub fn config_with<S: AsRef<str>>(
+    addr: SocketAddr,
+    keycloak_url: &str,
+    database_url: &str,
+    extra: &[S],
+) -> Config {
     let public_url = format!("http://{addr}");
     let bind = addr.to_string();
-    let args = [
+    let mut args = vec![
         "offline-console",
         "--keycloak-url",
         keycloak_url,
@@ -120,18 +138,24 @@ pub fn config(addr: SocketAddr, keycloak_url: &str, database_url: &str) -> Confi
         "--database-url",
         database_url,
     ];
+    args.extend(extra.iter().map(AsRef::as_ref));
     use clap::Parser;
     Config::from_args(Args::try_parse_from(args).unwrap()).unwrap()
 }
 
 pub async fn spawn_app() -> TestApp {
+    spawn_app_with(&[]).await
+}
+
+/// `spawn_app` with extra console flags.
+pub async fn spawn_app_with(extra: &[&str]) -> TestApp {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let url = format!("http://{addr}");
     let sim = spawn_sim(&url).await;
     let dir = tempfile::tempdir().unwrap();
     let database_url = format!("sqlite://{}/console.db", dir.path().display());
-    let config = config(addr, sim.base_url(), &database_url);
+    let config = config_with(addr, sim.base_url(), &database_url, extra);
     let (router, state) = server::build(config).await.expect("console builds");
     TestApp {
         addr,
@@ -139,6 +163,7 @@ pub async fn spawn_app() -> TestApp {
         state,
         sim,
         database_url,
+        extra: extra.iter().map(|flag| flag.to_string()).collect(),
         server: Some(serve(listener, router)),
         _dir: dir,
     }

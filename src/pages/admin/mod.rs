@@ -19,6 +19,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use crate::api::viewer::{admin_realms, current_viewer};
 use crate::components::errors::ErrorBox;
 use crate::components::href::{query_value, realm_path};
+use crate::error::AppError;
 
 /// The `:realm` route parameter.
 pub fn use_realm() -> Memo<String> {
@@ -86,7 +87,9 @@ pub fn RealmSwitcher(realm: Memo<String>) -> impl IntoView {
                                 }).collect_view()}
                             </ul>
                         }.into_any(),
-                        Err(_) => view! { <p class="muted">"The realm list is not available to your account."</p> }.into_any(),
+                        Err(AppError::Forbidden(_)) => view! { <p class="muted">"The realm list is not available to your account."</p> }.into_any(),
+                        // Keycloak being down or slow must not read as a missing permission.
+                        Err(e) => view! { <p class="muted">{e.to_string()}</p> }.into_any(),
                     }
                 })}
             </Suspense>

@@ -1,0 +1,867 @@
+//! The fault matrix: every server function and every data page while Keycloak
+//! is down, too slow, failing (500, 502), rate limiting (429), dropping
+//! connections or sending malformed JSON, and while the administrator's sign-in
+//! expires or is revoked. Expected everywhere: a clear message with a fitting
+//! status, a bounded wait, and no mutation reported done unless Keycloak
+//! confirmed it. The list of server functions is read from the running
+//! registry, so a new one without a row fails.
+
+mod support;
+
+use std::collections::BTreeSet;
+use std::time::{Duration, Instant};
+
+use offline_console::error::AppError;
+use serde_json::{json, Value};
+use support::*;
+
+/// The console's budget per Keycloak call in these tests; the slow fault is ten times longer.
+const TIMEOUT_FLAGS: [&str; 4] = [
+    "--keycloak-timeout",
+    "1s",
+    "--keycloak-connect-timeout",
+    "1s",
+];
+
+/// Without a timeout the slow fault alone would take this long per call.
+const SLOW_FAULT_MS: u64 = 10_000;
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Fault {
+    Down,
+    Slow,
+    Status500,
+    Status502,
+    RateLimited,
+    Reset,
+    Malformed,
+}
+
+impl Fault {
+    /// The `/_sim/faults` body; `Down` shuts the simulator instead.
+    fn spec(self) -> Option<Value> {
+        let spec = match self {
+            Fault::Down => return None,
+            Fault::Slow => json!({ "latencyMs": SLOW_FAULT_MS }),
+            Fault::Status500 => json!({ "status": 500 }),
+            Fault::Status502 => json!({ "status": 502 }),
+            Fault::RateLimited => json!({ "status": 429 }),
+            Fault::Reset => json!({ "reset": true }),
+            Fault::Malformed => json!({ "malformedBody": true }),
+        };
+        let mut spec = spec;
+        spec["pathPrefix"] = json!("/");
+        Some(spec)
+    }
+}
+
+/// How a server function or page meets Keycloak.
+#[derive(Debug, Clone, Copy)]
+enum Kind {
+    /// Answers from the console alone (the database or the session): unaffected.
+    Local(u16),
+    /// Reads from Keycloak before anything else.
+    Read,
+    /// Sends one change to Keycloak first; the status it gets when Keycloak
+    /// answers normally but with a malformed body (a 204 has no body to spoil).
+    Mutation(u16),
+}
+
+fn expected(kind: Kind, fault: Fault) -> Result<u16, AppError> {
+    match (kind, fault) {
+        (Kind::Local(status), _) => Ok(status),
+        (_, Fault::Down | Fault::RateLimited) => Err(AppError::KeycloakUnavailable),
+        (Kind::Read, Fault::Slow) => Err(AppError::KeycloakTimedOut),
+        (Kind::Mutation(_), Fault::Slow | Fault::Reset) => Err(AppError::Unconfirmed),
+        (Kind::Mutation(status), Fault::Malformed) => Ok(status),
+        (_, Fault::Status500 | Fault::Status502 | Fault::Reset | Fault::Malformed) => {
+            Err(AppError::KeycloakFailed)
+        }
+    }
+}
+
+struct Case {
+    endpoint: &'static str,
+    args: Vec<(String, String)>,
+    kind: Kind,
+}
+
+fn case(endpoint: &'static str, args: &[(&str, &str)], kind: Kind) -> Case {
+    Case {
+        endpoint,
+        args: args
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect(),
+        kind,
+    }
+}
+
+/// A console with 1 s Keycloak timeouts and realmadmin signed in, plus the ids the cases need.
+struct World {
+    app: TestApp,
+    http: reqwest::Client,
+    backup: String,
+    alice: String,
+    /// `expected[...]` fields of an unchanged policy form, as `save_realm_policy` wants them.
+    expected_policy: Vec<(String, String)>,
+}
+
+async fn world() -> World {
+    let app = spawn_app_with(&TIMEOUT_FLAGS).await;
+    let http = signed_in_client(&app, "demo", "realmadmin", "realmadmin").await;
+    let backup = client_uuid(&app, &http, "backup-service").await;
+    let (_, users) = call(
+        &app,
+        &http,
+        "search_users",
+        &[
+            ("realm", "demo"),
+            ("search", "\"alice\""),
+            ("first", "0"),
+            ("max", "5"),
+        ],
+    )
+    .await;
+    let alice = users["users"][0]["id"].as_str().unwrap().to_owned();
+    let (_, policy) = call(&app, &http, "realm_policy", &[("realm", "demo")]).await;
+    let expected_policy = policy["settings"]
+        .as_object()
+        .expect("policy settings")
+        .iter()
+        .map(|(key, value)| (format!("expected[{key}]"), value.to_string()))
+        .collect();
+    World {
+        app,
+        http,
+        backup,
+        alice,
+        expected_policy,
+    }
+}
+
+/// Every server function with arguments that pass validation, and how it meets Keycloak.
+fn cases(w: &World) -> Vec<Case> {
+    let (backup, alice) = (w.backup.as_str(), w.alice.as_str());
+    let policy_form: Vec<(String, String)> = [
+        ("offline_idle", "30"),
+        ("offline_idle_unit", "days"),
+        ("offline_max_enabled", "false"),
+        ("offline_max", "60"),
+        ("offline_max_unit", "days"),
+        ("client_idle", "0"),
+        ("client_idle_unit", "days"),
+        ("client_max", "0"),
+        ("client_max_unit", "days"),
+        ("revoke_refresh_token", "false"),
+        ("max_reuse", "0"),
+    ]
+    .iter()
+    .map(|(k, v)| (format!("form[{k}]"), v.to_string()))
+    .collect();
+    let with_realm = |extra: &[(String, String)]| {
+        let mut args = vec![("realm".to_owned(), "demo".to_owned())];
+        args.extend(policy_form.iter().cloned());
+        args.extend(extra.iter().cloned());
+        args
+    };
+    let mut cases = vec![
+        case("viewer", &[], Kind::Local(200)),
+        case("admin_realms", &[], Kind::Read),
+        case("overview", &[("realm", "demo")], Kind::Read),
+        case(
+            "search_clients",
+            &[
+                ("realm", "demo"),
+                ("search", ""),
+                ("first", "0"),
+                ("max", "10"),
+            ],
+            Kind::Read,
+        ),
+        case(
+            "offline_sessions",
+            &[
+                ("realm", "demo"),
+                ("client", backup),
+                ("first", "0"),
+                ("max", "10"),
+            ],
+            Kind::Read,
+        ),
+        case(
+            "revoke_offline_session",
+            &[
+                ("realm", "demo"),
+                ("client", backup),
+                ("session", "no-such-session"),
+            ],
+            Kind::Mutation(404),
+        ),
+        case(
+            "search_users",
+            &[
+                ("realm", "demo"),
+                ("search", ""),
+                ("first", "0"),
+                ("max", "10"),
+            ],
+            Kind::Read,
+        ),
+        case(
+            "user_access",
+            &[("realm", "demo"), ("user", alice)],
+            Kind::Read,
+        ),
+        case(
+            "revoke_user_consent",
+            &[
+                ("realm", "demo"),
+                ("user", alice),
+                ("client_id", "no-such-client"),
+            ],
+            Kind::Mutation(404),
+        ),
+        case(
+            "audit_log",
+            &[("first", "0"), ("max", "10")],
+            Kind::Local(200),
+        ),
+        case("my_applications", &[("realm", "demo")], Kind::Read),
+        case(
+            "remove_my_access",
+            &[("realm", "demo"), ("client_id", "no-such-client")],
+            Kind::Mutation(404),
+        ),
+        case("realm_policy", &[("realm", "demo")], Kind::Read),
+        case("client_policies", &[("realm", "demo")], Kind::Read),
+        case(
+            "client_readiness",
+            &[("realm", "demo"), ("client_id", "backup-service")],
+            Kind::Read,
+        ),
+        case(
+            "user_readiness",
+            &[("realm", "demo"), ("username", "alice")],
+            Kind::Read,
+        ),
+        case(
+            "set_realm_not_before",
+            &[("realm", "demo"), ("to_now", "false")],
+            Kind::Read,
+        ),
+        case(
+            "push_realm_revocation",
+            &[("realm", "demo")],
+            Kind::Mutation(502),
+        ),
+        case(
+            "start_session_filter",
+            &[
+                ("realm", "demo"),
+                ("client", backup),
+                ("username_contains", "nobody-matches"),
+            ],
+            Kind::Read,
+        ),
+        case(
+            "latest_session_job",
+            &[("realm", "demo"), ("client", backup)],
+            Kind::Local(200),
+        ),
+        case(
+            "session_job_status",
+            &[("id", "no-such-job")],
+            Kind::Local(404),
+        ),
+        case(
+            "cancel_session_job",
+            &[("id", "no-such-job")],
+            Kind::Local(404),
+        ),
+        case(
+            "revoke_session_job_matches",
+            &[("id", "no-such-job"), ("confirmation", "backup-service")],
+            Kind::Local(404),
+        ),
+    ];
+    cases.push(Case {
+        endpoint: "save_realm_policy",
+        args: with_realm(&w.expected_policy),
+        kind: Kind::Read,
+    });
+    cases.push(Case {
+        endpoint: "preview_policy_impact",
+        args: with_realm(&[("client".into(), backup.to_owned())]),
+        kind: Kind::Read,
+    });
+    cases
+}
+
+/// Every data page, how it meets Keycloak, and its status once the sign-in is
+/// over (`/admin` and `/me` then offer to sign in).
+fn pages(w: &World) -> Vec<(String, Kind, u16)> {
+    let (backup, alice) = (&w.backup, &w.alice);
+    vec![
+        ("/admin".into(), Kind::Local(200), 200),
+        ("/audit".into(), Kind::Local(200), 401),
+        ("/admin/demo".into(), Kind::Read, 401),
+        ("/admin/demo/clients".into(), Kind::Read, 401),
+        (format!("/admin/demo/clients/{backup}"), Kind::Read, 401),
+        // The job comes from the database; the realm switcher asks Keycloak.
+        (
+            format!("/admin/demo/clients/{backup}/tools"),
+            Kind::Read,
+            401,
+        ),
+        ("/admin/demo/users".into(), Kind::Read, 401),
+        (format!("/admin/demo/users/{alice}"), Kind::Read, 401),
+        ("/admin/demo/policy".into(), Kind::Read, 401),
+        ("/me".into(), Kind::Local(200), 200),
+        ("/realms/demo/my-applications".into(), Kind::Read, 401),
+    ]
+}
+
+async fn add_fault(app: &TestApp, spec: Value) {
+    let response = reqwest::Client::new()
+        .post(format!("{}/_sim/faults", app.sim_url()))
+        .json(&spec)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200, "{}", response.text().await.unwrap());
+}
+
+/// The `/_sim/faults` list: how many requests each fault affected.
+async fn fault_hits(app: &TestApp) -> Vec<u64> {
+    let list: Value = reqwest::get(format!("{}/_sim/faults", app.sim_url()))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    list.as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["hits"].as_u64().unwrap())
+        .collect()
+}
+
+/// Runs a test on its own thread with a large stack: debug builds of the
+/// server-side rendering of some error pages need more than the 2 MiB a test
+/// thread gets (release builds do not).
+fn on_big_stack(test: impl std::future::Future<Output = ()> + Send + 'static) {
+    std::thread::Builder::new()
+        .stack_size(32 * 1024 * 1024)
+        .spawn(move || {
+            tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap()
+                .block_on(test)
+        })
+        .unwrap()
+        .join()
+        .expect("the test passed");
+}
+
+fn error_json(error: &AppError) -> Value {
+    serde_json::to_value(error).unwrap()
+}
+
+/// Calls every server function and opens every page under `fault` (already in
+/// place); returns a line per unexpected answer.
+async fn run_matrix(w: &World, fault: Fault) -> Vec<String> {
+    let cases = cases(w);
+    let calls = cases.iter().map(|c| async move {
+        let args: Vec<(&str, &str)> = c
+            .args
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        let started = Instant::now();
+        let (status, body) = call(&w.app, &w.http, c.endpoint, &args).await;
+        (c, status, body, started.elapsed())
+    });
+    let mut wrong = Vec::new();
+    for (c, status, body, took) in futures::future::join_all(calls).await {
+        let what = format!("{:?}: {}", fault, c.endpoint);
+        check(
+            &mut wrong,
+            &what,
+            expected(c.kind, fault),
+            status,
+            &body,
+            took,
+        );
+    }
+    let pages = pages(w);
+    let loads = pages.iter().map(|(path, kind, _)| async move {
+        let started = Instant::now();
+        let response = w
+            .http
+            .get(format!("{}{path}", w.app.url))
+            .send()
+            .await
+            .unwrap();
+        let status = response.status().as_u16();
+        let html = response.text().await.unwrap();
+        (path, *kind, status, html, started.elapsed())
+    });
+    for (path, kind, status, html, took) in futures::future::join_all(loads).await {
+        let what = format!("{fault:?}: GET {path}");
+        let expect = expected(kind, fault);
+        let want = expect.as_ref().map_or_else(AppError::status, |ok| *ok);
+        if status != want {
+            wrong.push(format!("{what}: {status} (expected {want})"));
+        }
+        if let Err(error) = &expect {
+            let message = error.to_string();
+            let escaped = [
+                message.clone(),
+                message.replace('\'', "&#x27;"),
+                message.replace('\'', "&#39;"),
+            ];
+            if !escaped.iter().any(|m| html.contains(m.as_str())) {
+                wrong.push(format!(
+                    "{what}: the page does not say \u{201c}{error}\u{201d}"
+                ));
+            }
+        }
+        bounded(&mut wrong, &what, took);
+    }
+    wrong
+}
+
+fn check(
+    wrong: &mut Vec<String>,
+    what: &str,
+    expect: Result<u16, AppError>,
+    status: u16,
+    body: &Value,
+    took: Duration,
+) {
+    match expect {
+        Ok(want) if status != want => {
+            wrong.push(format!("{what}: {status} (expected {want}) {body}"))
+        }
+        Ok(_) => {}
+        Err(error) => {
+            if (status, body) != (error.status(), &error_json(&error)) {
+                wrong.push(format!(
+                    "{what}: {status} {body} (expected {} {})",
+                    error.status(),
+                    error_json(&error)
+                ));
+            }
+        }
+    }
+    bounded(wrong, what, took);
+}
+
+/// Every answer comes well before the slow fault's delay would have passed:
+/// the 1 s budget per attempt, not Keycloak, bounds the wait.
+fn bounded(wrong: &mut Vec<String>, what: &str, took: Duration) {
+    if took >= Duration::from_millis(SLOW_FAULT_MS) {
+        wrong.push(format!("{what}: took {took:?}"));
+    }
+}
+
+#[test]
+fn every_server_function_has_a_row_in_the_fault_matrix() {
+    on_big_stack(async {
+        let w = world().await;
+        let registered: BTreeSet<String> = leptos::server_fn::axum::server_fn_paths()
+            .map(|(path, _)| path.trim_start_matches("/api/").to_owned())
+            .collect();
+        let covered: BTreeSet<String> = cases(&w).iter().map(|c| c.endpoint.to_owned()).collect();
+        assert_eq!(
+            registered, covered,
+            "every server function needs a row in the fault matrix"
+        );
+    });
+}
+
+async fn assert_matrix(fault: Fault) {
+    let mut w = world().await;
+    match fault.spec() {
+        Some(spec) => add_fault(&w.app, spec).await,
+        None => {
+            // Nothing listens on a port just released: connections are refused.
+            let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+            let url = format!("http://{}", closed.local_addr().unwrap());
+            drop(closed);
+            w.app.restart_console_at(&url).await;
+        }
+    }
+    let wrong = run_matrix(&w, fault).await;
+    assert!(
+        wrong.is_empty(),
+        "unexpected answers:\n{}",
+        wrong.join("\n")
+    );
+}
+
+#[test]
+fn keycloak_down() {
+    on_big_stack(async {
+        assert_matrix(Fault::Down).await;
+    });
+}
+
+#[test]
+fn keycloak_slower_than_the_timeout() {
+    on_big_stack(async {
+        assert_matrix(Fault::Slow).await;
+    });
+}
+
+#[test]
+fn keycloak_answers_500() {
+    on_big_stack(async {
+        assert_matrix(Fault::Status500).await;
+    });
+}
+
+#[test]
+fn keycloak_answers_502() {
+    on_big_stack(async {
+        assert_matrix(Fault::Status502).await;
+    });
+}
+
+#[test]
+fn keycloak_rate_limits() {
+    on_big_stack(async {
+        assert_matrix(Fault::RateLimited).await;
+    });
+}
+
+#[test]
+fn keycloak_resets_connections() {
+    on_big_stack(async {
+        assert_matrix(Fault::Reset).await;
+    });
+}
+
+#[test]
+fn keycloak_sends_malformed_json() {
+    on_big_stack(async {
+        assert_matrix(Fault::Malformed).await;
+    });
+}
+
+/// A signed-in realmadmin's client and the master admin's token for the simulator.
+async fn master_token(app: &TestApp) -> String {
+    let response = reqwest::Client::new()
+        .post(format!(
+            "{}/realms/master/protocol/openid-connect/token",
+            app.sim_url()
+        ))
+        .form(&[
+            ("grant_type", "password"),
+            ("client_id", "admin-cli"),
+            ("username", "admin"),
+            ("password", "admin"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let body: Value = response.json().await.unwrap();
+    body["access_token"].as_str().unwrap().to_owned()
+}
+
+#[test]
+fn a_rate_limited_read_is_retried_and_a_rate_limited_mutation_is_sent_once() {
+    on_big_stack(async {
+        let w = world().await;
+        let app = &w.app;
+        add_fault(
+            app,
+            json!({ "pathPrefix": "/admin/realms/demo/sessions", "status": 429 }),
+        )
+        .await;
+        add_fault(
+            app,
+            json!({ "pathPrefix": "/admin/realms/demo/client-session-stats", "status": 429, "times": 1 }),
+        )
+        .await;
+        add_fault(
+            app,
+            json!({ "pathPrefix": "/admin/realms/demo/users/count", "status": 429 }),
+        )
+        .await;
+
+        let (status, body) = call(app, &w.http, "overview", &[("realm", "demo")]).await;
+        assert_eq!(status, 200, "the read succeeds on its retry: {body}");
+
+        let (status, body) = call(
+            app,
+            &w.http,
+            "search_users",
+            &[
+                ("realm", "demo"),
+                ("search", ""),
+                ("first", "0"),
+                ("max", "5"),
+            ],
+        )
+        .await;
+        assert_eq!(
+            (status, body),
+            (503, error_json(&AppError::KeycloakUnavailable))
+        );
+
+        let (status, body) = call(
+            app,
+            &w.http,
+            "revoke_offline_session",
+            &[
+                ("realm", "demo"),
+                ("client", &w.backup),
+                ("session", "some-session"),
+            ],
+        )
+        .await;
+        assert_eq!(
+            (status, body),
+            (503, error_json(&AppError::KeycloakUnavailable))
+        );
+        assert_eq!(
+            fault_hits(app).await,
+            [1, 1, 3],
+            "the mutation was sent once, the first read twice, the failing read three times"
+        );
+        let (_, log) = call(app, &w.http, "audit_log", &[("first", "0"), ("max", "5")]).await;
+        assert_eq!(log["entries"][0]["outcome"], "failed", "{log}");
+        assert_eq!(log["entries"][0]["action"], "revoke_offline_session");
+    });
+}
+
+#[test]
+fn a_revocation_applied_before_the_connection_dropped_is_not_reported_as_done() {
+    on_big_stack(async {
+        let w = world().await;
+        let app = &w.app;
+        let token = offline_token(
+            app,
+            "demo",
+            "backup-service",
+            "backup-service-secret",
+            "alice",
+        )
+        .await;
+        let (_, page) = call(
+            app,
+            &w.http,
+            "offline_sessions",
+            &[
+                ("realm", "demo"),
+                ("client", &w.backup),
+                ("first", "0"),
+                ("max", "10"),
+            ],
+        )
+        .await;
+        let session = page["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|row| row["username"] == "alice")
+            .unwrap_or_else(|| panic!("alice's offline session in {page}"))["id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        add_fault(
+            app,
+            json!({ "pathPrefix": "/admin/realms/demo/sessions", "resetAfter": true }),
+        )
+        .await;
+
+        let (status, body) = call(
+            app,
+            &w.http,
+            "revoke_offline_session",
+            &[
+                ("realm", "demo"),
+                ("client", &w.backup),
+                ("session", &session),
+            ],
+        )
+        .await;
+        assert_eq!((status, body), (504, error_json(&AppError::Unconfirmed)));
+        assert_eq!(fault_hits(app).await, [1], "sent once, never retried");
+        let (status, _) = refresh(
+            app,
+            "demo",
+            "backup-service",
+            "backup-service-secret",
+            &token,
+        )
+        .await;
+        assert_eq!(status, 400, "Keycloak did revoke the session");
+
+        let (_, log) = call(app, &w.http, "audit_log", &[("first", "0"), ("max", "5")]).await;
+        let latest = &log["entries"][0];
+        assert_eq!(
+            (&latest["action"], &latest["outcome"]),
+            (&json!("revoke_offline_session"), &json!("failed")),
+            "{log}"
+        );
+        let detail = latest["detail"].as_str().unwrap();
+        assert!(
+            detail.starts_with("outcome unknown, keycloak did not confirm"),
+            "{detail}"
+        );
+    });
+}
+
+#[test]
+fn an_expired_administrator_sign_in_asks_to_sign_in_again_everywhere() {
+    on_big_stack(async {
+        let w = world().await;
+        // Past Keycloak's SSO session max (10 h): the access and refresh tokens are dead.
+        advance_clock(&w.app, 11 * 3600).await;
+        assert_signed_out_everywhere(&w).await;
+    });
+}
+
+#[test]
+fn a_revoked_administrator_sign_in_asks_to_sign_in_again_everywhere() {
+    on_big_stack(async {
+        let w = world().await;
+        let master = master_token(&w.app).await;
+        let sim = reqwest::Client::new();
+        let users: Value = sim
+            .get(format!(
+                "{}/admin/realms/demo/users?username=realmadmin&exact=true",
+                w.app.sim_url()
+            ))
+            .bearer_auth(&master)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let id = users[0]["id"].as_str().unwrap();
+        let logout = sim
+            .post(format!(
+                "{}/admin/realms/demo/users/{id}/logout",
+                w.app.sim_url()
+            ))
+            .bearer_auth(&master)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(logout.status(), 204);
+        assert_signed_out_everywhere(&w).await;
+    });
+}
+
+/// The first Keycloak call finds the sign-in over; from then on every server
+/// function and page asks to sign in again (401), the viewer reports no one.
+async fn assert_signed_out_everywhere(w: &World) {
+    let (status, body) = call(&w.app, &w.http, "overview", &[("realm", "demo")]).await;
+    assert_eq!((status, body), (401, error_json(&AppError::NotSignedIn)));
+    let mut wrong = Vec::new();
+    for c in cases(w) {
+        let args: Vec<(&str, &str)> = c
+            .args
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        let started = Instant::now();
+        let (status, body) = call(&w.app, &w.http, c.endpoint, &args).await;
+        let expect = match c.endpoint {
+            "viewer" => Ok(200),
+            _ => Err(AppError::NotSignedIn),
+        };
+        check(
+            &mut wrong,
+            c.endpoint,
+            expect,
+            status,
+            &body,
+            started.elapsed(),
+        );
+        if c.endpoint == "viewer" && body != Value::Null {
+            wrong.push(format!("viewer still names someone: {body}"));
+        }
+    }
+    for (path, _, expect) in pages(w) {
+        let status = w
+            .http
+            .get(format!("{}{path}", w.app.url))
+            .send()
+            .await
+            .unwrap()
+            .status()
+            .as_u16();
+        if status != expect {
+            wrong.push(format!("GET {path}: {status} (expected {expect})"));
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "unexpected answers:\n{}",
+        wrong.join("\n")
+    );
+}
+
+/// Filter criteria a dry run may leave out.
+const OPTIONAL_ARGS: [&str; 1] = ["username_contains"];
+
+/// Missing or garbled arguments are the caller's mistake: a clear 400, never a 500.
+#[test]
+fn missing_or_garbled_arguments_are_a_clear_400_for_every_server_function() {
+    on_big_stack(async {
+        let w = world().await;
+        let mut wrong = Vec::new();
+        for c in cases(&w) {
+            for dropped in 0..c.args.len() {
+                if OPTIONAL_ARGS.contains(&c.args[dropped].0.as_str()) {
+                    continue;
+                }
+                let args: Vec<(&str, &str)> = c
+                    .args
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, _)| *i != dropped)
+                    .map(|(_, (k, v))| (k.as_str(), v.as_str()))
+                    .collect();
+                let (status, body) = call(&w.app, &w.http, c.endpoint, &args).await;
+                let message = body["InvalidInput"].as_str().unwrap_or_default();
+                if status != 400 || !message.starts_with("The request was malformed: ") {
+                    wrong.push(format!(
+                        "{} without {}: {status} {body}",
+                        c.endpoint, c.args[dropped].0
+                    ));
+                }
+            }
+            if c.args.is_empty() {
+                continue;
+            }
+            let response = w
+                .http
+                .post(format!("{}/api/{}", w.app.url, c.endpoint))
+                .header("origin", &w.app.url)
+                .header("content-type", "application/x-www-form-urlencoded")
+                .body("%zz=%%&[[[=]]]&first=-x")
+                .send()
+                .await
+                .unwrap();
+            let status = response.status().as_u16();
+            let body: Value = response.json().await.unwrap_or(Value::Null);
+            if status != 400 || body["InvalidInput"].as_str().is_none() {
+                wrong.push(format!("{} garbled: {status} {body}", c.endpoint));
+            }
+        }
+        assert!(
+            wrong.is_empty(),
+            "unexpected answers:\n{}",
+            wrong.join("\n")
+        );
+    });
+}
