@@ -10,6 +10,9 @@ cd "$(dirname "$0")/.."
 console_port=${E2E_CONSOLE_PORT:-3100}
 sim_port=${E2E_SIM_PORT:-18180}
 console_url="http://127.0.0.1:${console_port}"
+# The console's JSON log, scanned for secrets by secrets.spec.ts.
+console_log=${E2E_CONSOLE_LOG:-/tmp/offline-console-e2e-${console_port}.log}
+: > "$console_log"
 
 work=$(mktemp -d)
 trap 'kill 0 2>/dev/null; rm -rf "$work"' EXIT
@@ -27,5 +30,5 @@ PUBLIC_URL="$console_url" \
 BIND_ADDR="127.0.0.1:${console_port}" \
 DATABASE_URL="sqlite://${work}/console.db" \
 LOG_FORMAT=json \
-"$E2E_CONSOLE_BIN" &
+"$E2E_CONSOLE_BIN" | tee -a "$console_log" &
 wait
