@@ -2,10 +2,13 @@
 #   make demo   run keycloak-sim with the demo realms and the console against it
 #   make test   run every check and test; ends with "N passed, N failed"
 #   make bench  measure speed, load, memory and bundle size against keycloak-sim; writes BENCHMARKS.md
-.PHONY: demo test bench
+#   make fuzz   fuzz every parser of user input, FUZZ_SECONDS (default 600) per target
+.PHONY: demo test bench fuzz
 demo:
 	@bash scripts/demo.sh
 test:
 	@bash scripts/test.sh
 bench:
 	@bash scripts/bench.sh
+fuzz:
+	@bash scripts/fuzz.sh

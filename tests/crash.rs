@@ -323,7 +323,10 @@ async fn a_bulk_revocation_killed_mid_way_resumes_without_losing_audit_rows_or_r
     .fetch_one(&db)
     .await
     .unwrap();
-    assert_eq!(failed, 0, "no session was found already revoked by a second attempt");
+    assert_eq!(
+        failed, 0,
+        "no session was found already revoked by a second attempt"
+    );
 }
 
 #[tokio::test]
