@@ -41,15 +41,19 @@ test("no token, secret or password reaches a browser or the log during a full jo
   await open(page, "/admin/demo/users?search=carol");
   await page.getByRole("link", { name: "carol" }).first().click();
   await expect(page.locator("body[data-hydrated]")).toHaveCount(1);
-  const revoke = page.getByRole("button", { name: /revoke/i }).first();
-  if (await revoke.count()) {
-    await revoke.click();
-    const confirm = page.getByRole("dialog").getByRole("button", { name: /revoke/i });
-    if (await confirm.count()) await confirm.click();
+  await page.getByRole("button", { name: "Revoke…" }).first().click();
+  await page.getByRole("alertdialog").getByRole("button", { name: "Revoke consent and offline tokens" }).click();
+  await expect(page.getByText("Access revoked")).toBeVisible();
+  // A policy change and back, through the review dialog.
+  for (const days of ["29", "30"]) {
+    await open(page, "/admin/demo/policy");
+    await page.locator("#offline-idle").fill(days);
+    await page.getByRole("button", { name: "Review changes…" }).click();
+    await page.getByRole("alertdialog").getByRole("button", { name: "Save changes" }).click();
+    await expect(page.locator(".alert.success").filter({ hasText: "Saved." })).toBeVisible();
   }
-  await open(page, "/admin/demo/policy");
   await open(page, "/audit");
-  await page.goto("/auth/logout");
+  await page.context().clearCookies();
 
   await backupServiceOfflineToken("alice");
   await signIn(page, "demo", "alice", "alice", "/realms/demo/my-applications");

@@ -65,10 +65,11 @@ test("markup in user and client names is shown as text on every admin page", asy
   await open(page, userPage);
   await page.getByRole("link", { name: XSS.username }).first().click();
   await expect(page.locator("body[data-hydrated]")).toHaveCount(1);
-  const revoke = page.getByRole("button", { name: /revoke/i }).first();
-  await revoke.click();
-  const confirm = page.getByRole("dialog").getByRole("button", { name: /revoke/i });
-  if (await confirm.count()) await confirm.click();
+  await page.getByRole("button", { name: "Revoke…" }).first().click();
+  await expect(page.getByRole("alertdialog")).toContainText(XSS.clientId);
+  await noScriptRan();
+  await page.getByRole("alertdialog").getByRole("button", { name: "Revoke consent and offline tokens" }).click();
+  await expect(page.getByText("Access revoked")).toBeVisible();
 
   await open(page, "/audit");
   await expect(page.getByText(XSS.clientId, { exact: false }).first()).toBeVisible();
