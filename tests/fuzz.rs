@@ -201,8 +201,7 @@ fn identifiers() {
     fuzz("identifiers", |rng| {
         let raw = random_text(rng);
         let chars = raw.chars().count();
-        let valid = chars >= 1
-            && chars <= 255
+        let valid = (1..=255).contains(&chars)
             && !raw.chars().any(char::is_control)
             && raw != "."
             && raw != "..";
