@@ -148,6 +148,119 @@ async fn export_is_for_administrators_only() {
     assert_eq!(rows[0]["idle_expires"], Value::Null);
 }
 
+async fn user_id(app: &TestApp, http: &reqwest::Client, username: &str) -> String {
+    let (status, body) = call(
+        app,
+        http,
+        "search_users",
+        &[
+            ("realm", "demo"),
+            ("search", username),
+            ("first", "0"),
+            ("max", "10"),
+        ],
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    body["users"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["username"] == username)
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+async fn export_access(
+    app: &TestApp,
+    http: &reqwest::Client,
+    user: &str,
+    file: &str,
+) -> reqwest::Response {
+    http.get(format!("{}/export/demo/users/{user}/{file}", app.url))
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_users_access_page_exports_as_csv_and_json() {
+    let app = spawn_app().await;
+    for _ in 0..2 {
+        offline_token(
+            &app,
+            "demo",
+            "backup-service",
+            "backup-service-secret",
+            "alice",
+        )
+        .await;
+    }
+    let admin = signed_in_client(&app, "demo", "realmadmin", "realmadmin").await;
+    let alice = user_id(&app, &admin, "alice").await;
+    // alice's own browser session: one regular session of the console.
+    let alice_http = signed_in_client(&app, "demo", "alice", "alice").await;
+
+    let response = export_access(&app, &admin, &alice, "access.csv").await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(
+        header(&response, "content-disposition"),
+        "attachment; filename=\"alice-access.csv\""
+    );
+    let csv = response.text().await.unwrap();
+    let lines: Vec<&str> = csv.split_terminator("\r\n").collect();
+    assert_eq!(
+        lines[0],
+        "kind,clients,granted_scopes,offline_token,consent_created,consent_updated,session_id,ip_address,started,last_access"
+    );
+    let kinds: Vec<&str> = lines[1..]
+        .iter()
+        .map(|l| l.split(',').next().unwrap())
+        .collect();
+    assert_eq!(
+        kinds,
+        ["consent", "session", "offline_session", "offline_session"],
+        "{csv}"
+    );
+    assert!(lines[1].starts_with("consent,backup-service,"), "{csv}");
+    assert_eq!(lines[1].split(',').nth(3), Some("yes"), "{csv}");
+    for line in &lines[3..] {
+        let cells: Vec<&str> = line.split(',').collect();
+        assert_eq!(cells[1], "backup-service", "{line}");
+        assert_eq!(cells[7], "127.0.0.1", "{line}");
+    }
+
+    let rows: Vec<Value> = export_access(&app, &admin, &alice, "access.json")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(rows.len(), 4);
+    assert_eq!(rows[0]["kind"], "consent");
+    assert_eq!(rows[0]["offline_token"], true);
+    assert_eq!(rows[1]["clients"], json!(["offline-console"]));
+    let offline: HashSet<&str> = rows[2..]
+        .iter()
+        .map(|r| r["session_id"].as_str().unwrap())
+        .collect();
+    assert_eq!(offline.len(), 2, "two distinct offline sessions");
+
+    // Who may download it: administrators who may view users.
+    let response = export_access(&app, &app.client(), &alice, "access.csv").await;
+    assert_eq!(response.status(), 401);
+    let response = export_access(&app, &alice_http, &alice, "access.csv").await;
+    assert_eq!(response.status(), 403);
+    let helpdesk = signed_in_client(&app, "demo", "helpdesk", "helpdesk").await;
+    let response = export_access(&app, &helpdesk, &alice, "access.json").await;
+    assert_eq!(response.status(), 200);
+    let response = export_access(&app, &admin, "no-such-user", "access.csv").await;
+    assert_eq!(response.status(), 404);
+    let response = export_access(&app, &admin, &alice, "access.xml").await;
+    assert_eq!(response.status(), 404);
+}
+
 // ---- Filter jobs and bulk revocation ----
 
 const DAY: u64 = 86_400;

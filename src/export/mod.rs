@@ -4,6 +4,7 @@
 pub mod csv;
 pub mod matches;
 pub mod sessions;
+pub mod user_access;
 
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -20,6 +21,10 @@ pub fn router() -> Router<AppState> {
         .route(
             "/export/{realm}/clients/{client}/{file}",
             get(sessions::offline_sessions),
+        )
+        .route(
+            "/export/{realm}/users/{user}/{file}",
+            get(user_access::user_access),
         )
         .route("/export/jobs/{id}/{file}", get(matches::job_matches))
 }
