@@ -148,31 +148,6 @@ async fn export_is_for_administrators_only() {
     assert_eq!(rows[0]["idle_expires"], Value::Null);
 }
 
-async fn user_id(app: &TestApp, http: &reqwest::Client, username: &str) -> String {
-    let (status, body) = call(
-        app,
-        http,
-        "search_users",
-        &[
-            ("realm", "demo"),
-            ("search", username),
-            ("first", "0"),
-            ("max", "10"),
-        ],
-    )
-    .await;
-    assert_eq!(status, 200, "{body}");
-    body["users"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|u| u["username"] == username)
-        .unwrap()["id"]
-        .as_str()
-        .unwrap()
-        .to_owned()
-}
-
 async fn export_access(
     app: &TestApp,
     http: &reqwest::Client,
@@ -199,7 +174,7 @@ async fn a_users_access_page_exports_as_csv_and_json() {
         .await;
     }
     let admin = signed_in_client(&app, "demo", "realmadmin", "realmadmin").await;
-    let alice = user_id(&app, &admin, "alice").await;
+    let alice = user_uuid(&app, &admin, "alice").await;
     // alice's own browser session: one regular session of the console.
     let alice_http = signed_in_client(&app, "demo", "alice", "alice").await;
 

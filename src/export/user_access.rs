@@ -5,13 +5,12 @@
 
 use std::collections::VecDeque;
 
-use axum::body::{Body, Bytes};
 use axum::extract::{Path, State};
 use axum::response::Response;
 use serde::Serialize;
 use tower_sessions::Session;
 
-use super::{csv, download, format_of, refuse, rfc3339, Format};
+use super::{rfc3339, serve, Chunks, Format, RowWriter};
 use crate::api::support::keycloak_error;
 use crate::auth::Caller;
 use crate::error::AppError;
@@ -38,18 +37,10 @@ pub async fn user_access(
     session: Session,
     Path((realm, user, file)): Path<(String, String, String)>,
 ) -> Response {
-    let Some(format) = format_of(&file, "access") else {
-        return refuse(AppError::NotFound("The export".into()));
-    };
-    match open(state, session, &realm, &user, format).await {
-        Ok((name, export)) => {
-            let stream = futures::stream::unfold(export, |mut export| async move {
-                export.next_chunk().await.map(|chunk| (chunk, export))
-            });
-            download(&name, format, Body::from_stream(stream))
-        }
-        Err(e) => refuse(e),
-    }
+    serve(&file, "access", |format| {
+        open(state, session, &realm, &user, format)
+    })
+    .await
 }
 
 /// Checks the caller and reads the user, consents and sessions before
@@ -84,11 +75,10 @@ async fn open(
             caller,
             realm,
             user,
-            format,
+            writer: RowWriter::new(format, &COLUMNS),
             consents: Some(consents),
             sessions: Some(sessions),
             offline_clients,
-            rows_written: 0,
             ended: false,
         },
     ))
@@ -138,31 +128,25 @@ struct AccessExport {
     caller: Caller,
     realm: RealmName,
     user: UserId,
-    format: Format,
+    writer: RowWriter,
     /// Written with the header, then `None`.
     consents: Option<Vec<Consent>>,
     /// Written after the consents, then `None`.
     sessions: Option<Vec<UserSession>>,
     /// UUIDs of the clients whose offline sessions are still to fetch.
     offline_clients: VecDeque<String>,
-    rows_written: u64,
     ended: bool,
 }
 
-impl AccessExport {
-    /// The header with consents and regular sessions first, then one client's
-    /// offline sessions per chunk, the closing bracket with the last. A
-    /// failure mid-way aborts the response rather than truncating silently.
-    async fn next_chunk(&mut self) -> Option<Result<Bytes, std::io::Error>> {
+impl Chunks for AccessExport {
+    /// Consents and regular sessions first, then one client's offline
+    /// sessions per piece.
+    async fn next_chunk(&mut self) -> Option<Result<String, String>> {
         if self.ended {
             return None;
         }
         let mut out = String::new();
         if let Some(consents) = self.consents.take() {
-            match self.format {
-                Format::Csv => csv::write_record(&mut out, COLUMNS),
-                Format::Json => out.push('['),
-            }
             for consent in &consents {
                 self.write_row(&mut out, Row::consent(consent));
             }
@@ -176,26 +160,18 @@ impl AccessExport {
                         self.write_row(&mut out, Row::session("offline_session", session));
                     }
                 }
-                Err(e) => {
-                    self.ended = true;
-                    tracing::warn!(error = %e, rows = self.rows_written, "export aborted");
-                    return Some(Err(std::io::Error::other(e.to_string())));
-                }
+                Err(e) => return Some(Err(e.to_string())),
             }
         }
         if self.offline_clients.is_empty() {
             self.ended = true;
-            if self.format == Format::Json {
-                out.push_str(if self.rows_written == 0 {
-                    "]\n"
-                } else {
-                    "\n]\n"
-                });
-            }
+            self.writer.finish(&mut out);
         }
-        Some(Ok(Bytes::from(out)))
+        Some(Ok(out))
     }
+}
 
+impl AccessExport {
     async fn fetch_offline(&self, client_uuid: &str) -> Result<Vec<UserSession>, KcError> {
         self.caller
             .state
@@ -206,37 +182,24 @@ impl AccessExport {
     }
 
     fn write_row(&mut self, out: &mut String, row: Row<'_>) {
-        match self.format {
-            Format::Csv => {
-                let offline_token = match row.offline_token {
-                    Some(true) => "yes",
-                    Some(false) => "no",
-                    None => "",
-                };
-                csv::write_record(
-                    out,
-                    [
-                        row.kind,
-                        &row.clients.join(" "),
-                        &row.granted_scopes.join(" "),
-                        offline_token,
-                        row.consent_created.as_deref().unwrap_or_default(),
-                        row.consent_updated.as_deref().unwrap_or_default(),
-                        row.session_id.unwrap_or_default(),
-                        row.ip_address.unwrap_or_default(),
-                        row.started.as_deref().unwrap_or_default(),
-                        row.last_access.as_deref().unwrap_or_default(),
-                    ],
-                );
-            }
-            Format::Json => {
-                out.push_str(if self.rows_written == 0 { "\n" } else { ",\n" });
-                // Serialising borrowed strings and options cannot fail.
-                if let Ok(json) = serde_json::to_string(&row) {
-                    out.push_str(&json);
-                }
-            }
-        }
-        self.rows_written += 1;
+        let offline_token = match row.offline_token {
+            Some(true) => "yes",
+            Some(false) => "no",
+            None => "",
+        };
+        let (clients, scopes) = (row.clients.join(" "), row.granted_scopes.join(" "));
+        let cells = [
+            row.kind,
+            &clients,
+            &scopes,
+            offline_token,
+            row.consent_created.as_deref().unwrap_or_default(),
+            row.consent_updated.as_deref().unwrap_or_default(),
+            row.session_id.unwrap_or_default(),
+            row.ip_address.unwrap_or_default(),
+            row.started.as_deref().unwrap_or_default(),
+            row.last_access.as_deref().unwrap_or_default(),
+        ];
+        self.writer.row(out, cells, &row);
     }
 }
