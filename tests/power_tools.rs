@@ -568,6 +568,39 @@ async fn the_dry_run_count_is_what_the_confirmed_job_revokes() {
 }
 
 #[tokio::test]
+async fn with_rotating_refresh_tokens_the_job_and_its_owners_browser_stay_signed_in() {
+    let app = spawn_app().await;
+    put_realm(
+        &app,
+        json!({"revokeRefreshToken": true, "refreshTokenMaxReuse": 0}),
+    )
+    .await;
+    seed(&app, "demo", 12, "user", &["backup-service"]).await;
+    let http = signed_in_client(&app, "demo", "realmadmin", "realmadmin").await;
+    let backup = client_uuid(&app, &http, "backup-service").await;
+    let job = dry_run(&app, &http, &backup, &[("username_contains", "user1")]).await;
+    assert_eq!(job["matched"], 4, "user1, user10..user12");
+
+    // Every access token has expired when the revocation starts, so the job
+    // must refresh; the refresh token rotates and the old one is dead.
+    advance_clock(&app, 600).await;
+    let (status, started) = confirm(&app, &http, &job, "backup-service").await;
+    assert_eq!(status, 200, "{started}");
+    let id = started["id"].as_str().unwrap();
+    let done = wait_for(&app, &http, id, "finished", |j| j["state"] != "revoking").await;
+    assert_eq!(done["state"], "done", "{done}");
+    assert_eq!(done["revoked"], 4);
+
+    // The browser uses the job's rotated token: still signed in.
+    assert_eq!(offline_total(&app, &http, &backup).await, 8);
+    // And the other way round: a job after the browser refreshed again.
+    advance_clock(&app, 600).await;
+    assert_eq!(offline_total(&app, &http, &backup).await, 8);
+    let job = dry_run(&app, &http, &backup, &[("username_contains", "user")]).await;
+    assert_eq!(job["matched"], 8);
+}
+
+#[tokio::test]
 async fn a_failed_revocation_is_reported_and_the_job_carries_on() {
     let app = spawn_app().await;
     seed(&app, "demo", 20, "user", &["backup-service"]).await;

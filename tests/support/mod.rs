@@ -375,3 +375,36 @@ async fn demo_id(
         .unwrap()
         .to_owned()
 }
+
+/// The master realm's admin, straight from the simulator (not through the console).
+pub async fn master_token(app: &TestApp) -> String {
+    let response = reqwest::Client::new()
+        .post(format!(
+            "{}/realms/master/protocol/openid-connect/token",
+            app.sim_url()
+        ))
+        .form(&[
+            ("grant_type", "password"),
+            ("client_id", "admin-cli"),
+            ("username", "admin"),
+            ("password", "admin"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let body: serde_json::Value = response.json().await.unwrap();
+    body["access_token"].as_str().unwrap().to_owned()
+}
+
+/// Changes the demo realm straight at the simulator, as another administrator would.
+pub async fn put_realm(app: &TestApp, body: serde_json::Value) {
+    let response = reqwest::Client::new()
+        .put(format!("{}/admin/realms/demo", app.sim_url()))
+        .bearer_auth(master_token(app).await)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 204);
+}
