@@ -245,20 +245,7 @@ async fn the_user_access_page_unites_consents_offline_tokens_and_sessions() {
     )
     .await;
     let http = signed_in_client(&app, "demo", "realmadmin", "realmadmin").await;
-    let (_, users) = call(
-        &app,
-        &http,
-        "search_users",
-        &[
-            ("realm", "demo"),
-            ("search", "alice"),
-            ("first", "0"),
-            ("max", "10"),
-        ],
-    )
-    .await;
-    assert_eq!(users["total"], 1, "{users}");
-    let alice = users["users"][0]["id"].as_str().unwrap().to_owned();
+    let alice = user_uuid(&app, &http, "alice").await;
 
     let (status, access) = call(
         &app,
@@ -329,19 +316,7 @@ async fn the_user_access_page_unites_consents_offline_tokens_and_sessions() {
 async fn readiness_check_names_users_without_the_offline_access_role() {
     let app = spawn_app().await;
     let http = signed_in_client(&app, "demo", "realmadmin", "realmadmin").await;
-    let (_, users) = call(
-        &app,
-        &http,
-        "search_users",
-        &[
-            ("realm", "demo"),
-            ("search", "\"eve\""),
-            ("first", "0"),
-            ("max", "10"),
-        ],
-    )
-    .await;
-    let eve = users["users"][0]["id"].as_str().unwrap().to_owned();
+    let eve = user_uuid(&app, &http, "eve").await;
     let (_, access) = call(
         &app,
         &http,

@@ -18,27 +18,6 @@ const POLICY_FIELDS: [&str; 7] = [
     "refreshTokenMaxReuse",
 ];
 
-/// The master realm's admin, straight from the simulator (not through the console).
-async fn master_token(app: &TestApp) -> String {
-    let response = reqwest::Client::new()
-        .post(format!(
-            "{}/realms/master/protocol/openid-connect/token",
-            app.sim_url()
-        ))
-        .form(&[
-            ("grant_type", "password"),
-            ("client_id", "admin-cli"),
-            ("username", "admin"),
-            ("password", "admin"),
-        ])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 200);
-    let body: Value = response.json().await.unwrap();
-    body["access_token"].as_str().unwrap().to_owned()
-}
-
 async fn realm_json(app: &TestApp) -> Value {
     let response = reqwest::Client::new()
         .get(format!("{}/admin/realms/demo", app.sim_url()))
@@ -48,17 +27,6 @@ async fn realm_json(app: &TestApp) -> Value {
         .unwrap();
     assert_eq!(response.status(), 200);
     response.json().await.unwrap()
-}
-
-async fn put_realm(app: &TestApp, body: Value) {
-    let response = reqwest::Client::new()
-        .put(format!("{}/admin/realms/demo", app.sim_url()))
-        .bearer_auth(master_token(app).await)
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 204);
 }
 
 /// The form as the page first shows the demo realm's defaults.

@@ -148,6 +148,94 @@ async fn export_is_for_administrators_only() {
     assert_eq!(rows[0]["idle_expires"], Value::Null);
 }
 
+async fn export_access(
+    app: &TestApp,
+    http: &reqwest::Client,
+    user: &str,
+    file: &str,
+) -> reqwest::Response {
+    http.get(format!("{}/export/demo/users/{user}/{file}", app.url))
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_users_access_page_exports_as_csv_and_json() {
+    let app = spawn_app().await;
+    for _ in 0..2 {
+        offline_token(
+            &app,
+            "demo",
+            "backup-service",
+            "backup-service-secret",
+            "alice",
+        )
+        .await;
+    }
+    let admin = signed_in_client(&app, "demo", "realmadmin", "realmadmin").await;
+    let alice = user_uuid(&app, &admin, "alice").await;
+    // alice's own browser session: one regular session of the console.
+    let alice_http = signed_in_client(&app, "demo", "alice", "alice").await;
+
+    let response = export_access(&app, &admin, &alice, "access.csv").await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(
+        header(&response, "content-disposition"),
+        "attachment; filename=\"alice-access.csv\""
+    );
+    let csv = response.text().await.unwrap();
+    let lines: Vec<&str> = csv.split_terminator("\r\n").collect();
+    assert_eq!(
+        lines[0],
+        "kind,clients,granted_scopes,offline_token,consent_created,consent_updated,session_id,ip_address,started,last_access"
+    );
+    let kinds: Vec<&str> = lines[1..]
+        .iter()
+        .map(|l| l.split(',').next().unwrap())
+        .collect();
+    assert_eq!(
+        kinds,
+        ["consent", "session", "offline_session", "offline_session"],
+        "{csv}"
+    );
+    assert!(lines[1].starts_with("consent,backup-service,"), "{csv}");
+    assert_eq!(lines[1].split(',').nth(3), Some("yes"), "{csv}");
+    for line in &lines[3..] {
+        let cells: Vec<&str> = line.split(',').collect();
+        assert_eq!(cells[1], "backup-service", "{line}");
+        assert_eq!(cells[7], "127.0.0.1", "{line}");
+    }
+
+    let rows: Vec<Value> = export_access(&app, &admin, &alice, "access.json")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(rows.len(), 4);
+    assert_eq!(rows[0]["kind"], "consent");
+    assert_eq!(rows[0]["offline_token"], true);
+    assert_eq!(rows[1]["clients"], json!(["offline-console"]));
+    let offline: HashSet<&str> = rows[2..]
+        .iter()
+        .map(|r| r["session_id"].as_str().unwrap())
+        .collect();
+    assert_eq!(offline.len(), 2, "two distinct offline sessions");
+
+    // Who may download it: administrators who may view users.
+    let response = export_access(&app, &app.client(), &alice, "access.csv").await;
+    assert_eq!(response.status(), 401);
+    let response = export_access(&app, &alice_http, &alice, "access.csv").await;
+    assert_eq!(response.status(), 403);
+    let helpdesk = signed_in_client(&app, "demo", "helpdesk", "helpdesk").await;
+    let response = export_access(&app, &helpdesk, &alice, "access.json").await;
+    assert_eq!(response.status(), 200);
+    let response = export_access(&app, &admin, "no-such-user", "access.csv").await;
+    assert_eq!(response.status(), 404);
+    let response = export_access(&app, &admin, &alice, "access.xml").await;
+    assert_eq!(response.status(), 404);
+}
+
 // ---- Filter jobs and bulk revocation ----
 
 const DAY: u64 = 86_400;
@@ -477,6 +565,39 @@ async fn the_dry_run_count_is_what_the_confirmed_job_revokes() {
 
     let (status, _) = confirm(&app, &http, &done, "backup-service").await;
     assert_eq!(status, 409, "a finished job cannot run again");
+}
+
+#[tokio::test]
+async fn with_rotating_refresh_tokens_the_job_and_its_owners_browser_stay_signed_in() {
+    let app = spawn_app().await;
+    put_realm(
+        &app,
+        json!({"revokeRefreshToken": true, "refreshTokenMaxReuse": 0}),
+    )
+    .await;
+    seed(&app, "demo", 12, "user", &["backup-service"]).await;
+    let http = signed_in_client(&app, "demo", "realmadmin", "realmadmin").await;
+    let backup = client_uuid(&app, &http, "backup-service").await;
+    let job = dry_run(&app, &http, &backup, &[("username_contains", "user1")]).await;
+    assert_eq!(job["matched"], 4, "user1, user10..user12");
+
+    // Every access token has expired when the revocation starts, so the job
+    // must refresh; the refresh token rotates and the old one is dead.
+    advance_clock(&app, 600).await;
+    let (status, started) = confirm(&app, &http, &job, "backup-service").await;
+    assert_eq!(status, 200, "{started}");
+    let id = started["id"].as_str().unwrap();
+    let done = wait_for(&app, &http, id, "finished", |j| j["state"] != "revoking").await;
+    assert_eq!(done["state"], "done", "{done}");
+    assert_eq!(done["revoked"], 4);
+
+    // The browser uses the job's rotated token: still signed in.
+    assert_eq!(offline_total(&app, &http, &backup).await, 8);
+    // And the other way round: a job after the browser refreshed again.
+    advance_clock(&app, 600).await;
+    assert_eq!(offline_total(&app, &http, &backup).await, 8);
+    let job = dry_run(&app, &http, &backup, &[("username_contains", "user")]).await;
+    assert_eq!(job["matched"], 8);
 }
 
 #[tokio::test]

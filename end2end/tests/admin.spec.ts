@@ -34,6 +34,9 @@ test("an administrator revokes alice's access for a client from her access page"
   const consents = page.getByRole("table", { name: "Consents and offline tokens" });
   const consentRow = consents.getByRole("row").filter({ hasText: "backup-service" });
   await expect(consentRow).toContainText("Offline Token");
+  const download = page.waitForEvent("download");
+  await page.getByRole("link", { name: "CSV", exact: true }).click();
+  expect((await download).suggestedFilename()).toBe("alice-access.csv");
   await consentRow.getByRole("button", { name: "Revoke…" }).click();
   await page.getByRole("alertdialog").getByRole("button", { name: "Revoke consent and offline tokens" }).click();
   await expect(page.getByRole("status")).toContainText("Access revoked");

@@ -99,10 +99,11 @@ mod ssr {
         } else {
             None
         };
-        // The job gets a fresh token of its own, and the filter is evaluated
-        // as of the moment Keycloak issued it (by Keycloak's clock).
+        // The filter is evaluated as of the moment Keycloak issued a fresh
+        // token (by Keycloak's clock); the job then acts through this session.
         caller.refreshed().await.map_err(fail)?;
         let who = caller.who();
+        let owner_session = caller.session_id().ok_or(AppError::NotSignedIn)?;
         let as_of_ms = who.issued_at().map_or_else(now_ms, |iat| iat * 1000);
         let id = uuid::Uuid::new_v4().to_string();
         let db = &caller.state.db;
@@ -114,6 +115,7 @@ mod ssr {
                 client_uuid: c,
                 client_id: &details.client_id,
                 owner: &who,
+                owner_session: &owner_session,
                 filter: &filter,
                 policy,
                 as_of_ms,
@@ -212,10 +214,8 @@ mod ssr {
                 job.realm
             )));
         }
-        caller.refreshed().await.map_err(|e| {
-            keycloak_error(e, &job.realm, "manage-users", "revoke offline sessions")
-        })?;
-        let started = store::start_revoking(&caller.state.db, &job.id, &caller.who())
+        let owner_session = caller.session_id().ok_or(AppError::NotSignedIn)?;
+        let started = store::start_revoking(&caller.state.db, &job.id, &owner_session)
             .await
             .map_err(AppError::internal)?;
         if !started {

@@ -32,14 +32,12 @@ pub async fn revoke_user_consent(
 
 #[cfg(feature = "ssr")]
 mod ssr {
-    use std::collections::BTreeMap;
-
     use super::*;
     use crate::api::sessions::ssr::finish_audit;
     use crate::api::support::{keycloak_error, now_ms};
     use crate::audit::Recorder;
     use crate::auth::Caller;
-    use crate::keycloak::admin::{User, UserSession};
+    use crate::keycloak::admin::{offline_token_clients, User, UserSession};
     use crate::model::admin::{page_size, ClientOfflineSessions, ConsentRow, SessionRow, UserRow};
     use crate::model::ids::{ClientId, RealmName, UserId};
 
@@ -109,17 +107,7 @@ mod ssr {
         );
         let details = details.map_err(fail)?;
         let consents = consents.map_err(fail)?;
-        // Offline sessions are listed per client: the clients holding an
-        // "Offline Token" grant are exactly those with offline sessions.
-        let offline_clients: BTreeMap<String, String> = consents
-            .iter()
-            .flat_map(|c| {
-                c.additional_grants
-                    .iter()
-                    .filter(|g| g.key == "Offline Token")
-                    .map(|g| (g.client.clone(), c.client_id.clone()))
-            })
-            .collect();
+        let offline_clients = offline_token_clients(&consents);
         let mut offline = Vec::with_capacity(offline_clients.len());
         for (client_uuid, client_id) in offline_clients {
             let sessions = admin
@@ -138,7 +126,7 @@ mod ssr {
             consents: consents
                 .into_iter()
                 .map(|c| ConsentRow {
-                    offline_token: c.additional_grants.iter().any(|g| g.key == "Offline Token"),
+                    offline_token: c.has_offline_token(),
                     client_id: c.client_id,
                     granted_scopes: c.granted_client_scopes,
                     created_ms: c.created_date,

@@ -1,9 +1,11 @@
 //! The person behind a server-function call, and their access token kept fresh.
 
 use std::collections::HashMap;
+use std::str::FromStr;
 use std::sync::{Arc, Mutex};
 
 use leptos::prelude::use_context;
+use tower_sessions::session::Id;
 use tower_sessions::Session;
 
 use super::oidc::{now, OidcError};
@@ -51,6 +53,22 @@ impl Caller {
             session,
             signed_in: Mutex::new(who),
         })
+    }
+
+    /// The person signed in to a stored browser session, outside any request:
+    /// a background job acting for its owner. Tokens are read from and saved
+    /// back to that session, so the job and the browser share one refresh-token
+    /// chain; with rotating refresh tokens, two copies would end each other.
+    pub async fn from_session_id(state: AppState, id: &str) -> Result<Self, AppError> {
+        let id = Id::from_str(id).map_err(|_| AppError::NotSignedIn)?;
+        let store = Arc::new(state.session_store.clone());
+        let session = Session::new(Some(id), store, Some(state.session_expiry));
+        Self::from_session(state, session).await
+    }
+
+    /// The id of the browser session this caller acts through.
+    pub fn session_id(&self) -> Option<String> {
+        self.session.id().map(|id| id.to_string())
     }
 
     /// A signed-in administrator (anyone holding realm-management roles);

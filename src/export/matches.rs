@@ -2,13 +2,12 @@
 //! matched (a client's offline sessions, filtered), with each one's outcome,
 //! read from the database a page at a time.
 
-use axum::body::{Body, Bytes};
 use axum::extract::{Path, State};
 use axum::response::Response;
 use serde::Serialize;
 use tower_sessions::Session;
 
-use super::{csv, download, format_of, refuse, rfc3339, Format};
+use super::{rfc3339, serve, Chunks, Format, RowWriter};
 use crate::auth::Caller;
 use crate::error::AppError;
 use crate::jobs::store;
@@ -31,18 +30,7 @@ pub async fn job_matches(
     session: Session,
     Path((id, file)): Path<(String, String)>,
 ) -> Response {
-    let Some(format) = format_of(&file, "matches") else {
-        return refuse(AppError::NotFound("The export".into()));
-    };
-    match open(state, session, &id, format).await {
-        Ok((name, export)) => {
-            let stream = futures::stream::unfold(export, |mut export| async move {
-                export.next_chunk().await.map(|chunk| (chunk, export))
-            });
-            download(&name, format, Body::from_stream(stream))
-        }
-        Err(e) => refuse(e),
-    }
+    serve(&file, "matches", |format| open(state, session, &id, format)).await
 }
 
 /// Only the job's owner may export it; anyone else is told it does not exist.
@@ -66,10 +54,8 @@ async fn open(
         MatchExport {
             state: caller.state.clone(),
             id: job.id,
-            format,
+            writer: RowWriter::new(format, &COLUMNS),
             after: -1,
-            started: false,
-            rows_written: 0,
             ended: false,
         },
     ))
@@ -89,35 +75,23 @@ struct Row<'a> {
 struct MatchExport {
     state: AppState,
     id: String,
-    format: Format,
+    writer: RowWriter,
     /// Position of the last match written.
     after: i64,
-    started: bool,
-    rows_written: u64,
     ended: bool,
 }
 
-impl MatchExport {
-    async fn next_chunk(&mut self) -> Option<Result<Bytes, std::io::Error>> {
+impl Chunks for MatchExport {
+    /// A page of matches at a time, in the order the job found them.
+    async fn next_chunk(&mut self) -> Option<Result<String, String>> {
         if self.ended {
             return None;
         }
         let page = match store::matches_after(&self.state.db, &self.id, self.after, PAGE).await {
             Ok(page) => page,
-            Err(e) => {
-                self.ended = true;
-                tracing::warn!(error = %e, "export of job matches aborted");
-                return Some(Err(std::io::Error::other(e.to_string())));
-            }
+            Err(e) => return Some(Err(e.to_string())),
         };
         let mut out = String::with_capacity(page.len() * 160);
-        if !self.started {
-            self.started = true;
-            match self.format {
-                Format::Csv => csv::write_record(&mut out, COLUMNS),
-                Format::Json => out.push('['),
-            }
-        }
         for (seq, outcome, m) in &page {
             let row = Row {
                 session_id: &m.session_id,
@@ -128,39 +102,22 @@ impl MatchExport {
                 outcome,
                 detail: m.detail.as_deref(),
             };
-            match self.format {
-                Format::Csv => csv::write_record(
-                    &mut out,
-                    [
-                        row.session_id,
-                        row.username,
-                        row.user_id,
-                        &row.started,
-                        &row.last_access,
-                        row.outcome,
-                        row.detail.unwrap_or_default(),
-                    ],
-                ),
-                Format::Json => {
-                    out.push_str(if self.rows_written == 0 { "\n" } else { ",\n" });
-                    if let Ok(json) = serde_json::to_string(&row) {
-                        out.push_str(&json);
-                    }
-                }
-            }
+            let cells = [
+                row.session_id,
+                row.username,
+                row.user_id,
+                &row.started,
+                &row.last_access,
+                row.outcome,
+                row.detail.unwrap_or_default(),
+            ];
+            self.writer.row(&mut out, cells, &row);
             self.after = *seq;
-            self.rows_written += 1;
         }
         if (page.len() as i64) < PAGE {
             self.ended = true;
-            if self.format == Format::Json {
-                out.push_str(if self.rows_written == 0 {
-                    "]\n"
-                } else {
-                    "\n]\n"
-                });
-            }
+            self.writer.finish(&mut out);
         }
-        Some(Ok(Bytes::from(out)))
+        Some(Ok(out))
     }
 }

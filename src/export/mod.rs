@@ -4,11 +4,16 @@
 pub mod csv;
 pub mod matches;
 pub mod sessions;
+pub mod user_access;
 
+use std::future::Future;
+
+use axum::body::{Body, Bytes};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
+use serde::Serialize;
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 
@@ -20,6 +25,10 @@ pub fn router() -> Router<AppState> {
         .route(
             "/export/{realm}/clients/{client}/{file}",
             get(sessions::offline_sessions),
+        )
+        .route(
+            "/export/{realm}/users/{user}/{file}",
+            get(user_access::user_access),
         )
         .route("/export/jobs/{id}/{file}", get(matches::job_matches))
 }
@@ -83,6 +92,103 @@ pub fn download(name: &str, format: Format, body: axum::body::Body) -> Response 
         headers.insert(header::CONTENT_DISPOSITION, value);
     }
     response
+}
+
+/// A download produced a piece at a time, so memory holds one piece.
+pub trait Chunks: Send + 'static {
+    /// The next piece of the file, `None` after the last. An error ends the
+    /// response abruptly, so a partial file is never mistaken for a whole one.
+    fn next_chunk(&mut self) -> impl Future<Output = Option<Result<String, String>>> + Send;
+}
+
+/// Answers `GET …/{stem}.csv|json`: `open` checks the caller and prepares the
+/// export (a refusal is a proper status), then the body streams.
+pub async fn serve<E, Open>(file: &str, stem: &str, open: impl FnOnce(Format) -> Open) -> Response
+where
+    E: Chunks,
+    Open: Future<Output = Result<(String, E), AppError>>,
+{
+    let Some(format) = format_of(file, stem) else {
+        return refuse(AppError::NotFound("The export".into()));
+    };
+    let (name, export) = match open(format).await {
+        Ok(opened) => opened,
+        Err(e) => return refuse(e),
+    };
+    let stream = futures::stream::unfold(Some(export), |export| async move {
+        let mut export = export?;
+        match export.next_chunk().await? {
+            Ok(chunk) => Some((Ok(Bytes::from(chunk)), Some(export))),
+            Err(e) => {
+                tracing::warn!(error = %e, "export aborted");
+                Some((Err(std::io::Error::other(e)), None))
+            }
+        }
+    });
+    download(&name, format, Body::from_stream(stream))
+}
+
+/// Writes the rows of one file in its format: CSV with a header record, or a
+/// JSON array of objects.
+pub struct RowWriter {
+    format: Format,
+    columns: &'static [&'static str],
+    started: bool,
+    rows: u64,
+}
+
+impl RowWriter {
+    pub fn new(format: Format, columns: &'static [&'static str]) -> Self {
+        RowWriter {
+            format,
+            columns,
+            started: false,
+            rows: 0,
+        }
+    }
+
+    fn start(&mut self, out: &mut String) {
+        if !self.started {
+            self.started = true;
+            match self.format {
+                Format::Csv => csv::write_record(out, self.columns.iter().copied()),
+                Format::Json => out.push('['),
+            }
+        }
+    }
+
+    /// One row: `cells` in column order for CSV, `row` as a JSON object.
+    pub fn row<'a>(
+        &mut self,
+        out: &mut String,
+        cells: impl IntoIterator<Item = &'a str>,
+        row: &impl Serialize,
+    ) {
+        self.start(out);
+        match self.format {
+            Format::Csv => csv::write_record(out, cells),
+            Format::Json => {
+                out.push_str(if self.rows == 0 { "\n" } else { ",\n" });
+                // Rows are plain strings, numbers and options: serialising cannot fail.
+                if let Ok(json) = serde_json::to_string(row) {
+                    out.push_str(&json);
+                }
+            }
+        }
+        self.rows += 1;
+    }
+
+    /// Ends the file (the header alone when there were no rows).
+    pub fn finish(&mut self, out: &mut String) {
+        self.start(out);
+        if self.format == Format::Json {
+            out.push_str(if self.rows == 0 { "]\n" } else { "\n]\n" });
+        }
+    }
+
+    pub fn rows(&self) -> u64 {
+        self.rows
+    }
 }
 
 /// The same JSON error body and status that server functions answer with.

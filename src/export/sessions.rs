@@ -2,13 +2,12 @@
 //! offline session of a client, fetched page by page with the administrator's
 //! token and written out as each page arrives.
 
-use axum::body::{Body, Bytes};
 use axum::extract::{Path, State};
 use axum::response::Response;
 use serde::Serialize;
 use tower_sessions::Session;
 
-use super::{csv, download, format_of, refuse, rfc3339, Format};
+use super::{rfc3339, serve, Chunks, Format, RowWriter};
 use crate::api::sessions::ssr::{attribute_secs, realm_policy};
 use crate::api::support::keycloak_error;
 use crate::auth::Caller;
@@ -40,18 +39,10 @@ pub async fn offline_sessions(
     session: Session,
     Path((realm, client, file)): Path<(String, String, String)>,
 ) -> Response {
-    let Some(format) = format_of(&file, "offline-sessions") else {
-        return refuse(AppError::NotFound("The export".into()));
-    };
-    match open(state, session, &realm, &client, format).await {
-        Ok((name, export)) => {
-            let stream = futures::stream::unfold(export, |mut export| async move {
-                export.next_chunk().await.map(|chunk| (chunk, export))
-            });
-            download(&name, format, Body::from_stream(stream))
-        }
-        Err(e) => refuse(e),
-    }
+    serve(&file, "offline-sessions", |format| {
+        open(state, session, &realm, &client, format)
+    })
+    .await
 }
 
 /// Checks the caller and reads the first page before answering, so that a
@@ -91,12 +82,10 @@ async fn open(
             caller,
             realm,
             client,
-            format,
+            writer: RowWriter::new(format, &COLUMNS),
             policy,
             page: Some(first_page),
             next_first: PAGE,
-            header_written: false,
-            rows_written: 0,
             ended: false,
         },
     ))
@@ -119,21 +108,17 @@ struct SessionExport {
     caller: Caller,
     realm: RealmName,
     client: ClientUuid,
-    format: Format,
+    writer: RowWriter,
     policy: Option<EffectivePolicy>,
     /// The page to write next; `None` means fetch it.
     page: Option<Vec<UserSession>>,
     next_first: u32,
-    header_written: bool,
-    rows_written: u64,
     ended: bool,
 }
 
-impl SessionExport {
-    /// The next piece of the file: the header with the first page, then a
-    /// page at a time, the closing bracket with the last. A failure mid-way
-    /// aborts the response, so a partial file is never mistaken for a whole one.
-    async fn next_chunk(&mut self) -> Option<Result<Bytes, std::io::Error>> {
+impl Chunks for SessionExport {
+    /// A Keycloak page at a time; the first was read when the export opened.
+    async fn next_chunk(&mut self) -> Option<Result<String, String>> {
         if self.ended {
             return None;
         }
@@ -141,34 +126,22 @@ impl SessionExport {
             Some(page) => page,
             None => match self.fetch().await {
                 Ok(page) => page,
-                Err(e) => {
-                    self.ended = true;
-                    tracing::warn!(error = %e, rows = self.rows_written, "export aborted");
-                    return Some(Err(std::io::Error::other(e.to_string())));
-                }
+                Err(e) => return Some(Err(e.to_string())),
             },
         };
         let mut out = String::with_capacity(page.len() * 200);
-        if !self.header_written {
-            self.header_written = true;
-            self.write_header(&mut out);
-        }
         for session in &page {
             self.write_row(&mut out, session);
         }
         if (page.len() as u32) < PAGE {
             self.ended = true;
-            if self.format == Format::Json {
-                out.push_str(if self.rows_written == 0 {
-                    "]\n"
-                } else {
-                    "\n]\n"
-                });
-            }
+            self.writer.finish(&mut out);
         }
-        Some(Ok(Bytes::from(out)))
+        Some(Ok(out))
     }
+}
 
+impl SessionExport {
     async fn fetch(&mut self) -> Result<Vec<UserSession>, KcError> {
         let first = self.next_first;
         self.next_first = self.next_first.saturating_add(PAGE);
@@ -178,13 +151,6 @@ impl SessionExport {
             .admin(&self.caller)
             .offline_sessions(self.realm.as_str(), self.client.as_str(), first, PAGE)
             .await
-    }
-
-    fn write_header(&self, out: &mut String) {
-        match self.format {
-            Format::Csv => csv::write_record(out, COLUMNS),
-            Format::Json => out.push('['),
-        }
     }
 
     fn write_row(&mut self, out: &mut String, s: &UserSession) {
@@ -205,32 +171,18 @@ impl SessionExport {
                 .map(|(_, client_id)| client_id.as_str())
                 .collect(),
         };
-        match self.format {
-            Format::Csv => {
-                let others = row.other_clients.join(" ");
-                csv::write_record(
-                    out,
-                    [
-                        row.session_id,
-                        row.username,
-                        row.user_id,
-                        row.ip_address.unwrap_or_default(),
-                        &row.started,
-                        &row.last_access,
-                        row.idle_expires.as_deref().unwrap_or_default(),
-                        row.max_expires.as_deref().unwrap_or_default(),
-                        &others,
-                    ],
-                );
-            }
-            Format::Json => {
-                out.push_str(if self.rows_written == 0 { "\n" } else { ",\n" });
-                // Serialising borrowed strings and options cannot fail.
-                if let Ok(json) = serde_json::to_string(&row) {
-                    out.push_str(&json);
-                }
-            }
-        }
-        self.rows_written += 1;
+        let others = row.other_clients.join(" ");
+        let cells = [
+            row.session_id,
+            row.username,
+            row.user_id,
+            row.ip_address.unwrap_or_default(),
+            &row.started,
+            &row.last_access,
+            row.idle_expires.as_deref().unwrap_or_default(),
+            row.max_expires.as_deref().unwrap_or_default(),
+            &others,
+        ];
+        self.writer.row(out, cells, &row);
     }
 }

@@ -1,7 +1,6 @@
 //! Background jobs over a client's offline sessions: they run without a
 //! browser, keep their state in the database and resume after a restart.
 
-pub mod bearer;
 pub mod runner;
 pub mod store;
 

@@ -5,10 +5,9 @@
 
 use futures::StreamExt;
 
-use super::bearer::JobBearer;
 use super::store::{self, JobRecord};
 use crate::audit::{self, Outcome, Recorder};
-use crate::auth::SignedIn;
+use crate::auth::{Caller, SignedIn};
 use crate::keycloak::admin::Admin;
 use crate::keycloak::KcError;
 use crate::model::jobs::{Candidate, JobState, MatchRow};
@@ -66,15 +65,17 @@ async fn work(state: &AppState, id: &str) -> Result<(), JobError> {
     if !job.state.is_running() {
         return Ok(());
     }
-    let Some(who) = store::credentials(&state.db, id).await? else {
+    let Some(owner_session) = store::owner_session(&state.db, id).await? else {
         return Err(KcError::Unauthorized.into());
     };
-    let bearer = JobBearer::new(state.clone(), id.to_owned(), who);
+    let owner = Caller::from_session_id(state.clone(), &owner_session)
+        .await
+        .map_err(|_| KcError::Unauthorized)?;
     match job.state {
-        JobState::Scanning => scan(state, &bearer, &job).await,
+        JobState::Scanning => scan(state, &owner, &job).await,
         _ => {
-            let who = bearer.who().await;
-            let result = revoke(state, &bearer, &job, &who).await;
+            let who = owner.who();
+            let result = revoke(state, &owner, &job, &who).await;
             let outcome = *result.as_ref().unwrap_or(&JobState::Failed);
             // The summary is in the audit log before the job shows as finished.
             summarise(state, &job, &who, outcome).await?;
@@ -93,8 +94,8 @@ async fn work(state: &AppState, id: &str) -> Result<(), JobError> {
 
 /// Pages through the client's sessions from where the scan stands, recording
 /// matches page by page; a restart repeats at most the page in progress.
-async fn scan(state: &AppState, bearer: &JobBearer, job: &JobRecord) -> Result<(), JobError> {
-    let admin = state.keycloak.admin(bearer);
+async fn scan(state: &AppState, owner: &Caller, job: &JobRecord) -> Result<(), JobError> {
+    let admin = state.keycloak.admin(owner);
     let mut first = job.next_first;
     loop {
         if store::state(&state.db, &job.id).await? != Some(JobState::Scanning) {
@@ -147,11 +148,11 @@ async fn scan(state: &AppState, bearer: &JobBearer, job: &JobRecord) -> Result<(
 /// cancelled (its new state).
 async fn revoke(
     state: &AppState,
-    bearer: &JobBearer,
+    owner: &Caller,
     job: &JobRecord,
     who: &SignedIn,
 ) -> Result<JobState, JobError> {
-    let admin = state.keycloak.admin(bearer);
+    let admin = state.keycloak.admin(owner);
     settle_in_flight(state, &admin, job, who).await?;
     loop {
         match store::state(&state.db, &job.id).await? {
@@ -192,7 +193,7 @@ fn audit_target(job: &JobRecord, m: &MatchRow) -> String {
 /// outcome kept with the match. Only a lost sign-in stops the whole job.
 async fn revoke_one(
     state: &AppState,
-    admin: &Admin<'_, JobBearer>,
+    admin: &Admin<'_, Caller>,
     job: &JobRecord,
     who: &SignedIn,
     m: MatchRow,
@@ -260,7 +261,7 @@ fn failure_text(e: &KcError) -> &'static str {
 /// Returns how many matches it settled.
 async fn settle_in_flight(
     state: &AppState,
-    admin: &Admin<'_, JobBearer>,
+    admin: &Admin<'_, Caller>,
     job: &JobRecord,
     who: &SignedIn,
 ) -> Result<usize, JobError> {

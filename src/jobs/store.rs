@@ -40,6 +40,8 @@ pub struct NewJob<'a> {
     pub client_uuid: &'a str,
     pub client_id: &'a str,
     pub owner: &'a SignedIn,
+    /// The owner's browser session, which the job acts through.
+    pub owner_session: &'a str,
     pub filter: &'a SessionFilter,
     pub policy: Option<EffectivePolicy>,
     pub as_of_ms: i64,
@@ -54,7 +56,7 @@ fn to_json<T: serde::Serialize>(value: &T) -> String {
 pub async fn insert(db: &Pool, job: NewJob<'_>) -> Result<(), sqlx::Error> {
     sqlx::query(
         "INSERT INTO session_jobs (id, realm, client_uuid, client_id, owner, owner_realm, filter, policy, \
-         as_of_ms, state, total, credentials, phase_started_ms, created_at) \
+         as_of_ms, state, total, owner_session, phase_started_ms, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'scanning', $10, $11, $12, $13)",
     )
     .bind(job.id)
@@ -67,7 +69,7 @@ pub async fn insert(db: &Pool, job: NewJob<'_>) -> Result<(), sqlx::Error> {
     .bind(job.policy.map(|p| to_json(&p)))
     .bind(job.as_of_ms)
     .bind(job.total as i64)
-    .bind(to_json(job.owner))
+    .bind(job.owner_session)
     .bind(job.now_ms)
     .bind(crate::export::rfc3339(job.now_ms))
     .execute(db)
@@ -146,26 +148,18 @@ pub async fn state(db: &Pool, id: &str) -> Result<Option<JobState>, sqlx::Error>
     Ok(state.as_deref().and_then(JobState::parse))
 }
 
-pub async fn credentials(db: &Pool, id: &str) -> Result<Option<SignedIn>, sqlx::Error> {
-    let text: Option<Option<String>> =
-        sqlx::query_scalar("SELECT credentials FROM session_jobs WHERE id = $1")
+/// The id of the browser session the job acts through, while it runs.
+pub async fn owner_session(db: &Pool, id: &str) -> Result<Option<String>, sqlx::Error> {
+    let session: Option<Option<String>> =
+        sqlx::query_scalar("SELECT owner_session FROM session_jobs WHERE id = $1")
             .bind(id)
             .fetch_optional(db)
             .await?;
-    Ok(text.flatten().and_then(|t| serde_json::from_str(&t).ok()))
-}
-
-pub async fn save_credentials(db: &Pool, id: &str, who: &SignedIn) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE session_jobs SET credentials = $1 WHERE id = $2")
-        .bind(to_json(who))
-        .bind(id)
-        .execute(db)
-        .await
-        .map(|_| ())
+    Ok(session.flatten())
 }
 
 /// Moves the job from one state to another; false when it was not in `from`
-/// (e.g. cancelled meanwhile). Leaving a running state drops the credentials.
+/// (e.g. cancelled meanwhile). Leaving a running state forgets the owner's session.
 pub async fn transition(
     db: &Pool,
     id: &str,
@@ -180,7 +174,7 @@ pub async fn transition(
         .join(", ");
     let sql = format!(
         "UPDATE session_jobs SET state = $1, error = COALESCE($2, error), \
-         credentials = CASE WHEN $1 IN ('scanning', 'revoking') THEN credentials ELSE NULL END, \
+         owner_session = CASE WHEN $1 IN ('scanning', 'revoking') THEN owner_session ELSE NULL END, \
          phase_started_ms = $3 WHERE id = ${} AND state IN ({placeholders})",
         from.len() + 4
     );
@@ -195,13 +189,13 @@ pub async fn transition(
     Ok(done.rows_affected() == 1)
 }
 
-/// Starts the revocation with the confirming person's fresh sign-in.
-pub async fn start_revoking(db: &Pool, id: &str, who: &SignedIn) -> Result<bool, sqlx::Error> {
+/// Starts the revocation through the confirming person's browser session.
+pub async fn start_revoking(db: &Pool, id: &str, session: &str) -> Result<bool, sqlx::Error> {
     let done = sqlx::query(
-        "UPDATE session_jobs SET state = 'revoking', credentials = $1, phase_started_ms = $2, \
+        "UPDATE session_jobs SET state = 'revoking', owner_session = $1, phase_started_ms = $2, \
          phase_done = 0 WHERE id = $3 AND state = 'scanned'",
     )
-    .bind(to_json(who))
+    .bind(session)
     .bind(crate::auth::oidc::now() * 1000)
     .bind(id)
     .execute(db)

@@ -95,6 +95,32 @@ pub struct Consent {
     pub additional_grants: Vec<AdditionalGrant>,
 }
 
+/// The grant Keycloak lists for a client holding offline tokens of the user.
+const OFFLINE_TOKEN_GRANT: &str = "Offline Token";
+
+impl Consent {
+    pub fn has_offline_token(&self) -> bool {
+        self.additional_grants
+            .iter()
+            .any(|g| g.key == OFFLINE_TOKEN_GRANT)
+    }
+}
+
+/// Client UUID -> clientId of every client holding offline tokens of the user:
+/// Keycloak lists offline sessions per client, and these are exactly the
+/// clients that have some.
+pub fn offline_token_clients(consents: &[Consent]) -> std::collections::BTreeMap<String, String> {
+    consents
+        .iter()
+        .flat_map(|c| {
+            c.additional_grants
+                .iter()
+                .filter(|g| g.key == OFFLINE_TOKEN_GRANT)
+                .map(|g| (g.client.clone(), c.client_id.clone()))
+        })
+        .collect()
+}
+
 #[derive(Debug, Clone, Deserialize)]
 pub struct AdditionalGrant {
     /// client UUID

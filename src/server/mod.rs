@@ -14,12 +14,16 @@ use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use tokio::net::TcpListener;
 use tower_sessions::cookie::SameSite;
-use tower_sessions::{ExpiredDeletion, Expiry, SessionManagerLayer};
+use tower_sessions::{ExpiredDeletion, SessionManagerLayer};
 use tower_sessions_sqlx_store::SqliteStore;
 
 use crate::app::{shell, App};
 use crate::config::Config;
 pub use state::AppState;
+
+/// Where browser sessions live; shared by the request layer and by jobs that
+/// act through their owner's session.
+pub type ConsoleSessionStore = SqliteStore;
 
 /// Name of the console's session cookie.
 pub const SESSION_COOKIE: &str = "oc_session";
@@ -50,18 +54,15 @@ pub async fn build(config: Config) -> Result<(Router, AppState), StartError> {
             .clone()
             .continuously_delete_expired(Duration::from_secs(300)),
     );
+    let secure = config.cookies_secure();
+    let state = AppState::new(config, db, session_store.clone());
     let sessions = SessionManagerLayer::new(session_store)
         .with_name(SESSION_COOKIE)
         .with_http_only(true)
         .with_same_site(SameSite::Lax)
-        .with_secure(config.cookies_secure())
+        .with_secure(secure)
         .with_path("/")
-        .with_expiry(Expiry::OnInactivity(
-            tower_sessions::cookie::time::Duration::try_from(config.session_lifetime)
-                .unwrap_or(tower_sessions::cookie::time::Duration::hours(8)),
-        ));
-
-    let state = AppState::new(config, db);
+        .with_expiry(state.session_expiry);
     crate::jobs::resume_unfinished(&state)
         .await
         .map_err(|e| StartError::Jobs(e.to_string()))?;

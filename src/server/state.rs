@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
+use tower_sessions::Expiry;
 
 use crate::auth::caller::RefreshLocks;
 use crate::auth::oidc::Oidc;
@@ -11,6 +12,7 @@ use crate::config::Config;
 use crate::db::Pool;
 use crate::jobs::JobTasks;
 use crate::keycloak::Keycloak;
+use crate::server::ConsoleSessionStore;
 
 #[derive(Clone)]
 pub struct AppState {
@@ -21,10 +23,13 @@ pub struct AppState {
     pub oidc: Oidc,
     pub refresh_locks: RefreshLocks,
     pub jobs: JobTasks,
+    /// The store behind browser sessions, for jobs acting through their owner's session.
+    pub session_store: ConsoleSessionStore,
+    pub session_expiry: Expiry,
 }
 
 impl AppState {
-    pub fn new(config: Config, db: Pool) -> Self {
+    pub fn new(config: Config, db: Pool, session_store: ConsoleSessionStore) -> Self {
         let leptos_options = LeptosOptions::builder()
             .output_name("offline-console")
             .site_root(config.site_root.to_string_lossy().into_owned())
@@ -33,6 +38,10 @@ impl AppState {
             .build();
         let keycloak = Keycloak::new(config.keycloak_url.clone(), config.keycloak_timeouts);
         let oidc = Oidc::new(&config, keycloak.clone());
+        let session_expiry = Expiry::OnInactivity(
+            tower_sessions::cookie::time::Duration::try_from(config.session_lifetime)
+                .unwrap_or(tower_sessions::cookie::time::Duration::hours(8)),
+        );
         AppState {
             leptos_options,
             config: Arc::new(config),
@@ -41,6 +50,8 @@ impl AppState {
             oidc,
             refresh_locks: RefreshLocks::default(),
             jobs: JobTasks::default(),
+            session_store,
+            session_expiry,
         }
     }
 }

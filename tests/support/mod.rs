@@ -353,26 +353,83 @@ pub async fn seed(app: &TestApp, realm: &str, users: u64, prefix: &str, clients:
 
 /// The internal id of a demo client, found through the console's own search.
 pub async fn client_uuid(app: &TestApp, http: &reqwest::Client, client_id: &str) -> String {
-    let (status, body) = call(
+    demo_id(
         app,
         http,
         "search_clients",
+        "clients",
+        "client_id",
+        client_id,
+    )
+    .await
+}
+
+/// The internal id of a demo user, found through the console's own search.
+pub async fn user_uuid(app: &TestApp, http: &reqwest::Client, username: &str) -> String {
+    demo_id(app, http, "search_users", "users", "username", username).await
+}
+
+async fn demo_id(
+    app: &TestApp,
+    http: &reqwest::Client,
+    endpoint: &str,
+    list: &str,
+    name_field: &str,
+    name: &str,
+) -> String {
+    let (status, body) = call(
+        app,
+        http,
+        endpoint,
         &[
             ("realm", "demo"),
-            ("search", client_id),
+            ("search", name),
             ("first", "0"),
             ("max", "10"),
         ],
     )
     .await;
     assert_eq!(status, 200, "{body}");
-    body["clients"]
+    body[list]
         .as_array()
         .unwrap()
         .iter()
-        .find(|c| c["client_id"] == client_id)
-        .unwrap_or_else(|| panic!("{client_id} in {body}"))["id"]
+        .find(|item| item[name_field] == name)
+        .unwrap_or_else(|| panic!("{name} in {body}"))["id"]
         .as_str()
         .unwrap()
         .to_owned()
+}
+
+/// The master realm's admin, straight from the simulator (not through the console).
+pub async fn master_token(app: &TestApp) -> String {
+    let response = reqwest::Client::new()
+        .post(format!(
+            "{}/realms/master/protocol/openid-connect/token",
+            app.sim_url()
+        ))
+        .form(&[
+            ("grant_type", "password"),
+            ("client_id", "admin-cli"),
+            ("username", "admin"),
+            ("password", "admin"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let body: serde_json::Value = response.json().await.unwrap();
+    body["access_token"].as_str().unwrap().to_owned()
+}
+
+/// Changes the demo realm straight at the simulator, as another administrator would.
+pub async fn put_realm(app: &TestApp, body: serde_json::Value) {
+    let response = reqwest::Client::new()
+        .put(format!("{}/admin/realms/demo", app.sim_url()))
+        .bearer_auth(master_token(app).await)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 204);
 }

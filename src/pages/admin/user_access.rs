@@ -9,6 +9,7 @@ use super::{use_realm, RealmHeader};
 use crate::api::users::{load_user_access, RevokeUserConsent};
 use crate::components::confirm::ConfirmDialog;
 use crate::components::errors::ErrorBox;
+use crate::components::href::seg;
 use crate::components::time::Moment;
 use crate::model::admin::{SessionRow, UserAccess};
 
@@ -128,11 +129,22 @@ fn AccessView(access: UserAccess, pending: RwSignal<Option<String>>) -> impl Int
             view! { <SessionList title=title sessions=group.sessions now=now/> }
         })
         .collect_view();
+    let export = format!(
+        "/export/{}/users/{}/access",
+        seg(&access.realm),
+        seg(&user.id)
+    );
     view! {
         <h2>{user.username.clone()}
             {(!user.enabled).then(|| view! { <span class="badge">"disabled"</span> })}
         </h2>
         <p class="muted">{user.email.clone().unwrap_or_default()}</p>
+        <p class="export-links">
+            "Download this access: "
+            <a class="button secondary small" href=format!("{export}.csv") download rel="external">"CSV"</a>
+            " "
+            <a class="button secondary small" href=format!("{export}.json") download rel="external">"JSON"</a>
+        </p>
         {readiness}
         {(!can_manage).then(|| view! {
             <p class="alert warning permission-note">"You can view this user's access but not revoke it: revoking needs the realm-management role \u{201c}manage-users\u{201d}."</p>
