@@ -5,6 +5,7 @@
 
 pub mod account;
 pub mod admin;
+mod cache;
 mod error;
 
 use std::sync::Arc;
@@ -13,6 +14,7 @@ use std::time::Duration;
 use serde::Deserialize;
 use url::Url;
 
+use cache::ReadCache;
 pub use error::KcError;
 
 /// Where admin and account calls get their access token from.
@@ -21,6 +23,10 @@ pub trait Bearer: Sync {
     fn token(&self) -> impl std::future::Future<Output = Result<String, KcError>> + Send;
     /// A new token after Keycloak answered 401 to the current one.
     fn refreshed(&self) -> impl std::future::Future<Output = Result<String, KcError>> + Send;
+    /// Who is calling, for reads cached per caller; `None` disables caching.
+    fn cache_identity(&self) -> Option<String> {
+        None
+    }
 }
 
 /// A fixed token, for callers that cannot refresh (tests, service accounts).
@@ -37,6 +43,7 @@ impl Bearer for String {
 pub struct Keycloak {
     http: reqwest::Client,
     base: Arc<Url>,
+    cache: Arc<ReadCache>,
 }
 
 /// The parts of the discovery document the console uses.
@@ -63,6 +70,7 @@ impl Keycloak {
         Keycloak {
             http,
             base: Arc::new(base),
+            cache: Arc::default(),
         }
     }
 

@@ -17,6 +17,7 @@ use tower_sessions::{ExpiredDeletion, Expiry, SessionManagerLayer};
 use tower_sessions_sqlx_store::SqliteStore;
 
 use crate::app::{shell, App};
+use crate::auth::session_store::CachedSessionStore;
 use crate::config::Config;
 pub use state::AppState;
 
@@ -49,7 +50,7 @@ pub async fn build(config: Config) -> Result<(Router, AppState), StartError> {
             .clone()
             .continuously_delete_expired(Duration::from_secs(300)),
     );
-    let sessions = SessionManagerLayer::new(session_store)
+    let sessions = SessionManagerLayer::new(CachedSessionStore::new(session_store))
         .with_name(SESSION_COOKIE)
         .with_http_only(true)
         .with_same_site(SameSite::Lax)
