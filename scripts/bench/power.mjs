@@ -96,16 +96,20 @@ async function until(jar, consoleUrl, id, since, done) {
   }
 }
 
-/** A dry run over every offline session of `client`, then the revocation of all its matches. */
-export async function bulkBenchmark({ consoleUrl, consolePid, jar, realm, client, uuid, sessions }) {
+/**
+ * A dry run over every offline session of `client` (`usernameContains` or all of them),
+ * then the revocation of all its matches.
+ */
+export async function bulkBenchmark({ consoleUrl, consolePid, jar, realm, client, uuid, sessions, usernameContains, expected }) {
   const load = loadAverage();
   peakReset(consolePid);
   const scanStart = process.hrtime.bigint();
-  const started = await callServerFn(jar, consoleUrl, "start_session_filter", { realm, client: uuid });
+  const criteria = usernameContains ? { username_contains: usernameContains } : {};
+  const started = await callServerFn(jar, consoleUrl, "start_session_filter", { realm, client: uuid, ...criteria });
   expect(started, 200, "starting the dry run");
   const id = JSON.parse(started.body).id;
   const scan = await until(jar, consoleUrl, id, scanStart, (j) => j.state !== "scanning");
-  if (scan.job.state !== "scanned" || scan.job.matched !== sessions) {
+  if (scan.job.state !== "scanned" || scan.job.scanned !== sessions || scan.job.matched !== expected) {
     throw new Error(`dry run: ${JSON.stringify({ ...scan.job, sample: undefined })}`);
   }
   log(`dry run matched ${scan.job.matched} sessions in ${scan.seconds.toFixed(1)} s`);
@@ -118,6 +122,8 @@ export async function bulkBenchmark({ consoleUrl, consolePid, jar, realm, client
   return {
     client,
     sessions,
+    usernameContains,
+    matched: scan.job.matched,
     scanSeconds: scan.seconds,
     scannedPerSecond: scan.job.scanned / scan.seconds,
     revokeSeconds: revoke.seconds,
