@@ -66,6 +66,11 @@ pub struct Args {
     /// Directory holding the built site (the `pkg/` bundle and public files).
     #[arg(long, env = "LEPTOS_SITE_ROOT", default_value = "target/site")]
     pub site_root: PathBuf,
+
+    /// Requests handled at once; more wait their turn. Bounds memory under load.
+    #[arg(long, env = "MAX_CONCURRENT_REQUESTS", default_value_t = 16,
+          value_parser = clap::value_parser!(u16).range(1..))]
+    pub max_concurrent_requests: u16,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -103,6 +108,7 @@ pub struct Config {
     pub log_level: String,
     pub log_format: LogFormat,
     pub site_root: PathBuf,
+    pub max_concurrent_requests: usize,
 }
 
 /// One line: `VARIABLE (--flag): problem`.
@@ -187,6 +193,7 @@ impl Config {
             log_level: args.log_level,
             log_format,
             site_root: args.site_root,
+            max_concurrent_requests: usize::from(args.max_concurrent_requests),
         })
     }
 

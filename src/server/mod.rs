@@ -12,6 +12,7 @@ use axum::Router;
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use tokio::net::TcpListener;
+use tower::limit::GlobalConcurrencyLimitLayer;
 use tower_sessions::cookie::SameSite;
 use tower_sessions::{ExpiredDeletion, Expiry, SessionManagerLayer};
 use tower_sessions_sqlx_store::SqliteStore;
@@ -74,9 +75,8 @@ pub async fn build(config: Config) -> Result<(Router, AppState), StartError> {
         }
     };
     let options = state.leptos_options.clone();
+    let max_in_flight = state.config.max_concurrent_requests;
     let router = Router::new()
-        .route("/healthz", get(health::healthz))
-        .route("/readyz", get(health::readyz))
         .route("/audit.csv", get(crate::audit::export::download))
         .merge(crate::auth::routes::router())
         .merge(crate::export::router())
@@ -92,6 +92,11 @@ pub async fn build(config: Config) -> Result<(Router, AppState), StartError> {
             security::refuse_cross_site_mutations,
         ))
         .layer(sessions)
+        // Outside the session layer, so a waiting request holds no session or buffers.
+        .layer(GlobalConcurrencyLimitLayer::new(max_in_flight))
+        // Probes stay answerable while the console is busy.
+        .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz))
         .layer(axum::middleware::from_fn(security::headers))
         .layer(tower_http::limit::RequestBodyLimitLayer::new(1024 * 1024));
     let router = telemetry::with_request_layers(router).with_state(state.clone());
