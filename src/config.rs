@@ -326,8 +326,31 @@ mod tests {
         assert_eq!(c.database_url, "sqlite://data/offline-console.db");
         assert_eq!(c.session_lifetime, Duration::from_secs(8 * 3600));
         assert_eq!(c.log_format, LogFormat::Text);
+        assert_eq!(c.max_concurrent_requests, 16);
         assert_eq!(c.redirect_uri(), "http://127.0.0.1:3000/auth/callback");
         assert!(!c.cookies_secure());
+    }
+
+    #[test]
+    fn at_least_one_request_is_handled_at_once() {
+        let argv = |n: &'static str| {
+            [
+                "offline-console",
+                "--keycloak-url",
+                "http://kc/",
+                "--client-secret",
+                "s",
+            ]
+            .into_iter()
+            .chain(["--max-concurrent-requests", n])
+        };
+        let err = Args::try_parse_from(argv("0")).expect_err("0 is refused");
+        assert!(
+            err.to_string().contains("--max-concurrent-requests"),
+            "{err}"
+        );
+        let c = Config::from_args(Args::try_parse_from(argv("64")).unwrap()).unwrap();
+        assert_eq!(c.max_concurrent_requests, 64);
     }
 
     #[test]
