@@ -3,7 +3,11 @@
 # the sources, starts keycloak-sim and the console on their own ports, runs the
 # measurements of scripts/bench/ and writes BENCHMARKS.md.
 # Knobs: BENCH_RUNS, BENCH_PER_RUN, BENCH_LOAD_USERS, BENCH_LOAD_SECONDS, BENCH_BIG
-# (size of the largest client, default 1000000), BENCH_CONSOLE_PORT, BENCH_SIM_PORT,
+# (size of the largest client, default 1000000), BENCH_MANY_USERS / BENCH_MANY_SECONDS (the
+# issue-10 load, default 200 sessions for 60 s; 0 users skips it), BENCH_BULK (sessions of the
+# bulk revocation job and the smaller export, default 100000; 0 skips both), BENCH_BULK_MATCH
+# (username part the bulk job revokes, default bk9: 11,111 of 100,000; empty: all), BENCH_EXPORT_BIG=0
+# (skip exporting the largest client), BENCH_CONSOLE_PORT, BENCH_SIM_PORT,
 # BENCH_SKIP_BUILD=1 (use the existing binaries and site as they are; noted in the report, with
 # BENCH_CONSOLE_BIN / BENCH_SIM_BIN / LEPTOS_SITE_ROOT to pick them and BENCH_BUILD_NOTE to say
 # where they come from).
@@ -72,7 +76,7 @@ DATABASE_URL="sqlite://${work}/console.db" \
 console_pid=$!
 wait_for "$console_url/healthz"
 
-echo "==> measuring (about 3 minutes)"
+echo "==> measuring (about 10 minutes with the defaults)"
 mkdir -p target
 export_routes=0
 grep -rqs '"/export' src && export_routes=1

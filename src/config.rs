@@ -74,6 +74,11 @@ pub struct Args {
     /// Directory holding the built site (the `pkg/` bundle and public files).
     #[arg(long, env = "LEPTOS_SITE_ROOT", default_value = "target/site")]
     pub site_root: PathBuf,
+
+    /// Requests handled at once; more wait their turn. Bounds memory under load.
+    #[arg(long, env = "MAX_CONCURRENT_REQUESTS", default_value_t = 16,
+          value_parser = clap::value_parser!(u16).range(1..))]
+    pub max_concurrent_requests: u16,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -112,6 +117,7 @@ pub struct Config {
     pub log_level: String,
     pub log_format: LogFormat,
     pub site_root: PathBuf,
+    pub max_concurrent_requests: usize,
 }
 
 /// One line: `VARIABLE (--flag): problem`.
@@ -204,6 +210,7 @@ impl Config {
             log_level: args.log_level,
             log_format,
             site_root: args.site_root,
+            max_concurrent_requests: usize::from(args.max_concurrent_requests),
         })
     }
 
@@ -338,8 +345,31 @@ mod tests {
         assert_eq!(c.log_format, LogFormat::Text);
         assert_eq!(c.keycloak_timeouts.total, Duration::from_secs(15));
         assert_eq!(c.keycloak_timeouts.connect, Duration::from_secs(3));
+        assert_eq!(c.max_concurrent_requests, 16);
         assert_eq!(c.redirect_uri(), "http://127.0.0.1:3000/auth/callback");
         assert!(!c.cookies_secure());
+    }
+
+    #[test]
+    fn at_least_one_request_is_handled_at_once() {
+        let argv = |n: &'static str| {
+            [
+                "offline-console",
+                "--keycloak-url",
+                "http://kc/",
+                "--client-secret",
+                "s",
+            ]
+            .into_iter()
+            .chain(["--max-concurrent-requests", n])
+        };
+        let err = Args::try_parse_from(argv("0")).expect_err("0 is refused");
+        assert!(
+            err.to_string().contains("--max-concurrent-requests"),
+            "{err}"
+        );
+        let c = Config::from_args(Args::try_parse_from(argv("64")).unwrap()).unwrap();
+        assert_eq!(c.max_concurrent_requests, 64);
     }
 
     #[test]

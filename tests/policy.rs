@@ -615,3 +615,46 @@ async fn a_preview_of_a_very_large_client_says_it_is_a_sample() {
     assert!(examined > 0 && examined <= 5_000, "{impact}");
     assert_eq!(impact["expiring"], examined);
 }
+
+#[tokio::test]
+async fn a_policy_saved_here_shows_at_once_in_the_sessions_page_expiry() {
+    let app = spawn_app().await;
+    offline_token(
+        &app,
+        "demo",
+        "backup-service",
+        "backup-service-secret",
+        "alice",
+    )
+    .await;
+    let http = signed_in_client(&app, "demo", "realmadmin", "realmadmin").await;
+    let backup = client_uuid(&app, "backup-service").await;
+    let idle_expiry = |page: &Value| {
+        let row = &page["rows"][0];
+        (row["idle_expires_ms"].as_i64().unwrap() - row["last_access_ms"].as_i64().unwrap()) / 1000
+    };
+    let sessions_args = [
+        ("realm", "demo"),
+        ("client", backup.as_str()),
+        ("first", "0"),
+        ("max", "25"),
+    ];
+    let (status, before) = call(&app, &http, "offline_sessions", &sessions_args).await;
+    assert_eq!(status, 200, "{before}");
+    assert_eq!(idle_expiry(&before), 30 * 86_400);
+
+    let page = load(&app, &http).await;
+    let form = with(default_form(), &[("offline_idle", "15")]);
+    let (status, body) = call_owned(
+        &app,
+        &http,
+        "save_realm_policy",
+        &save_args(&form, &page["settings"]),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+
+    let (status, after) = call(&app, &http, "offline_sessions", &sessions_args).await;
+    assert_eq!(status, 200, "{after}");
+    assert_eq!(idle_expiry(&after), 15 * 86_400);
+}

@@ -1,6 +1,8 @@
 // Measures the console against a running keycloak-sim and writes BENCHMARKS.md.
 // Started by scripts/bench.sh, which starts both servers and passes their addresses.
 import { readFileSync, writeFileSync } from "node:fs";
+import { bulkBenchmark, exportBenchmark } from "./power.mjs";
+import { peakReset, processUsage } from "./proc.mjs";
 import { frontEndWeight } from "./weight.mjs";
 import { callServerFn, expect, form, request, signIn } from "./http.mjs";
 import { render } from "./report.mjs";
@@ -14,6 +16,17 @@ const RUNS = Number(env.BENCH_RUNS ?? 5);
 const PER_RUN = Number(env.BENCH_PER_RUN ?? 200);
 const LOAD_USERS = Number(env.BENCH_LOAD_USERS ?? 64);
 const LOAD_SECONDS = Number(env.BENCH_LOAD_SECONDS ?? 30);
+// Issue 10: many concurrent sessions for longer (0 skips it).
+const MANY_USERS = Number(env.BENCH_MANY_USERS ?? 200);
+const MANY_SECONDS = Number(env.BENCH_MANY_SECONDS ?? 60);
+// Item 5: the bulk revocation job and the smaller export run over this many sessions of
+// the console's own client (0 skips them); the larger export streams the biggest client.
+const BULK = { client: "offline-console", sessions: Number(env.BENCH_BULK ?? 100_000), prefix: "bk" };
+// The bulk job revokes the sessions whose username contains this ("" = all of them). Each
+// revocation writes four SQLite transactions (about 100 per second here), so by default the
+// job revokes the users whose number starts with 9 (11,111 of 100,000) after scanning them all.
+const BULK_MATCH = env.BENCH_BULK_MATCH ?? "bk9";
+const EXPORT_BIG = env.BENCH_EXPORT_BIG !== "0";
 const PAGE = 25;
 // Three clients, three sizes: each seeded user holds one offline session with one client.
 const SIZES = [
@@ -148,16 +161,8 @@ async function directPage(uuid, paths) {
   return { ...(bad ?? answers[0]), ms: Number(process.hrtime.bigint() - started) / 1e6 };
 }
 
-/** Peak resident memory (VmHWM) and CPU ticks of a process, from /proc. */
-function processUsage(pid) {
-  const status = readFileSync(`/proc/${pid}/status`, "utf8");
-  const kb = (field) => Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)[1]);
-  const stat = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
-  return { hwmKb: kb("VmHWM"), rssKb: kb("VmRSS"), cpuTicks: Number(stat[11]) + Number(stat[12]) };
-}
-
-/** Item 3: LOAD_USERS signed-in administrators, each on its own session, browsing for LOAD_SECONDS. */
-async function loadBenchmark(realmUsers) {
+/** Item 3: `users` signed-in administrators, each on its own session, browsing for `seconds`. */
+async function loadBenchmark(realmUsers, users = LOAD_USERS, seconds = LOAD_SECONDS) {
   const pages = [
     `/admin/${REALM}`,
     `/admin/${REALM}/clients`,
@@ -165,8 +170,8 @@ async function loadBenchmark(realmUsers) {
     `/admin/${REALM}/users`,
   ];
   const jars = [];
-  for (let i = 0; i < LOAD_USERS; i++) jars.push(await signIn(CONSOLE, REALM, "realmadmin", "realmadmin"));
-  log(`${LOAD_USERS} administrators signed in; browsing ${pages.length} pages`);
+  for (let i = 0; i < users; i++) jars.push(await signIn(CONSOLE, REALM, "realmadmin", "realmadmin"));
+  log(`${users} administrators signed in; browsing ${pages.length} pages for ${seconds} s`);
 
   const browse = async (seconds, record) => {
     const until = Date.now() + seconds * 1000;
@@ -189,8 +194,10 @@ async function loadBenchmark(realmUsers) {
   const perPage = Object.fromEntries(pages.map((p) => [p, []]));
   const errors = {};
   const usage = () => ({ console: processUsage(env.CONSOLE_PID), sim: processUsage(env.SIM_PID) });
+  // The peak is this test's own: VmHWM is reset to the current RSS first (where Linux allows).
+  const peakIsOwn = peakReset(env.CONSOLE_PID);
   const before = { proc: usage(), self: process.cpuUsage(), at: process.hrtime.bigint(), load: loadAverage() };
-  await browse(LOAD_SECONDS, (error, ms, page) => {
+  await browse(seconds, (error, ms, page) => {
     if (error) errors[error] = (errors[error] ?? 0) + 1;
     else {
       latencies.push(ms);
@@ -205,7 +212,7 @@ async function loadBenchmark(realmUsers) {
   return {
     realmUsers,
     sessionsPerClient: SIZES.map((s) => ({ client: s.client, sessions: s.seeded })),
-    users: LOAD_USERS,
+    users,
     seconds: elapsed,
     pages: pages.map(pageLabel),
     requests: latencies.length + errorCount,
@@ -216,12 +223,48 @@ async function loadBenchmark(realmUsers) {
     perPage: pages.map((p) => ({ page: pageLabel(p), requests: perPage[p].length, p50: percentile(perPage[p], 50), p99: percentile(perPage[p], 99) })),
     errorKinds: errors,
     peakRssMb: (after.console.hwmKb * 1024) / 1e6, // decimal MB, as the goal
+    peakIsOwn,
+    rssStartMb: (before.proc.console.rssKb * 1024) / 1e6,
+    rssEndMb: (after.console.rssKb * 1024) / 1e6,
     consoleCpuPercent: cpuPercent("console"),
     simCpuPercent: cpuPercent("sim"),
     loadGeneratorCpuPercent: ((self.user + self.system) / 1e6 / elapsed) * 100,
     loadBefore: before.load,
     loadAfter: loadAverage(),
   };
+}
+
+/** Item 5: exports of the biggest client and of BULK, then the bulk revocation of BULK. */
+async function powerTools(jar) {
+  if (env.EXPORT_ROUTES !== "1") return null;
+  const common = { consoleUrl: CONSOLE, consolePid: env.CONSOLE_PID, jar, realm: REALM };
+  const big = SIZES[2];
+  const exports = EXPORT_BIG
+    ? await exportBenchmark({ ...common, client: big.client, uuid: big.uuid, expectedRows: big.seeded })
+    : [];
+  if (BULK.sessions === 0) return { exports, bulk: null };
+  await seed([BULK]);
+  const uuid = await clientUuid(BULK.client);
+  exports.unshift(...(await exportBenchmark({ ...common, client: BULK.client, uuid, expectedRows: BULK.sessions })));
+  let expected = 0;
+  for (let n = 1; n <= BULK.sessions; n++) if (`${BULK.prefix}${n}`.includes(BULK_MATCH)) expected++;
+  const bulk = await bulkBenchmark({
+    ...common,
+    client: BULK.client,
+    uuid,
+    sessions: BULK.sessions,
+    usernameContains: BULK_MATCH,
+    expected,
+  });
+  return { exports, bulk };
+}
+
+async function clientUuid(clientId) {
+  const r = await request("GET", `${SIM}/admin/realms/${REALM}/clients?clientId=${clientId}`, {
+    headers: { authorization: `Bearer ${await adminToken()}` },
+  });
+  expect(r, 200, `looking up ${clientId}`);
+  return JSON.parse(r.body)[0].id;
 }
 
 async function main() {
@@ -231,11 +274,13 @@ async function main() {
   await seed(SIZES.slice(0, 2));
   await clientUuids(await adminToken());
   const loads = [await loadBenchmark(await realmUserCount())];
+  const many = MANY_USERS > 0 ? await loadBenchmark(await realmUserCount(), MANY_USERS, MANY_SECONDS) : null;
   await seed(SIZES.slice(2));
   await clientUuids(await adminToken());
   const jar = await signIn(CONSOLE, REALM, "realmadmin", "realmadmin");
   const latency = await latencyBenchmarks(jar);
   loads.push(await loadBenchmark(await realmUserCount()));
+  const power = await powerTools(jar);
   const weight = await frontEndWeight(env.SITE_PKG, CONSOLE);
   const results = {
     startedAt,
@@ -247,6 +292,8 @@ async function main() {
     sizes: SIZES.map(({ client, sessions }) => ({ client, sessions })),
     latency,
     loads,
+    many,
+    power,
     weight,
     build: env.BUILD_NOTE ?? "",
     exportRoutes: env.EXPORT_ROUTES === "1",

@@ -53,8 +53,9 @@ pub(crate) mod ssr {
         let c = client.as_str();
         let fail = |e| keycloak_error(e, r, "view-clients", "see a client's offline sessions");
         // Four independent reads, in parallel: one page, never the whole list.
+        // The client and the realm policy rarely change: they come from a short-lived cache.
         let (details, total, sessions, policy) = tokio::join!(
-            admin.client(r, c),
+            admin.client_cached(r, c),
             admin.offline_session_count(r, c),
             admin.offline_sessions(r, c, first, max),
             realm_policy(&caller, r),
@@ -93,10 +94,10 @@ pub(crate) mod ssr {
         Ok(OfflineSessionsPage {
             realm: realm.to_string(),
             client: ClientRow {
-                id: details.id,
-                client_id: details.client_id,
-                name: details.name,
-                description: details.description,
+                id: details.id.clone(),
+                client_id: details.client_id.clone(),
+                name: details.name.clone(),
+                description: details.description.clone(),
             },
             total,
             first,
@@ -117,12 +118,13 @@ pub(crate) mod ssr {
 
     /// The realm's offline settings, or `None` when the caller may not read
     /// them (Keycloak then returns a reduced realm without these fields).
+    /// Possibly a few seconds old, never older than this console's last change.
     pub async fn realm_policy(caller: &Caller, realm: &str) -> Option<RealmOfflinePolicy> {
         let value = caller
             .state
             .keycloak
             .admin(caller)
-            .realm(realm)
+            .realm_cached(realm)
             .await
             .ok()?;
         parse_realm_policy(&value)

@@ -161,4 +161,10 @@ impl Bearer for Caller {
     async fn refreshed(&self) -> Result<String, KcError> {
         self.fresh_token(true).await
     }
+
+    /// The person (realm and user id): what Keycloak's permissions are decided by.
+    fn cache_identity(&self) -> Option<String> {
+        let who = self.signed_in.lock().unwrap_or_else(|p| p.into_inner());
+        (!who.user_id.is_empty()).then(|| format!("{}/{}", who.realm, who.user_id))
+    }
 }

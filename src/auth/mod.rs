@@ -5,6 +5,7 @@ pub mod caller;
 pub mod oidc;
 pub mod routes;
 pub mod session;
+pub mod session_store;
 
 pub use caller::Caller;
 pub use session::SignedIn;

@@ -1,6 +1,8 @@
 //! Admin REST API (`/admin/realms/...`), called with the signed-in
 //! administrator's own access token so that Keycloak's permissions decide.
 
+use std::sync::Arc;
+
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -182,6 +184,24 @@ impl<B: Bearer> Admin<'_, B> {
         self.kc.get_json(url, self.bearer).await
     }
 
+    /// `get` through the short-lived per-caller cache (see `cache`); errors are not kept.
+    async fn get_cached<T>(&self, url: url::Url) -> Result<Arc<T>, KcError>
+    where
+        T: serde::de::DeserializeOwned + Send + Sync + 'static,
+    {
+        let Some(caller) = self.bearer.cache_identity() else {
+            return self.get(url).await.map(Arc::new);
+        };
+        let key = format!("{caller} {url}");
+        if let Some(hit) = self.kc.cache.get(&key) {
+            return Ok(hit);
+        }
+        let generation = self.kc.cache.generation();
+        let value: Arc<T> = Arc::new(self.get(url).await?);
+        self.kc.cache.put(key, generation, value.clone());
+        Ok(value)
+    }
+
     pub async fn realms(&self) -> Result<Vec<RealmName>, KcError> {
         self.get(self.kc.url(&["admin", "realms"])).await
     }
@@ -190,10 +210,19 @@ impl<B: Bearer> Admin<'_, B> {
         self.get(self.url(realm, &[])).await
     }
 
+    /// The realm representation, possibly a few seconds old (never older than
+    /// this console's last change to a realm).
+    pub async fn realm_cached(&self, realm: &str) -> Result<Arc<Value>, KcError> {
+        self.get_cached(self.url(realm, &[])).await
+    }
+
     /// Partial update: Keycloak applies only the fields present in `body`.
     pub async fn update_realm(&self, realm: &str, body: &Value) -> Result<(), KcError> {
         let request = self.kc.http.put(self.url(realm, &[])).json(body);
-        self.kc.send_no_content(request, self.bearer).await
+        let result = self.kc.send_no_content(request, self.bearer).await;
+        // Even a failed update may have been applied: cached reads must not outlive it.
+        self.kc.cache.forget_all();
+        result
     }
 
     pub async fn client_session_stats(
@@ -272,6 +301,11 @@ impl<B: Bearer> Admin<'_, B> {
 
     pub async fn client(&self, realm: &str, id: &str) -> Result<Client, KcError> {
         self.get(self.url(realm, &["clients", id])).await
+    }
+
+    /// The client, possibly a few seconds old (see `realm_cached`).
+    pub async fn client_cached(&self, realm: &str, id: &str) -> Result<Arc<Client>, KcError> {
+        self.get_cached(self.url(realm, &["clients", id])).await
     }
 
     pub async fn offline_session_count(&self, realm: &str, client: &str) -> Result<u64, KcError> {

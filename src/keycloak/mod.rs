@@ -5,6 +5,7 @@
 
 pub mod account;
 pub mod admin;
+mod cache;
 mod error;
 
 use std::sync::Arc;
@@ -13,6 +14,7 @@ use std::time::Duration;
 use serde::Deserialize;
 use url::Url;
 
+use cache::ReadCache;
 pub use error::KcError;
 
 /// Where admin and account calls get their access token from.
@@ -21,6 +23,10 @@ pub trait Bearer: Sync {
     fn token(&self) -> impl std::future::Future<Output = Result<String, KcError>> + Send;
     /// A new token after Keycloak answered 401 to the current one.
     fn refreshed(&self) -> impl std::future::Future<Output = Result<String, KcError>> + Send;
+    /// Who is calling, for reads cached per caller; `None` disables caching.
+    fn cache_identity(&self) -> Option<String> {
+        None
+    }
 }
 
 /// A fixed token, for callers that cannot refresh (tests, service accounts).
@@ -38,6 +44,7 @@ pub struct Keycloak {
     http: reqwest::Client,
     base: Arc<Url>,
     timeouts: Timeouts,
+    cache: Arc<ReadCache>,
 }
 
 /// Bounds on every outbound call, so a stalled Keycloak cannot hold a request forever.
@@ -72,6 +79,7 @@ impl Keycloak {
             http,
             base: Arc::new(base),
             timeouts,
+            cache: Arc::default(),
         }
     }
 

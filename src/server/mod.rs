@@ -13,17 +13,19 @@ use axum::Router;
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use tokio::net::TcpListener;
+use tower::limit::GlobalConcurrencyLimitLayer;
 use tower_sessions::cookie::SameSite;
 use tower_sessions::{ExpiredDeletion, SessionManagerLayer};
 use tower_sessions_sqlx_store::SqliteStore;
 
 use crate::app::{shell, App};
+use crate::auth::session_store::CachedSessionStore;
 use crate::config::Config;
 pub use state::AppState;
 
 /// Where browser sessions live; shared by the request layer and by jobs that
 /// act through their owner's session.
-pub type ConsoleSessionStore = SqliteStore;
+pub type ConsoleSessionStore = CachedSessionStore<SqliteStore>;
 
 /// Name of the console's session cookie.
 pub const SESSION_COOKIE: &str = "oc_session";
@@ -54,6 +56,7 @@ pub async fn build(config: Config) -> Result<(Router, AppState), StartError> {
             .clone()
             .continuously_delete_expired(Duration::from_secs(300)),
     );
+    let session_store = CachedSessionStore::new(session_store);
     let secure = config.cookies_secure();
     let state = AppState::new(config, db, session_store.clone());
     let sessions = SessionManagerLayer::new(session_store)
@@ -75,9 +78,8 @@ pub async fn build(config: Config) -> Result<(Router, AppState), StartError> {
         }
     };
     let options = state.leptos_options.clone();
+    let max_in_flight = state.config.max_concurrent_requests;
     let router = Router::new()
-        .route("/healthz", get(health::healthz))
-        .route("/readyz", get(health::readyz))
         .route("/audit.csv", get(crate::audit::export::download))
         .merge(crate::auth::routes::router())
         .merge(crate::export::router())
@@ -94,6 +96,11 @@ pub async fn build(config: Config) -> Result<(Router, AppState), StartError> {
             security::refuse_cross_site_mutations,
         ))
         .layer(sessions)
+        // Outside the session layer, so a waiting request holds no session or buffers.
+        .layer(GlobalConcurrencyLimitLayer::new(max_in_flight))
+        // Probes stay answerable while the console is busy.
+        .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz))
         .layer(axum::middleware::from_fn(security::headers))
         .layer(tower_http::limit::RequestBodyLimitLayer::new(1024 * 1024));
     let router = telemetry::with_request_layers(router).with_state(state.clone());
