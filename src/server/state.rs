@@ -9,6 +9,7 @@ use crate::auth::caller::RefreshLocks;
 use crate::auth::oidc::Oidc;
 use crate::config::Config;
 use crate::db::Pool;
+use crate::history::HistoryLock;
 use crate::jobs::JobTasks;
 use crate::keycloak::Keycloak;
 
@@ -21,6 +22,7 @@ pub struct AppState {
     pub oidc: Oidc,
     pub refresh_locks: RefreshLocks,
     pub jobs: JobTasks,
+    pub history: HistoryLock,
 }
 
 impl AppState {
@@ -41,6 +43,7 @@ impl AppState {
             oidc,
             refresh_locks: RefreshLocks::default(),
             jobs: JobTasks::default(),
+            history: HistoryLock::default(),
         }
     }
 }
