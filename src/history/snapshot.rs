@@ -281,16 +281,15 @@ async fn count(
             let offline: u64 = s.offline.parse().unwrap_or(0);
             let mut ages = [0u64; 4];
             let mut first = 0;
-            while offline > 0 {
+            let mut more = offline > 0;
+            while more {
                 let page = admin
                     .offline_sessions(&realm.realm, &s.id, first, PAGE)
                     .await?;
                 for session in &page {
                     ages[age_bucket(now_ms, session.last_access)] += 1;
                 }
-                if page.len() < PAGE as usize {
-                    break;
-                }
+                more = page.len() == PAGE as usize;
                 first += PAGE;
             }
             points.push(store::Point {
