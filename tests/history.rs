@@ -552,11 +552,41 @@ async fn only_the_signed_in_administrator_can_connect() {
         .await
         .unwrap();
     assert_eq!(refused.status(), 403);
+    // Another site cannot make an administrator's browser start the grant.
+    let admin = signed_in_client(&app, "master", "admin", "admin").await;
+    let refused = admin
+        .post(format!("{}/history/connect", app.url))
+        .header("origin", "https://elsewhere.example")
+        .form(&[("next", "/admin/master")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 403);
     assert_eq!(
         store::connection(&app.state.db)
             .await
             .unwrap()
             .map(|c| c.info),
         None
+    );
+}
+
+#[tokio::test]
+async fn connecting_history_keeps_the_administrators_sign_in_working() {
+    let app = spawn_app().await;
+    let admin = signed_in_client(&app, "master", "admin", "admin").await;
+    // The grant restarts the console's client session in the SSO session:
+    // a sign-in refresh token older than that is refused afterwards.
+    advance_clock(&app, 2).await;
+    let done = connect_history(&app, &admin, None).await;
+    assert_eq!(done.status(), 303);
+    assert_eq!(location(&done), "/admin/master");
+    // Past the master realm's 60-second access tokens: the console must refresh.
+    advance_clock(&app, 120).await;
+    let (status, overview) = call(&app, &admin, "overview", &[("realm", "master")]).await;
+    assert_eq!(status, 200, "{overview}");
+    assert_eq!(
+        overview["total_offline"], 1,
+        "history's own offline session"
     );
 }

@@ -149,7 +149,15 @@ pub async fn finish(
     match stored {
         Ok(()) => {
             tracing::info!(realm = %who.realm, user = %who.username, "history connected");
-            Redirect::to(&flow.next).into_response()
+            // This authorization restarted the console's client session in the
+            // SSO session, so the sign-in's refresh token is now older than it
+            // (Keycloak refuses it: "refresh token issued before the client
+            // session started"). A silent sign-in through the SSO session
+            // renews it; the offline session is not touched.
+            let next: String = url::form_urlencoded::byte_serialize(flow.next.as_bytes()).collect();
+            let realm: String =
+                url::form_urlencoded::byte_serialize(flow.realm.as_bytes()).collect();
+            Redirect::to(&format!("/auth/login?realm={realm}&next={next}")).into_response()
         }
         Err(e) => {
             tracing::error!(error = %e, "storing the history token failed");

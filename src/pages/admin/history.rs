@@ -142,11 +142,12 @@ fn TrendsView(trends: Trends) -> impl IntoView {
             values: s.offline.clone(),
         })
         .collect();
+    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
     let caption = format!(
-        "Offline sessions per client over {} snapshots ({} failed, shown as gaps); the {} clients with the most offline sessions",
-        trends.runs.len(),
+        "Offline sessions per client over {} ({} failed, shown as gaps); the {} with the most offline sessions",
+        plural(trends.runs.len(), "snapshot"),
         failed,
-        lines.len()
+        plural(lines.len(), "client")
     );
     let unusual: Vec<String> = trends
         .series
