@@ -22,7 +22,13 @@ for _ in $(seq 1 100); do
   sleep 0.1
 done
 
+# History's token is stored encrypted with this key; generated once, kept with the data.
+if [ ! -s data/history.key ]; then
+  (umask 077 && head -c 32 /dev/urandom | base64 > data/history.key)
+fi
+
 KEYCLOAK_URL="${KEYCLOAK_URL:-http://127.0.0.1:${sim_port}}" \
+HISTORY_KEY="${HISTORY_KEY:-$(cat data/history.key)}" \
 OIDC_CLIENT_SECRET="${OIDC_CLIENT_SECRET:-offline-console-secret}" \
 PUBLIC_URL="${PUBLIC_URL:-http://127.0.0.1:${console_port}}" \
 BIND_ADDR="${BIND_ADDR:-127.0.0.1:${console_port}}" \

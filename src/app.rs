@@ -8,6 +8,7 @@ use leptos_router::{path, SsrMode};
 use crate::components::layout::Layout;
 use crate::pages::admin::client_sessions::ClientSessionsPage;
 use crate::pages::admin::clients::ClientsPage;
+use crate::pages::admin::history::TrendsPage;
 use crate::pages::admin::overview::OverviewPage;
 use crate::pages::admin::policy::PolicyPage;
 use crate::pages::admin::session_tools::SessionToolsPage;
@@ -88,6 +89,7 @@ pub fn App() -> impl IntoView {
                     // Data pages render whole (async) so that errors carry their HTTP status.
                     <Route path=path!("/admin") view=AdminHome ssr=SsrMode::Async/>
                     <Route path=path!("/audit") view=AuditLogPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/history") view=TrendsPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/:realm") view=OverviewPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/:realm/clients") view=ClientsPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/:realm/clients/:client") view=ClientSessionsPage ssr=SsrMode::Async/>

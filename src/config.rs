@@ -79,6 +79,14 @@ pub struct Args {
     #[arg(long, env = "MAX_CONCURRENT_REQUESTS", default_value_t = 16,
           value_parser = clap::value_parser!(u16).range(1..))]
     pub max_concurrent_requests: u16,
+    /// Key encrypting the history's offline token at rest: 32 random bytes in base64
+    /// (e.g. `openssl rand -base64 32`). Without it, history cannot be connected.
+    #[arg(long, env = "HISTORY_KEY", hide_env_values = true)]
+    pub history_key: Option<String>,
+
+    /// How often the history snapshot runs: a number with s, m, h or d (default nightly).
+    #[arg(long, env = "HISTORY_INTERVAL", default_value = "24h")]
+    pub history_interval: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -118,6 +126,44 @@ pub struct Config {
     pub log_format: LogFormat,
     pub site_root: PathBuf,
     pub max_concurrent_requests: usize,
+    /// `None`: history cannot be connected (the overview says so).
+    pub history_key: Option<HistoryKey>,
+    pub history_interval: Duration,
+}
+
+/// The 256-bit key of the history token's encryption; never printed.
+#[derive(Clone, PartialEq, Eq)]
+pub struct HistoryKey([u8; 32]);
+
+impl HistoryKey {
+    pub fn bytes(&self) -> &[u8; 32] {
+        &self.0
+    }
+
+    /// 32 bytes in standard base64 (padding optional).
+    pub fn parse(raw: &str) -> Result<Self, String> {
+        use base64::Engine as _;
+        let raw = raw.trim();
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(raw)
+            .or_else(|_| base64::engine::general_purpose::STANDARD_NO_PAD.decode(raw))
+            .map_err(|_| {
+                "is not base64; generate a key with `openssl rand -base64 32`".to_owned()
+            })?;
+        let key: [u8; 32] = bytes.as_slice().try_into().map_err(|_| {
+            format!(
+                "must be 32 bytes in base64 but is {} bytes; generate one with `openssl rand -base64 32`",
+                bytes.len()
+            )
+        })?;
+        Ok(HistoryKey(key))
+    }
+}
+
+impl fmt::Debug for HistoryKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("HistoryKey(**redacted**)")
+    }
 }
 
 /// One line: `VARIABLE (--flag): problem`.
@@ -197,6 +243,14 @@ impl Config {
                 format!("'{}' is not a log level or filter", args.log_level),
             ));
         }
+        let history_key = match args.history_key.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(raw) => Some(
+                HistoryKey::parse(raw).map_err(|why| problem("HISTORY_KEY", "history-key", why))?,
+            ),
+        };
+        let history_interval = parse_duration(&args.history_interval)
+            .map_err(|why| problem("HISTORY_INTERVAL", "history-interval", why))?;
         Ok(Config {
             keycloak_url,
             admin_realm,
@@ -211,6 +265,8 @@ impl Config {
             log_format,
             site_root: args.site_root,
             max_concurrent_requests: usize::from(args.max_concurrent_requests),
+            history_key,
+            history_interval,
         })
     }
 
@@ -348,6 +404,20 @@ mod tests {
         assert_eq!(c.max_concurrent_requests, 16);
         assert_eq!(c.redirect_uri(), "http://127.0.0.1:3000/auth/callback");
         assert!(!c.cookies_secure());
+        assert_eq!(c.history_key, None);
+        assert_eq!(c.history_interval, Duration::from_secs(86_400));
+    }
+
+    #[test]
+    fn history_key_is_32_bytes_of_base64_and_never_printed() {
+        let key = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
+        let c = parse(&["--history-key", key]).unwrap();
+        let bytes: Vec<u8> = (0u8..32).collect();
+        assert_eq!(
+            c.history_key.as_ref().map(|k| k.bytes().to_vec()),
+            Some(bytes)
+        );
+        assert!(!format!("{c:?}").contains(key));
     }
 
     #[test]
@@ -403,6 +473,9 @@ mod tests {
             (&["--keycloak-connect-timeout", "0s"], "KEYCLOAK_CONNECT_TIMEOUT (--keycloak-connect-timeout): '0s' must be longer than zero"),
             (&["--log-format", "xml"], "LOG_FORMAT (--log-format): 'xml' is not one of: text, json"),
             (&["--admin-realm", "  "], "ADMIN_REALM (--admin-realm): must not be empty"),
+            (&["--history-key", "not base64!"], "HISTORY_KEY (--history-key): is not base64"),
+            (&["--history-key", "c2hvcnQ="], "HISTORY_KEY (--history-key): must be 32 bytes in base64 but is 5 bytes"),
+            (&["--history-interval", "0d"], "HISTORY_INTERVAL (--history-interval): '0d' must be longer than zero"),
         ];
         for (flags, expected) in cases {
             let err = parse(flags).expect_err(expected).to_string();

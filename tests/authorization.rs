@@ -99,7 +99,13 @@ async fn every_server_function_and_page_answers_each_role_as_expected() {
     form.insert(0, ("realm".to_owned(), "demo".to_owned()));
     form.push(("client".to_owned(), backup.clone()));
 
+    // History connected by the demo realm's administrator: snapshots need view-realm there.
+    let connected = connect_history(&app, admin, None).await;
+    assert_eq!(connected.status(), 303, "realmadmin connects history");
     let mut cases = vec![
+        case("history_status", &[], [401, 403, 200, 200, 200]),
+        case("history_trends", &[], [401, 403, 200, 200, 200]),
+        case("snapshot_history", &[], [401, 403, 403, 200, 200]),
         case("viewer", &[], [200, 200, 200, 200, 200]),
         case("admin_realms", &[], [401, 403, 200, 200, 200]),
         case("overview", &[("realm", "demo")], [401, 403, 403, 200, 200]),
@@ -276,7 +282,9 @@ async fn every_server_function_and_page_answers_each_role_as_expected() {
         }
     }
 
-    let pages: [(&str, [u16; 5]); 6] = [
+    let pages: [(&str, [u16; 5]); 8] = [
+        ("/admin/history", [401, 403, 200, 200, 200]),
+        ("/history.csv", [401, 403, 200, 200, 200]),
         ("/admin/demo", [401, 403, 403, 200, 200]),
         ("/admin/demo/clients", [401, 403, 200, 200, 200]),
         ("/admin/demo/users", [401, 403, 200, 200, 200]),

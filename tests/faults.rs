@@ -108,7 +108,7 @@ struct World {
 }
 
 async fn world() -> World {
-    let app = spawn_app_with(&TIMEOUT_FLAGS).await;
+    let app = spawn_app_with_flags(&TIMEOUT_FLAGS).await;
     let http = signed_in_client(&app, "demo", "realmadmin", "realmadmin").await;
     let backup = client_uuid(&app, &http, "backup-service").await;
     let (_, users) = call(
@@ -551,27 +551,6 @@ fn keycloak_sends_malformed_json() {
     });
 }
 
-/// A signed-in realmadmin's client and the master admin's token for the simulator.
-async fn master_token(app: &TestApp) -> String {
-    let response = reqwest::Client::new()
-        .post(format!(
-            "{}/realms/master/protocol/openid-connect/token",
-            app.sim_url()
-        ))
-        .form(&[
-            ("grant_type", "password"),
-            ("client_id", "admin-cli"),
-            ("username", "admin"),
-            ("password", "admin"),
-        ])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 200);
-    let body: Value = response.json().await.unwrap();
-    body["access_token"].as_str().unwrap().to_owned()
-}
-
 #[test]
 fn a_rate_limited_read_is_retried_and_a_rate_limited_mutation_is_sent_once() {
     on_big_stack(async {
@@ -731,7 +710,7 @@ fn an_expired_administrator_sign_in_asks_to_sign_in_again_everywhere() {
 fn a_revoked_administrator_sign_in_asks_to_sign_in_again_everywhere() {
     on_big_stack(async {
         let w = world().await;
-        let master = master_token(&w.app).await;
+        let master = sim_admin_token(&w.app).await;
         let sim = reqwest::Client::new();
         let users: Value = sim
             .get(format!(

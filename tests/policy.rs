@@ -21,7 +21,7 @@ const POLICY_FIELDS: [&str; 7] = [
 async fn realm_json(app: &TestApp) -> Value {
     let response = reqwest::Client::new()
         .get(format!("{}/admin/realms/demo", app.sim_url()))
-        .bearer_auth(master_token(app).await)
+        .bearer_auth(sim_admin_token(app).await)
         .send()
         .await
         .unwrap();
@@ -93,7 +93,7 @@ async fn client_uuid(app: &TestApp, client_id: &str) -> String {
             "{}/admin/realms/demo/clients?clientId={client_id}",
             app.sim_url()
         ))
-        .bearer_auth(master_token(app).await)
+        .bearer_auth(sim_admin_token(app).await)
         .send()
         .await
         .unwrap();
@@ -197,7 +197,12 @@ async fn a_change_made_meanwhile_is_refused_with_the_new_values() {
     let http = signed_in_client(&app, "demo", "realmadmin", "realmadmin").await;
     let page = load(&app, &http).await;
     // Someone else shortens the idle timeout in Keycloak after the page loaded.
-    put_realm(&app, json!({ "offlineSessionIdleTimeout": 864_000 })).await;
+    sim_put_realm(
+        &app,
+        "demo",
+        json!({ "offlineSessionIdleTimeout": 864_000 }),
+    )
+    .await;
 
     let form = with(default_form(), &[("offline_idle", "20")]);
     let (status, body) = call_owned(
@@ -379,7 +384,7 @@ async fn not_before_makes_existing_offline_tokens_stale_while_sessions_stay_list
             "{}/admin/realms/demo/clients/{backup}/offline-session-count",
             app.sim_url()
         ))
-        .bearer_auth(master_token(&app).await)
+        .bearer_auth(sim_admin_token(&app).await)
         .send()
         .await
         .unwrap()
@@ -530,8 +535,13 @@ async fn readiness_explains_why_no_offline_app_and_eve_get_no_offline_token() {
 #[tokio::test]
 async fn each_client_shows_its_effective_policy_and_inconsistent_overrides() {
     let app = spawn_app().await;
-    let token = master_token(&app).await;
-    put_realm(&app, json!({ "offlineSessionIdleTimeout": 864_000 })).await;
+    let token = sim_admin_token(&app).await;
+    sim_put_realm(
+        &app,
+        "demo",
+        json!({ "offlineSessionIdleTimeout": 864_000 }),
+    )
+    .await;
     for (client_id, idle, max) in [
         ("backup-service", "86400", "3600"),
         ("mobile-app", "99999999", "abc"),

@@ -11,6 +11,8 @@ fn console() -> Command {
         "PUBLIC_URL",
         "BIND_ADDR",
         "SESSION_LIFETIME",
+        "HISTORY_KEY",
+        "HISTORY_INTERVAL",
     ] {
         command.env_remove(var);
     }
@@ -52,6 +54,21 @@ fn a_missing_secret_gives_one_line() {
     assert_eq!(
         stderr_lines(&output),
         vec!["offline-console: configuration error: OIDC_CLIENT_SECRET (--client-secret): is required (the secret of the console's confidential client)"]
+    );
+}
+
+#[test]
+fn a_bad_history_key_gives_one_line_without_the_key() {
+    let output = console()
+        .env("KEYCLOAK_URL", "http://127.0.0.1:1")
+        .env("OIDC_CLIENT_SECRET", "x")
+        .env("HISTORY_KEY", "dG9vLXNob3J0LWtleQ==")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(
+        stderr_lines(&output),
+        vec!["offline-console: configuration error: HISTORY_KEY (--history-key): must be 32 bytes in base64 but is 13 bytes; generate one with `openssl rand -base64 32`"]
     );
 }
 
@@ -98,6 +115,8 @@ fn help_documents_every_option_with_its_variable() {
         "KEYCLOAK_CONNECT_TIMEOUT",
         "LOG_LEVEL",
         "LOG_FORMAT",
+        "HISTORY_KEY",
+        "HISTORY_INTERVAL",
     ] {
         assert!(
             help.contains(&format!("[env: {var}")),

@@ -1,5 +1,6 @@
 // Copies realm exports into OUT_DIR with the offline-console client's redirect
-// URIs and web origins pointed at CONSOLE_URL (the test port).
+// URIs and web origins pointed at CONSOLE_URL (the test port), plus the
+// master administrator `historian` that only history.spec.ts uses.
 import { readFileSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { addHostileNames } from "./hostile-names.mjs";
@@ -15,5 +16,18 @@ for (const file of files) {
     }
   }
   if (realm.realm === "demo") addHostileNames(realm);
+  if (realm.realm === "master") {
+    // history.spec.ts connects history (an offline grant for the console) as
+    // this administrator, so no other spec's account gets that grant.
+    realm.users = [
+      ...(realm.users ?? []),
+      {
+        username: "historian",
+        enabled: true,
+        credentials: [{ type: "password", value: "historian", temporary: false }],
+        realmRoles: ["admin", "default-roles-master"],
+      },
+    ];
+  }
   writeFileSync(join(outDir, basename(file)), JSON.stringify(realm));
 }

@@ -30,5 +30,6 @@ PUBLIC_URL="$console_url" \
 BIND_ADDR="127.0.0.1:${console_port}" \
 DATABASE_URL="sqlite://${work}/console.db" \
 LOG_FORMAT=json \
+HISTORY_KEY="${E2E_HISTORY_KEY:-AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=}" \
 "$E2E_CONSOLE_BIN" | tee -a "$console_log" &
 wait

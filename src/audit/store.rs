@@ -53,11 +53,24 @@ impl Recorder {
         target: &str,
         reason: Option<String>,
     ) -> Result<Recorder, sqlx::Error> {
+        Self::begin_as(db, &who.username, &who.realm, realm, action, target, reason).await
+    }
+
+    /// For what the console does on its own (the history scheduler), named by `actor`.
+    pub async fn begin_as(
+        db: &Pool,
+        actor: &str,
+        actor_realm: &str,
+        realm: &str,
+        action: &str,
+        target: &str,
+        reason: Option<String>,
+    ) -> Result<Recorder, sqlx::Error> {
         let recorder = Recorder {
             db: db.clone(),
             correlation: uuid::Uuid::new_v4().to_string(),
-            actor: who.username.clone(),
-            actor_realm: who.realm.clone(),
+            actor: actor.to_owned(),
+            actor_realm: actor_realm.to_owned(),
             realm: realm.to_owned(),
             action: action.to_owned(),
             target: target.to_owned(),

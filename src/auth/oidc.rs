@@ -51,6 +51,7 @@ pub struct LoginFlow {
     pub nonce: String,
     pub pkce_verifier: String,
     pub next: String,
+    /// An offline grant for history (`history::connect`), not a sign-in.
     pub offline: bool,
 }
 

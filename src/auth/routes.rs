@@ -111,6 +111,9 @@ async fn callback(
         Ok(tokens) => tokens,
         Err(e) => return oidc_failure(&e, &flow.realm),
     };
+    if flow.offline {
+        return crate::history::connect::finish(&state, &session, &flow, tokens).await;
+    }
     let Some(who) = SignedIn::from_tokens(&flow.realm, tokens) else {
         tracing::error!("the access token could not be read");
         return internal();
@@ -182,7 +185,7 @@ fn internal() -> Response {
 }
 
 /// A minimal page for answers outside the Leptos app.
-fn page(status: StatusCode, title: &str, message: &str) -> Response {
+pub(crate) fn page(status: StatusCode, title: &str, message: &str) -> Response {
     let html = format!(
         "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
          <title>{title} · offline-console</title><link rel=\"stylesheet\" href=\"/pkg/offline-console.css\"></head>\

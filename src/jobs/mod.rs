@@ -22,6 +22,13 @@ impl JobTasks {
         tasks.push(handle);
     }
 
+    /// Another background task that stops with the jobs (the history scheduler).
+    pub fn track(&self, handle: AbortHandle) {
+        let mut tasks = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        tasks.retain(|task| !task.is_finished());
+        tasks.push(handle);
+    }
+
     /// Stops every job where it stands, as a crash would; their state is in
     /// the database and the next start resumes them.
     pub fn abort_all(&self) {

@@ -3,6 +3,7 @@
 pub mod admin;
 pub mod audit;
 pub mod duration;
+pub mod history;
 pub mod ids;
 pub mod jobs;
 pub mod me;

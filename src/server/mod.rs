@@ -69,6 +69,9 @@ pub async fn build(config: Config) -> Result<(Router, AppState), StartError> {
     crate::jobs::resume_unfinished(&state)
         .await
         .map_err(|e| StartError::Jobs(e.to_string()))?;
+    crate::history::scheduler::start(&state)
+        .await
+        .map_err(|e| StartError::Jobs(format!("history: {e}")))?;
     let routes = generate_route_list(App);
     let context = {
         let state = state.clone();
@@ -83,6 +86,7 @@ pub async fn build(config: Config) -> Result<(Router, AppState), StartError> {
         .route("/audit.csv", get(crate::audit::export::download))
         .merge(crate::auth::routes::router())
         .merge(crate::export::router())
+        .merge(crate::history::router())
         .leptos_routes_with_context(&state, routes, context.clone(), move || {
             shell(options.clone())
         })

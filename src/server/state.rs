@@ -10,6 +10,7 @@ use crate::auth::caller::RefreshLocks;
 use crate::auth::oidc::Oidc;
 use crate::config::Config;
 use crate::db::Pool;
+use crate::history::HistoryLock;
 use crate::jobs::JobTasks;
 use crate::keycloak::Keycloak;
 use crate::server::ConsoleSessionStore;
@@ -26,6 +27,7 @@ pub struct AppState {
     /// The store behind browser sessions, for jobs acting through their owner's session.
     pub session_store: ConsoleSessionStore,
     pub session_expiry: Expiry,
+    pub history: HistoryLock,
 }
 
 impl AppState {
@@ -52,6 +54,7 @@ impl AppState {
             jobs: JobTasks::default(),
             session_store,
             session_expiry,
+            history: HistoryLock::default(),
         }
     }
 }

@@ -51,6 +51,16 @@ impl TestApp {
             .unwrap()
     }
 
+    /// The database file and its write-ahead log, as they lie on disk.
+    pub fn database_files(&self) -> Vec<std::path::PathBuf> {
+        let path = self.database_url.trim_start_matches("sqlite://");
+        ["", "-wal", "-shm"]
+            .iter()
+            .map(|suffix| std::path::PathBuf::from(format!("{path}{suffix}")))
+            .filter(|p| p.exists())
+            .collect()
+    }
+
     pub fn sim_url(&self) -> &str {
         self.sim.base_url()
     }
@@ -112,6 +122,9 @@ pub async fn spawn_sim(console_url: &str) -> keycloak_sim::RunningSim {
     .expect("keycloak-sim starts")
 }
 
+/// HISTORY_KEY of every test console: 32 bytes 0x00..0x1f in base64.
+pub const TEST_HISTORY_KEY: &str = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
+
 pub fn config(addr: SocketAddr, keycloak_url: &str, database_url: &str) -> Config {
     config_with::<&str>(addr, keycloak_url, database_url, &[])
 }
@@ -137,6 +150,8 @@ pub fn config_with<S: AsRef<str>>(
         &bind,
         "--database-url",
         database_url,
+        "--history-key",
+        TEST_HISTORY_KEY,
     ];
     args.extend(extra.iter().map(AsRef::as_ref));
     use clap::Parser;
@@ -144,18 +159,28 @@ pub fn config_with<S: AsRef<str>>(
 }
 
 pub async fn spawn_app() -> TestApp {
-    spawn_app_with(&[]).await
+    spawn_app_with(|_| {}).await
 }
 
-/// `spawn_app` with extra console flags.
-pub async fn spawn_app_with(extra: &[&str]) -> TestApp {
+/// `spawn_app` with a configuration change (e.g. no HISTORY_KEY).
+pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
+    spawn_configured(&[], adjust).await
+}
+
+/// `spawn_app` with extra console flags, e.g. shorter Keycloak timeouts.
+pub async fn spawn_app_with_flags(extra: &[&str]) -> TestApp {
+    spawn_configured(extra, |_| {}).await
+}
+
+async fn spawn_configured(extra: &[&str], adjust: impl FnOnce(&mut Config)) -> TestApp {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let url = format!("http://{addr}");
     let sim = spawn_sim(&url).await;
     let dir = tempfile::tempdir().unwrap();
     let database_url = format!("sqlite://{}/console.db", dir.path().display());
-    let config = config_with(addr, sim.base_url(), &database_url, extra);
+    let mut config = config_with(addr, sim.base_url(), &database_url, extra);
+    adjust(&mut config);
     let (router, state) = server::build(config).await.expect("console builds");
     TestApp {
         addr,
@@ -401,8 +426,9 @@ async fn demo_id(
         .to_owned()
 }
 
-/// The master realm's admin, straight from the simulator (not through the console).
-pub async fn master_token(app: &TestApp) -> String {
+/// The master administrator's access token straight from the simulator
+/// (admin-cli, password grant), for arranging a test through the admin API.
+pub async fn sim_admin_token(app: &TestApp) -> String {
     let response = reqwest::Client::new()
         .post(format!(
             "{}/realms/master/protocol/openid-connect/token",
@@ -422,14 +448,90 @@ pub async fn master_token(app: &TestApp) -> String {
     body["access_token"].as_str().unwrap().to_owned()
 }
 
-/// Changes the demo realm straight at the simulator, as another administrator would.
-pub async fn put_realm(app: &TestApp, body: serde_json::Value) {
+/// A partial realm update through the simulator's admin API.
+pub async fn sim_put_realm(app: &TestApp, realm: &str, body: serde_json::Value) {
     let response = reqwest::Client::new()
-        .put(format!("{}/admin/realms/demo", app.sim_url()))
-        .bearer_auth(master_token(app).await)
+        .put(format!("{}/admin/realms/{realm}", app.sim_url()))
+        .bearer_auth(sim_admin_token(app).await)
         .json(&body)
         .send()
         .await
         .unwrap();
     assert_eq!(response.status(), 204);
+}
+
+/// The simulator's virtual clock (epoch seconds).
+pub async fn sim_now(app: &TestApp) -> i64 {
+    let body: serde_json::Value = reqwest::get(format!("{}/_sim/clock", app.sim_url()))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    body["now"].as_i64().unwrap()
+}
+
+/// Makes the simulator answer requests under `path_prefix` with `status`; returns the fault id.
+pub async fn inject_fault(app: &TestApp, path_prefix: &str, status: u16) -> String {
+    let response = reqwest::Client::new()
+        .post(format!("{}/_sim/faults", app.sim_url()))
+        .json(&serde_json::json!({ "pathPrefix": path_prefix, "status": status }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let body: serde_json::Value = response.json().await.unwrap();
+    body["id"].as_str().unwrap().to_owned()
+}
+
+pub async fn clear_faults(app: &TestApp) {
+    let response = reqwest::Client::new()
+        .delete(format!("{}/_sim/faults", app.sim_url()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 204);
+}
+
+/// Connects history as the signed-in administrator of `http`: the console's
+/// connect form, Keycloak's authorization (the SSO session answers at once,
+/// or `login` is used on Keycloak's form), then the callback.
+pub async fn connect_history(
+    app: &TestApp,
+    http: &reqwest::Client,
+    login: Option<(&str, &str)>,
+) -> reqwest::Response {
+    let start = http
+        .post(format!("{}/history/connect", app.url))
+        .header("origin", &app.url)
+        .form(&[("next", "/admin/master")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(start.status(), 303, "connect redirects to Keycloak");
+    let authorize = location(&start);
+    assert!(authorize.contains("offline_access"), "{authorize}");
+    let answer = match login {
+        Some((username, password)) => {
+            submit_login_form(app, http, &authorize, username, password).await
+        }
+        None => http.get(&authorize).send().await.unwrap(),
+    };
+    assert_eq!(answer.status(), 302, "Keycloak redirects back with a code");
+    let stored = http.get(location(&answer)).send().await.unwrap();
+    if stored.status() != 303 {
+        return stored;
+    }
+    // The silent sign-in that renews the console's own session.
+    let renew = location(&stored);
+    assert!(renew.starts_with("/auth/login?"), "{renew}");
+    let start = http
+        .get(format!("{}{renew}", app.url))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(start.status(), 303);
+    let code = http.get(location(&start)).send().await.unwrap();
+    assert_eq!(code.status(), 302, "the SSO session answers at once");
+    http.get(location(&code)).send().await.unwrap()
 }

@@ -3,6 +3,7 @@
 pub mod client_policies;
 pub mod client_sessions;
 pub mod clients;
+pub mod history;
 pub mod overview;
 pub mod policy;
 pub mod policy_review;

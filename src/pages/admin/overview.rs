@@ -9,6 +9,7 @@ use crate::components::chart::{Bar, SessionBars};
 use crate::components::errors::ErrorBox;
 use crate::components::href::{realm_path, seg};
 use crate::components::pager::thousands;
+use crate::pages::admin::history::HistoryPanel;
 
 #[component]
 pub fn OverviewPage() -> impl IntoView {
@@ -62,5 +63,6 @@ pub fn OverviewPage() -> impl IntoView {
                 }
             })}
         </Suspense>
+        <HistoryPanel realm=realm/>
     }
 }

@@ -1,0 +1,175 @@
+//! Connecting history: the signed-in administrator grants the console
+//! offline access (authorization code + PKCE, `scope=offline_access`, through
+//! Keycloak's consent screen when the client asks for consent). The browser
+//! comes back to the ordinary `/auth/callback`; the flow's `offline` flag
+//! sends it here, and the console's sign-in session is left as it was.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Form;
+use base64::Engine as _;
+use serde::Deserialize;
+use tower_sessions::Session;
+
+use super::{crypto, store};
+use crate::audit::Recorder;
+use crate::auth::oidc::{now, LoginFlow, Tokens};
+use crate::auth::routes::page;
+use crate::auth::session::{signed_in, LOGIN_FLOW_KEY};
+use crate::auth::SignedIn;
+use crate::model::next_path::same_site_path;
+use crate::server::AppState;
+
+pub const NO_KEY: &str = "History needs an encryption key for the stored offline token: set HISTORY_KEY (32 random bytes in base64, e.g. from `openssl rand -base64 32`) and restart the console.";
+
+#[derive(Deserialize)]
+pub struct ConnectForm {
+    next: Option<String>,
+}
+
+/// `POST /history/connect`: sends the administrator to Keycloak to grant offline access.
+pub async fn begin(
+    State(state): State<AppState>,
+    session: Session,
+    Form(form): Form<ConnectForm>,
+) -> Response {
+    let Some(who) = signed_in(&session).await.filter(SignedIn::is_admin) else {
+        return page(
+            StatusCode::FORBIDDEN,
+            "Cannot connect history",
+            "Only a signed-in realm administrator can connect history.",
+        );
+    };
+    if state.config.history_key.is_none() {
+        return page(StatusCode::CONFLICT, "Cannot connect history", NO_KEY);
+    }
+    let next = form
+        .next
+        .as_deref()
+        .and_then(same_site_path)
+        .map(str::to_owned)
+        .unwrap_or_else(|| format!("/admin/{}", who.realm));
+    match state.oidc.begin(&who.realm, next, true).await {
+        Ok((url, flow)) => {
+            if let Err(e) = session.insert(LOGIN_FLOW_KEY, &flow).await {
+                tracing::error!(error = %e, "storing the history flow failed");
+                return failed();
+            }
+            Redirect::to(url.as_str()).into_response()
+        }
+        Err(e) => {
+            tracing::warn!(error = %e, "starting the history grant failed");
+            page(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "Cannot connect history",
+                "Keycloak did not answer. Please try again in a moment.",
+            )
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct RefreshClaims {
+    typ: String,
+}
+
+fn is_offline_token(token: &str) -> bool {
+    token
+        .split('.')
+        .nth(1)
+        .and_then(|p| {
+            base64::engine::general_purpose::URL_SAFE_NO_PAD
+                .decode(p.trim_end_matches('='))
+                .ok()
+        })
+        .and_then(|bytes| serde_json::from_slice::<RefreshClaims>(&bytes).ok())
+        .is_some_and(|c| c.typ == "Offline")
+}
+
+/// The callback's second half for a history grant: checks it is the signed-in
+/// administrator's own offline token, seals and stores it.
+pub async fn finish(
+    state: &AppState,
+    session: &Session,
+    flow: &LoginFlow,
+    tokens: Tokens,
+) -> Response {
+    let Some(who) = signed_in(session).await.filter(SignedIn::is_admin) else {
+        return page(
+            StatusCode::FORBIDDEN,
+            "History not connected",
+            "Only a signed-in realm administrator can connect history. Please sign in and try again.",
+        );
+    };
+    let granted_by = SignedIn::from_tokens(&flow.realm, tokens.clone());
+    if flow.realm != who.realm || granted_by.map(|g| g.user_id) != Some(who.user_id.clone()) {
+        return page(
+            StatusCode::FORBIDDEN,
+            "History not connected",
+            "The offline access was granted by another account than the one signed in to the console. Sign in as the administrator who connects history.",
+        );
+    }
+    let Some(offline_token) = tokens.refresh_token.filter(|t| is_offline_token(t)) else {
+        return page(
+            StatusCode::BAD_REQUEST,
+            "History not connected",
+            "Keycloak did not grant offline access: the account needs the offline_access role and the console client the offline_access scope.",
+        );
+    };
+    let Some(key) = state.config.history_key.as_ref() else {
+        return page(StatusCode::CONFLICT, "History not connected", NO_KEY);
+    };
+    let target = format!("history (offline token of {})", who.username);
+    let stored = async {
+        let audit = Recorder::begin(
+            &state.db,
+            &who,
+            &who.realm,
+            "history_connect",
+            &target,
+            None,
+        )
+        .await?;
+        let _one_at_a_time = state.history.lock().await;
+        let generation = store::next_generation(&state.db).await?;
+        let sealed = crypto::seal(key, generation, &offline_token);
+        store::connect(
+            &state.db,
+            &who.realm,
+            &who.username,
+            now() * 1000,
+            &sealed,
+            generation,
+        )
+        .await?;
+        audit.succeeded(None).await
+    }
+    .await;
+    match stored {
+        Ok(()) => {
+            tracing::info!(realm = %who.realm, user = %who.username, "history connected");
+            // This authorization restarted the console's client session in the
+            // SSO session, so the sign-in's refresh token is now older than it
+            // (Keycloak refuses it: "refresh token issued before the client
+            // session started"). A silent sign-in through the SSO session
+            // renews it; the offline session is not touched.
+            let next: String = url::form_urlencoded::byte_serialize(flow.next.as_bytes()).collect();
+            let realm: String =
+                url::form_urlencoded::byte_serialize(flow.realm.as_bytes()).collect();
+            Redirect::to(&format!("/auth/login?realm={realm}&next={next}")).into_response()
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "storing the history token failed");
+            failed()
+        }
+    }
+}
+
+fn failed() -> Response {
+    page(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "Something went wrong",
+        "History could not be connected. It has been logged; please try again.",
+    )
+}
