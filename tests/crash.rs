@@ -6,8 +6,9 @@ mod support;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
+use offline_console::history::store as history_store;
 use serde_json::{json, Value};
-use support::{form_action, location, spawn_sim};
+use support::{form_action, location, sim_admin_token_at, spawn_sim, TEST_HISTORY_KEY};
 
 /// A console process and the database file it shares with its successor.
 struct Console {
@@ -32,6 +33,7 @@ impl Console {
             .env("PUBLIC_URL", &url)
             .env("BIND_ADDR", format!("127.0.0.1:{port}"))
             .env("DATABASE_URL", database_url)
+            .env("HISTORY_KEY", TEST_HISTORY_KEY)
             .env("LOG_LEVEL", "warn")
             .stdout(Stdio::null())
             .spawn()
@@ -88,9 +90,13 @@ fn browser() -> reqwest::Client {
 
 /// `/auth/login`: the console remembers the pending sign-in and sends the browser to Keycloak.
 async fn begin_login(console: &Console, http: &reqwest::Client) -> String {
+    begin_login_to(console, http, "demo").await
+}
+
+async fn begin_login_to(console: &Console, http: &reqwest::Client, realm: &str) -> String {
     let start = http
         .get(format!(
-            "{}/auth/login?realm=demo&next=/admin/demo",
+            "{}/auth/login?realm={realm}&next=/admin/{realm}",
             console.url
         ))
         .send()
@@ -351,4 +357,128 @@ async fn a_sign_in_interrupted_by_a_kill_completes_after_the_restart() {
     let authorize = begin_login(&console, &again).await;
     let callback = finish_login(&sim_url, &again, &authorize, "alice").await;
     assert_eq!(callback.status(), 303);
+}
+
+/// Follows redirects as a browser does (keeping both sites' cookies) to the page.
+async fn follow(
+    console: &Console,
+    http: &reqwest::Client,
+    mut response: reqwest::Response,
+) -> reqwest::Response {
+    for _ in 0..8 {
+        if !response.status().is_redirection() {
+            return response;
+        }
+        let next = location(&response);
+        let next = if next.starts_with("http") {
+            next
+        } else {
+            format!("{}{next}", console.url)
+        };
+        response = http.get(next).send().await.unwrap();
+    }
+    panic!("too many redirects");
+}
+
+async fn history_generation(database_url: &str) -> i64 {
+    let db = offline_console::db::connect(database_url).await.unwrap();
+    let stored = history_store::connection(&db).await.unwrap().unwrap();
+    db.close().await;
+    stored.generation
+}
+
+#[tokio::test]
+async fn history_killed_between_refresh_and_use_keeps_a_working_token() {
+    let port = free_port();
+    let sim = spawn_sim(&format!("http://127.0.0.1:{port}")).await;
+    let sim_url = sim.base_url().to_owned();
+    // Rotation on, reuse 0: only the newest refresh token works.
+    let rotated = reqwest::Client::new()
+        .put(format!("{sim_url}/admin/realms/master"))
+        .bearer_auth(sim_admin_token_at(&sim_url).await)
+        .json(&json!({"revokeRefreshToken": true, "refreshTokenMaxReuse": 0}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(rotated.status(), 204);
+    let dir = tempfile::tempdir().unwrap();
+    let console = Console::start(port, &sim_url, &database(&dir)).await;
+    let http = browser();
+    let authorize = begin_login_to(&console, &http, "master").await;
+    let signed_in = finish_login(&sim_url, &http, &authorize, "admin").await;
+    assert_eq!(signed_in.status(), 303);
+
+    // Connect history: Keycloak's SSO session answers the authorization at once.
+    let connect = http
+        .post(format!("{}/history/connect", console.url))
+        .header("origin", &console.url)
+        .form(&[("next", "/admin/master")])
+        .send()
+        .await
+        .unwrap();
+    let landed = follow(&console, &http, connect).await;
+    assert_eq!(landed.status(), 200, "back on the overview");
+    let (status, first) = call(&console, &http, "snapshot_history", &[]).await;
+    assert_eq!(status, 200, "{first}");
+    let generation = history_generation(&console.database_url).await;
+
+    // The next snapshot refreshes, stores the new token, then hangs on its
+    // first admin call: the process is killed right there.
+    sim_post(
+        &sim_url,
+        "/_sim/faults",
+        json!({"pathPrefix": "/admin/realms", "latencyMs": 60_000}),
+    )
+    .await;
+    let hanging = {
+        let (http, url) = (http.clone(), console.url.clone());
+        tokio::spawn(async move {
+            http.post(format!("{url}/api/snapshot_history"))
+                .header("origin", &url)
+                .send()
+                .await
+        })
+    };
+    let mut stored = generation;
+    for _ in 0..600 {
+        stored = history_generation(&console.database_url).await;
+        if stored > generation {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(
+        stored,
+        generation + 1,
+        "the refreshed token was stored before use"
+    );
+    let console = console.restart().await;
+    assert!(
+        hanging.await.unwrap().is_err(),
+        "the killed console never answered"
+    );
+    let cleared = reqwest::Client::new()
+        .delete(format!("{sim_url}/_sim/faults"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(cleared.status(), 204);
+
+    // The stored token is the one Keycloak accepts: the next snapshot works
+    // and rotates again; the browser's own sign-in survived the kill too.
+    let (status, after) = call(&console, &http, "snapshot_history", &[]).await;
+    assert_eq!(status, 200, "{after}");
+    assert_eq!(
+        history_generation(&console.database_url).await,
+        generation + 2
+    );
+    let (status, history) = call(&console, &http, "history_status", &[]).await;
+    assert_eq!(status, 200, "{history}");
+    assert_eq!(history["connection"]["username"], "admin", "{history}");
+    assert_eq!(
+        history["connection"]["disconnected"],
+        Value::Null,
+        "still connected"
+    );
+    assert_eq!(history["last_run"]["succeeded"], true, "{history}");
 }

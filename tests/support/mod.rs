@@ -429,10 +429,14 @@ async fn demo_id(
 /// The master administrator's access token straight from the simulator
 /// (admin-cli, password grant), for arranging a test through the admin API.
 pub async fn sim_admin_token(app: &TestApp) -> String {
+    sim_admin_token_at(app.sim_url()).await
+}
+
+/// `sim_admin_token` for a simulator started on its own.
+pub async fn sim_admin_token_at(sim_url: &str) -> String {
     let response = reqwest::Client::new()
         .post(format!(
-            "{}/realms/master/protocol/openid-connect/token",
-            app.sim_url()
+            "{sim_url}/realms/master/protocol/openid-connect/token"
         ))
         .form(&[
             ("grant_type", "password"),
