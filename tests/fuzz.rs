@@ -475,7 +475,7 @@ fn audit_filters() {
             action: pick(rng),
             realm: pick(rng),
             outcome: if rng.chance(3) {
-                Some(OUTCOMES[rng.below(3)].to_owned())
+                Some(OUTCOMES[rng.below(OUTCOMES.len())].to_owned())
             } else {
                 pick(rng)
             },

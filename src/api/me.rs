@@ -168,7 +168,7 @@ mod ssr {
             Ok(()) => audit.succeeded(None).await.map_err(AppError::internal),
             Err(e) => {
                 audit
-                    .failed(e.to_string())
+                    .did_not_succeed(&e)
                     .await
                     .map_err(AppError::internal)?;
                 Err(account_error(

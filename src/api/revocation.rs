@@ -119,7 +119,7 @@ mod ssr {
             }
             Err(e) => {
                 audit
-                    .failed(e.to_string())
+                    .did_not_succeed(&e)
                     .await
                     .map_err(AppError::internal)?;
                 Err(keycloak_error(

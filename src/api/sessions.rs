@@ -195,7 +195,7 @@ pub(crate) mod ssr {
             Ok(()) => audit.succeeded(None).await.map_err(AppError::internal),
             Err(e) => {
                 audit
-                    .failed(e.to_string())
+                    .did_not_succeed(&e)
                     .await
                     .map_err(AppError::internal)?;
                 Err(keycloak_error(e, realm, role, action))

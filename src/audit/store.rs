@@ -7,6 +7,7 @@ use time::OffsetDateTime;
 
 use crate::auth::SignedIn;
 use crate::db::Pool;
+use crate::keycloak::KcError;
 pub use crate::model::audit::{AuditEntry, AuditFilter};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -14,6 +15,8 @@ pub enum Outcome {
     Attempted,
     Succeeded,
     Failed,
+    /// Keycloak never confirmed the change: it may or may not have been applied.
+    Unknown,
 }
 
 impl Outcome {
@@ -22,11 +25,13 @@ impl Outcome {
             Outcome::Attempted => "attempted",
             Outcome::Succeeded => "succeeded",
             Outcome::Failed => "failed",
+            Outcome::Unknown => "unknown",
         }
     }
 }
 
-/// One mutation's trail: `begin` writes the attempt; `succeeded` or `failed` closes it.
+/// One mutation's trail: `begin` writes the attempt; `succeeded`, `failed` or
+/// `did_not_succeed` closes it.
 pub struct Recorder {
     db: Pool,
     correlation: String,
@@ -86,6 +91,16 @@ impl Recorder {
 
     pub async fn failed(self, detail: String) -> Result<(), sqlx::Error> {
         self.write(Outcome::Failed, Some(detail)).await
+    }
+
+    /// Closes the trail of a Keycloak call that did not succeed: `unknown`
+    /// when Keycloak may have applied it anyway, else `failed`.
+    pub async fn did_not_succeed(self, error: &KcError) -> Result<(), sqlx::Error> {
+        let outcome = match error {
+            KcError::Unconfirmed(_) => Outcome::Unknown,
+            _ => Outcome::Failed,
+        };
+        self.write(outcome, Some(error.to_string())).await
     }
 
     async fn write(&self, outcome: Outcome, detail: Option<String>) -> Result<(), sqlx::Error> {

@@ -237,7 +237,7 @@ async fn revoke_one(
             Ok(())
         }
         Err(e) => {
-            audit.failed(e.to_string()).await?;
+            audit.did_not_succeed(&e).await?;
             store::finish_match(db, &job.id, &m.session_id, Some(failure_text(&e))).await?;
             Ok(())
         }

@@ -42,7 +42,7 @@ fn is_date(text: &str) -> bool {
         && b.len() <= 40
 }
 
-pub const OUTCOMES: [&str; 3] = ["attempted", "succeeded", "failed"];
+pub const OUTCOMES: [&str; 4] = ["attempted", "succeeded", "failed", "unknown"];
 
 impl AuditFilter {
     /// Refuses dates and outcomes the log cannot match, with the reason.
@@ -56,7 +56,7 @@ impl AuditFilter {
         }
         if let Some(o) = self.outcome.as_deref().filter(|o| !o.is_empty()) {
             if !OUTCOMES.contains(&o) {
-                return Err("Outcome must be attempted, succeeded or failed.".into());
+                return Err("Outcome must be attempted, succeeded, failed or unknown.".into());
             }
         }
         Ok(())

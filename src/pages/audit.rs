@@ -66,6 +66,7 @@ pub fn AuditLogPage() -> impl IntoView {
                     <option value="attempted" selected=move || outcome.get() == "attempted">"attempted"</option>
                     <option value="succeeded" selected=move || outcome.get() == "succeeded">"succeeded"</option>
                     <option value="failed" selected=move || outcome.get() == "failed">"failed"</option>
+                    <option value="unknown" selected=move || outcome.get() == "unknown">"unknown (not confirmed)"</option>
                 </select>
             </div>
             <div class="field"><label for="f-from">"From"</label><input id="f-from" type="date" name="from" value=move || from.get()/></div>
