@@ -15,21 +15,7 @@ async fn app_with_history() -> (TestApp, reqwest::Client) {
     let (status, page) = call(&app, &http, "realm_policy", &[("realm", "demo")]).await;
     assert_eq!(status, 200, "{page}");
     let mut args: Vec<(String, String)> = vec![("realm".into(), "demo".into())];
-    for (key, value) in [
-        ("offline_idle", "15"),
-        ("offline_idle_unit", "days"),
-        ("offline_max_enabled", "false"),
-        ("offline_max", "60"),
-        ("offline_max_unit", "days"),
-        ("client_idle", "0"),
-        ("client_idle_unit", "days"),
-        ("client_max", "0"),
-        ("client_max_unit", "days"),
-        ("revoke_refresh_token", "false"),
-        ("max_reuse", "0"),
-    ] {
-        args.push((format!("form[{key}]"), value.into()));
-    }
+    args.extend(policy_form_args(&[("offline_idle", "15")]));
     for (key, value) in page["settings"].as_object().unwrap() {
         args.push((format!("expected[{key}]"), value.to_string()));
     }

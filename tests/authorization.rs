@@ -75,22 +75,7 @@ async fn every_server_function_and_page_answers_each_role_as_expected() {
 
     // An unchanged policy form: passes every permission check, then changes nothing.
     let (_, policy) = call(&app, admin, "realm_policy", &[("realm", "demo")]).await;
-    let mut form: Vec<(String, String)> = [
-        ("offline_idle", "30"),
-        ("offline_idle_unit", "days"),
-        ("offline_max_enabled", "false"),
-        ("offline_max", "60"),
-        ("offline_max_unit", "days"),
-        ("client_idle", "0"),
-        ("client_idle_unit", "days"),
-        ("client_max", "0"),
-        ("client_max_unit", "days"),
-        ("revoke_refresh_token", "false"),
-        ("max_reuse", "0"),
-    ]
-    .iter()
-    .map(|(k, v)| (format!("form[{k}]"), v.to_string()))
-    .collect();
+    let mut form = policy_form_args(&[]);
     let mut save = vec![("realm".to_owned(), "demo".to_owned())];
     save.extend(form.iter().cloned());
     for (key, value) in policy["settings"].as_object().expect("policy settings") {

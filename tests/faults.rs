@@ -143,22 +143,7 @@ async fn world() -> World {
 /// Every server function with arguments that pass validation, and how it meets Keycloak.
 fn cases(w: &World) -> Vec<Case> {
     let (backup, alice) = (w.backup.as_str(), w.alice.as_str());
-    let policy_form: Vec<(String, String)> = [
-        ("offline_idle", "30"),
-        ("offline_idle_unit", "days"),
-        ("offline_max_enabled", "false"),
-        ("offline_max", "60"),
-        ("offline_max_unit", "days"),
-        ("client_idle", "0"),
-        ("client_idle_unit", "days"),
-        ("client_max", "0"),
-        ("client_max_unit", "days"),
-        ("revoke_refresh_token", "false"),
-        ("max_reuse", "0"),
-    ]
-    .iter()
-    .map(|(k, v)| (format!("form[{k}]"), v.to_string()))
-    .collect();
+    let policy_form = policy_form_args(&[]);
     let with_realm = |extra: &[(String, String)]| {
         let mut args = vec![("realm".to_owned(), "demo".to_owned())];
         args.extend(policy_form.iter().cloned());

@@ -31,22 +31,10 @@ async fn realm_json(app: &TestApp) -> Value {
 
 /// The form as the page first shows the demo realm's defaults.
 fn default_form() -> Vec<(&'static str, String)> {
-    [
-        ("offline_idle", "30"),
-        ("offline_idle_unit", "days"),
-        ("offline_max_enabled", "false"),
-        ("offline_max", "60"),
-        ("offline_max_unit", "days"),
-        ("client_idle", "0"),
-        ("client_idle_unit", "days"),
-        ("client_max", "0"),
-        ("client_max_unit", "days"),
-        ("revoke_refresh_token", "false"),
-        ("max_reuse", "0"),
-    ]
-    .into_iter()
-    .map(|(k, v)| (k, v.to_owned()))
-    .collect()
+    DEMO_POLICY_FORM
+        .into_iter()
+        .map(|(k, v)| (k, v.to_owned()))
+        .collect()
 }
 
 fn with(

@@ -539,3 +539,32 @@ pub async fn connect_history(
     assert_eq!(code.status(), 302, "the SSO session answers at once");
     http.get(location(&code)).send().await.unwrap()
 }
+
+/// The realm policy form as the page first shows the demo realm's defaults.
+pub const DEMO_POLICY_FORM: [(&str, &str); 11] = [
+    ("offline_idle", "30"),
+    ("offline_idle_unit", "days"),
+    ("offline_max_enabled", "false"),
+    ("offline_max", "60"),
+    ("offline_max_unit", "days"),
+    ("client_idle", "0"),
+    ("client_idle_unit", "days"),
+    ("client_max", "0"),
+    ("client_max_unit", "days"),
+    ("revoke_refresh_token", "false"),
+    ("max_reuse", "0"),
+];
+
+/// A policy form as `save_realm_policy` takes it (`form[field]`), with `changes` applied.
+pub fn policy_form_args(changes: &[(&str, &str)]) -> Vec<(String, String)> {
+    DEMO_POLICY_FORM
+        .iter()
+        .map(|&(field, value)| {
+            let value = changes
+                .iter()
+                .find(|(changed, _)| *changed == field)
+                .map_or(value, |(_, v)| v);
+            (format!("form[{field}]"), value.to_owned())
+        })
+        .collect()
+}
