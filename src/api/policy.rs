@@ -39,9 +39,8 @@ pub(crate) mod ssr {
     use serde_json::{json, Value};
 
     use super::*;
-    use crate::api::sessions::ssr::{attribute_secs, finish_audit};
-    use crate::api::support::{keycloak_error, keycloak_now};
-    use crate::audit::Recorder;
+    use crate::api::sessions::ssr::attribute_secs;
+    use crate::api::support::{audited, keycloak_error, keycloak_now, Change};
     use crate::auth::Caller;
     use crate::keycloak::admin::Admin;
     use crate::keycloak::KcError;
@@ -188,25 +187,15 @@ pub(crate) mod ssr {
                 .collect::<Vec<_>>()
                 .join("; ")
         );
-        let audit = Recorder::begin(
-            &caller.state.db,
-            &caller.who(),
-            r,
-            "update_realm_policy",
-            &target,
-            None,
-        )
-        .await
-        .map_err(AppError::internal)?;
-        let result = admin.update_realm(r, &update_body(&after)).await;
-        finish_audit(
-            audit,
-            result,
-            r,
-            "manage-realm",
-            "change the realm's session settings",
-        )
-        .await?;
+        let change = Change {
+            realm: r,
+            action: "update_realm_policy",
+            target: &target,
+            role: "manage-realm",
+            wording: "change the realm's session settings",
+        };
+        let body = update_body(&after);
+        audited(&caller, change, || admin.update_realm(r, &body)).await?;
         Ok(after)
     }
 

@@ -23,8 +23,7 @@ mod ssr {
     use serde_json::{json, Value};
 
     use super::*;
-    use crate::api::sessions::ssr::finish_audit;
-    use crate::api::support::{keycloak_error, keycloak_now};
+    use crate::api::support::{audited, keycloak_error, keycloak_now, Change};
     use crate::audit::Recorder;
     use crate::auth::Caller;
     use crate::model::ids::RealmName;
@@ -59,25 +58,20 @@ mod ssr {
             worded(previous),
             worded(value)
         );
-        let audit = Recorder::begin(
-            &caller.state.db,
-            &caller.who(),
-            r,
-            if to_now {
+        let change = Change {
+            realm: r,
+            action: if to_now {
                 "set_not_before"
             } else {
                 "clear_not_before"
             },
-            &target,
-            None,
-        )
-        .await
-        .map_err(AppError::internal)?;
+            target: &target,
+            role: "manage-realm",
+            wording: action,
+        };
         // What Keycloak's admin console sends (contract §1.8).
-        let result = admin
-            .update_realm(r, &json!({ "realm": r, "notBefore": value }))
-            .await;
-        finish_audit(audit, result, r, "manage-realm", action).await?;
+        let body = json!({ "realm": r, "notBefore": value });
+        audited(&caller, change, || admin.update_realm(r, &body)).await?;
         Ok(value)
     }
 

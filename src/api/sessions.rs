@@ -28,10 +28,8 @@ pub async fn revoke_offline_session(
 #[cfg(feature = "ssr")]
 pub(crate) mod ssr {
     use super::*;
-    use crate::api::support::{keycloak_error, now_ms};
-    use crate::audit::Recorder;
+    use crate::api::support::{audited, keycloak_error, now_ms, Change};
     use crate::auth::Caller;
-    use crate::keycloak::KcError;
     use crate::model::admin::{page_size, ClientRow, OfflineSessionRow};
     use crate::model::ids::{ClientUuid, RealmName, SessionId};
     use crate::model::policy::{
@@ -155,51 +153,18 @@ pub(crate) mod ssr {
         let client = ClientUuid::parse(&client)?;
         let session = SessionId::parse(&session)?;
         let caller = Caller::admin().await?;
-        let who = caller.who();
         let target = format!("offline session {session} (listed under client {client})");
-        let audit = Recorder::begin(
-            &caller.state.db,
-            &who,
-            realm.as_str(),
-            "revoke_offline_session",
-            &target,
-            None,
-        )
+        let change = Change {
+            realm: realm.as_str(),
+            action: "revoke_offline_session",
+            target: &target,
+            role: "manage-users",
+            wording: "revoke offline sessions",
+        };
+        let admin = caller.state.keycloak.admin(&caller);
+        audited(&caller, change, || {
+            admin.delete_offline_session(realm.as_str(), session.as_str())
+        })
         .await
-        .map_err(AppError::internal)?;
-        let result = caller
-            .state
-            .keycloak
-            .admin(&caller)
-            .delete_offline_session(realm.as_str(), session.as_str())
-            .await;
-        finish_audit(
-            audit,
-            result,
-            realm.as_str(),
-            "manage-users",
-            "revoke offline sessions",
-        )
-        .await
-    }
-
-    /// Records the outcome, then reports it: success only once it is in the log.
-    pub async fn finish_audit(
-        audit: Recorder,
-        result: Result<(), KcError>,
-        realm: &str,
-        role: &str,
-        action: &str,
-    ) -> Result<(), AppError> {
-        match result {
-            Ok(()) => audit.succeeded(None).await.map_err(AppError::internal),
-            Err(e) => {
-                audit
-                    .did_not_succeed(&e)
-                    .await
-                    .map_err(AppError::internal)?;
-                Err(keycloak_error(e, realm, role, action))
-            }
-        }
     }
 }

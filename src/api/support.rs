@@ -2,6 +2,8 @@
 
 use leptos::prelude::use_context;
 
+use crate::audit::Recorder;
+use crate::auth::Caller;
 use crate::error::AppError;
 use crate::keycloak::KcError;
 use crate::model::ids::IdError;
@@ -20,6 +22,49 @@ pub async fn respond<T>(
         }
     }
     result
+}
+
+/// An administrative change, as the audit log records it and a refusal words it.
+pub struct Change<'a> {
+    pub realm: &'a str,
+    /// The audit log's action, e.g. `revoke_offline_session`.
+    pub action: &'a str,
+    pub target: &'a str,
+    /// The role Keycloak requires and the change in words, for a 403 message.
+    pub role: &'a str,
+    pub wording: &'a str,
+}
+
+/// Sends one change to Keycloak with its audit trail: the attempt is recorded
+/// before `send` runs, the outcome after it, and only then is the answer given.
+pub async fn audited<Send>(
+    caller: &Caller,
+    change: Change<'_>,
+    send: impl FnOnce() -> Send,
+) -> Result<(), AppError>
+where
+    Send: std::future::Future<Output = Result<(), KcError>>,
+{
+    let audit = Recorder::begin(
+        &caller.state.db,
+        &caller.who(),
+        change.realm,
+        change.action,
+        change.target,
+        None,
+    )
+    .await
+    .map_err(AppError::internal)?;
+    match send().await {
+        Ok(()) => audit.succeeded(None).await.map_err(AppError::internal),
+        Err(e) => {
+            audit
+                .did_not_succeed(&e)
+                .await
+                .map_err(AppError::internal)?;
+            Err(keycloak_error(e, change.realm, change.role, change.wording))
+        }
+    }
 }
 
 /// What a Keycloak failure means to the person, naming the role a 403 lacks.

@@ -33,9 +33,7 @@ pub async fn revoke_user_consent(
 #[cfg(feature = "ssr")]
 mod ssr {
     use super::*;
-    use crate::api::sessions::ssr::finish_audit;
-    use crate::api::support::{keycloak_error, now_ms};
-    use crate::audit::Recorder;
+    use crate::api::support::{audited, keycloak_error, now_ms, Change};
     use crate::auth::Caller;
     use crate::keycloak::admin::{offline_token_clients, User, UserSession};
     use crate::model::admin::{page_size, ClientOfflineSessions, ConsentRow, SessionRow, UserRow};
@@ -157,31 +155,18 @@ mod ssr {
         let user = UserId::parse(&user)?;
         let client_id = ClientId::parse(&client_id)?;
         let caller = Caller::admin().await?;
-        let who = caller.who();
         let target = format!("consent and offline tokens of user {user} for client {client_id}");
-        let audit = Recorder::begin(
-            &caller.state.db,
-            &who,
-            realm.as_str(),
-            "revoke_consent",
-            &target,
-            None,
-        )
-        .await
-        .map_err(AppError::internal)?;
-        let result = caller
-            .state
-            .keycloak
-            .admin(&caller)
-            .revoke_consent(realm.as_str(), user.as_str(), client_id.as_str())
-            .await;
-        finish_audit(
-            audit,
-            result,
-            realm.as_str(),
-            "manage-users",
-            "revoke consents",
-        )
+        let change = Change {
+            realm: realm.as_str(),
+            action: "revoke_consent",
+            target: &target,
+            role: "manage-users",
+            wording: "revoke consents",
+        };
+        let admin = caller.state.keycloak.admin(&caller);
+        audited(&caller, change, || {
+            admin.revoke_consent(realm.as_str(), user.as_str(), client_id.as_str())
+        })
         .await
     }
 }
