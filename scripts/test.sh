@@ -38,8 +38,8 @@ read -r p f < <(awk '/^# pass / { p = $3 } /^# fail / { f = $3 } END { print p +
 if [ "$status" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
 count "$p" "$f"
 
-echo "==> release build (cargo leptos build --release --precompress, keycloak-sim)"
-if cargo leptos build --release --precompress && cargo build --release --locked -p keycloak-sim; then
+echo "==> release build (cargo leptos build --release --precompress --split, keycloak-sim)"
+if cargo leptos build --release --precompress --split && cargo build --release --locked -p keycloak-sim; then
   count 1 0
   echo "==> Playwright (Chromium)"
   (cd end2end && E2E_SIM_BIN="$CARGO_TARGET_DIR/release/keycloak-sim" \

@@ -32,10 +32,20 @@ pub mod server;
 #[cfg(feature = "hydrate")]
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
+    use leptos::__reexports::wasm_bindgen_futures::spawn_local;
+    use leptos::prelude::document;
+    use wasm_bindgen::JsCast;
+
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(app::App);
-    // A marker for end-to-end tests: interactive controls work from here on.
-    if let Some(body) = leptos::prelude::document().body() {
+    // Lazy routes hydrate asynchronously: their code chunk is fetched first (`hydrate_lazy`,
+    // spelled out so that the marker below is set only once the page is live).
+    spawn_local(async {
+        let Some(body) = document().body() else {
+            return;
+        };
+        let owner = leptos::mount::hydrate_from_async(body.clone().unchecked_into(), app::App).await;
+        owner.forget();
+        // A marker for end-to-end tests: interactive controls work from here on.
         let _ = body.set_attribute("data-hydrated", "true");
-    }
+    });
 }

@@ -1,9 +1,9 @@
 import { expect, Page, test } from "@playwright/test";
-import { backupServiceOfflineToken, signIn } from "./helpers";
+import { backupServiceOfflineToken, open, signIn } from "./helpers";
 
 /** Sets the offline idle timeout (in days) through the review dialog. */
 async function saveOfflineIdle(page: Page, days: string) {
-  await page.goto("/admin/demo/policy");
+  await open(page, "/admin/demo/policy");
   await page.locator("#offline-idle").fill(days);
   await page.getByRole("button", { name: "Review changes…" }).click();
   await page.getByRole("alertdialog").getByRole("button", { name: "Save changes" }).click();
@@ -13,7 +13,7 @@ async function saveOfflineIdle(page: Page, days: string) {
 test("an administrator shortens the offline idle timeout after reviewing the diff and the impact", async ({ page }) => {
   await backupServiceOfflineToken("ivan");
   await signIn(page, "demo", "realmadmin");
-  await page.goto("/admin/demo/policy");
+  await open(page, "/admin/demo/policy");
   await expect(page.locator("#offline-idle")).toHaveValue("30");
   await expect(page.locator("#offline-idle-unit")).toHaveValue("days");
 
@@ -45,7 +45,7 @@ test("an administrator shortens the offline idle timeout after reviewing the dif
 
 test("bad durations get inline messages and nothing is saved", async ({ page }) => {
   await signIn(page, "demo", "realmadmin");
-  await page.goto("/admin/demo/policy");
+  await open(page, "/admin/demo/policy");
   const idle = page.locator("#offline-idle");
   const error = page.locator("#offline-idle-error");
   for (const [value, message] of [
@@ -80,7 +80,7 @@ test("bad durations get inline messages and nothing is saved", async ({ page }) 
 
 test("readiness explains why no-offline-app gets no offline token", async ({ page }) => {
   await signIn(page, "demo", "realmadmin");
-  await page.goto("/admin/demo/policy");
+  await open(page, "/admin/demo/policy");
   await page.locator("#readiness-client").fill("no-offline-app");
   await page.getByRole("button", { name: "Check client" }).click();
   const report = page.locator(".readiness-report");
