@@ -10,10 +10,9 @@ use support::*;
 
 /// The demo realms plus user `viewer` holding only the `account` role `view-profile`.
 async fn start_with_viewer() -> RunningSim {
-    let [master, demo] = &keycloak_sim::demo_realms()[..] else {
-        panic!("two demo realms")
-    };
-    let mut demo: Value = serde_json::from_str(&std::fs::read_to_string(demo).unwrap()).unwrap();
+    let [master, mut demo]: [Value; 2] = keycloak_sim::demo_realms()
+        .try_into()
+        .expect("two demo realms");
     demo["users"].as_array_mut().unwrap().push(json!({
         "username": "viewer",
         "enabled": true,
@@ -22,7 +21,7 @@ async fn start_with_viewer() -> RunningSim {
     }));
     keycloak_sim::start(SimOptions {
         port: 0,
-        imports: vec![RealmSource::File(master.clone()), RealmSource::Json(demo)],
+        imports: vec![RealmSource::Json(master), RealmSource::Json(demo)],
         data_dir: None,
         sim_api: true,
     })

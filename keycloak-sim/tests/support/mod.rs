@@ -11,7 +11,7 @@ pub async fn start() -> RunningSim {
         port: 0,
         imports: keycloak_sim::demo_realms()
             .into_iter()
-            .map(RealmSource::File)
+            .map(RealmSource::Json)
             .collect(),
         data_dir: None,
         sim_api: true,
@@ -137,24 +137,17 @@ pub async fn get(sim: &RunningSim, path: &str, token: Option<&str>) -> (StatusCo
 
 /// The internal id of a demo client, read through the admin API.
 pub async fn client_uuid(sim: &RunningSim, token: &str, client_id: &str) -> String {
-    let (status, body) = get(
-        sim,
-        &format!("/admin/realms/demo/clients?clientId={client_id}"),
-        Some(token),
-    )
-    .await;
-    assert_eq!(status, StatusCode::OK, "{body}");
-    body[0]["id"].as_str().unwrap().to_owned()
+    first_id(sim, token, &format!("clients?clientId={client_id}")).await
 }
 
 /// The id of a demo user, read through the admin API.
 pub async fn user_id(sim: &RunningSim, token: &str, username: &str) -> String {
-    let (status, body) = get(
-        sim,
-        &format!("/admin/realms/demo/users?username={username}&exact=true"),
-        Some(token),
-    )
-    .await;
+    first_id(sim, token, &format!("users?username={username}&exact=true")).await
+}
+
+/// The `id` of the first entry the demo realm's admin API lists at `query`.
+async fn first_id(sim: &RunningSim, token: &str, query: &str) -> String {
+    let (status, body) = get(sim, &format!("/admin/realms/demo/{query}"), Some(token)).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     body[0]["id"].as_str().unwrap().to_owned()
 }
