@@ -24,11 +24,7 @@ async fn seed(sim: &keycloak_sim::RunningSim, users: u64) {
 }
 
 fn session_ids(page: &Value) -> Vec<String> {
-    page.as_array()
-        .unwrap()
-        .iter()
-        .map(|s| s["id"].as_str().unwrap().to_owned())
-        .collect()
+    each(page, "id").into_iter().map(str::to_owned).collect()
 }
 
 #[tokio::test]
@@ -143,12 +139,7 @@ async fn regular_sessions_are_counted_and_listed_apart_from_offline_ones() {
     );
     let (status, body) = get(&sim, &count(&cli, "user-sessions"), Some(&admin)).await;
     assert_eq!(status, StatusCode::OK);
-    let users: HashSet<&str> = body
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|s| s["username"].as_str().unwrap())
-        .collect();
+    let users: HashSet<&str> = each(&body, "username").into_iter().collect();
     assert_eq!(users, HashSet::from(["bob", "carol"]));
 }
 

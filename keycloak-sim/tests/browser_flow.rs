@@ -477,11 +477,12 @@ async fn userinfo_without_a_token_is_a_bad_request() {
         .send()
         .await
         .unwrap();
-    assert_eq!(response.status(), 400);
-    assert_eq!(
-        response.json::<Value>().await.unwrap(),
-        oauth_error("invalid_request", "Token not provided")
-    );
+    assert_json_answer(
+        response,
+        400,
+        oauth_error("invalid_request", "Token not provided"),
+    )
+    .await;
 }
 
 #[tokio::test]

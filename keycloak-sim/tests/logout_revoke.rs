@@ -284,11 +284,12 @@ async fn revoked_access_token_is_refused_by_userinfo() {
     .await;
     assert_eq!(status, 200);
     let after = userinfo(access.to_string()).await;
-    assert_eq!(after.status(), 401);
-    assert_eq!(
-        after.json::<Value>().await.unwrap(),
-        oauth_error("invalid_token", "Token verification failed")
-    );
+    assert_json_answer(
+        after,
+        401,
+        oauth_error("invalid_token", "Token verification failed"),
+    )
+    .await;
 }
 
 fn backup_pair() -> ((&'static str, &'static str), (&'static str, &'static str)) {

@@ -144,6 +144,12 @@ pub async fn advance_clock(sim: &RunningSim, seconds: i64) {
     assert_eq!(response.status(), StatusCode::OK);
 }
 
+/// Asserts an answer's status and its JSON body.
+pub async fn assert_json_answer(response: reqwest::Response, status: u16, body: Value) {
+    assert_eq!(response.status(), status);
+    assert_eq!(response.json::<Value>().await.unwrap(), body);
+}
+
 pub fn oauth_error(error: &str, description: &str) -> Value {
     serde_json::json!({ "error": error, "error_description": description })
 }

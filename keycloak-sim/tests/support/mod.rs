@@ -84,6 +84,20 @@ pub async fn offline_login(sim: &RunningSim, username: &str) -> Value {
 
 /// Refresh grant through `backup-service`; returns status and body.
 pub async fn refresh(sim: &RunningSim, refresh_token: &str) -> (StatusCode, Value) {
+    refresh_as(
+        sim,
+        ("backup-service", "backup-service-secret"),
+        refresh_token,
+    )
+    .await
+}
+
+/// Refresh grant through a confidential demo client (clientId, secret).
+async fn refresh_as(
+    sim: &RunningSim,
+    (client_id, secret): (&str, &str),
+    refresh_token: &str,
+) -> (StatusCode, Value) {
     let response = client()
         .post(format!(
             "{}/realms/demo/protocol/openid-connect/token",
@@ -91,8 +105,8 @@ pub async fn refresh(sim: &RunningSim, refresh_token: &str) -> (StatusCode, Valu
         ))
         .form(&[
             ("grant_type", "refresh_token"),
-            ("client_id", "backup-service"),
-            ("client_secret", "backup-service-secret"),
+            ("client_id", client_id),
+            ("client_secret", secret),
             ("refresh_token", refresh_token),
         ])
         .send()
@@ -150,6 +164,31 @@ async fn first_id(sim: &RunningSim, token: &str, query: &str) -> String {
     let (status, body) = get(sim, &format!("/admin/realms/demo/{query}"), Some(token)).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     body[0]["id"].as_str().unwrap().to_owned()
+}
+
+/// `field` of each entry of a JSON list, e.g. the names in a list of roles.
+pub fn each<'a>(list: &'a Value, field: &str) -> Vec<&'a str> {
+    list.as_array()
+        .unwrap()
+        .iter()
+        .map(|entry| entry[field].as_str().unwrap())
+        .collect()
+}
+
+/// `GET path` refuses alice (an end user, 403) and a request without a token
+/// (401), with Keycloak's bodies.
+pub async fn assert_admins_only(sim: &RunningSim, path: &str) {
+    let alice = demo_token(sim, "alice").await;
+    assert_eq!(
+        get(sim, path, Some(&alice)).await,
+        (StatusCode::FORBIDDEN, forbidden()),
+        "{path}"
+    );
+    assert_eq!(
+        get(sim, path, None).await,
+        (StatusCode::UNAUTHORIZED, unauthorized()),
+        "{path}"
+    );
 }
 
 pub fn unauthorized() -> Value {
@@ -258,20 +297,5 @@ pub async fn consent_login(sim: &RunningSim, username: &str) -> Value {
 
 /// Refresh grant through `photo-print`; returns status and body.
 pub async fn refresh_photo_print(sim: &RunningSim, refresh_token: &str) -> (StatusCode, Value) {
-    let response = client()
-        .post(format!(
-            "{}/realms/demo/protocol/openid-connect/token",
-            sim.base_url()
-        ))
-        .form(&[
-            ("grant_type", "refresh_token"),
-            ("client_id", "photo-print"),
-            ("client_secret", "photo-print-secret"),
-            ("refresh_token", refresh_token),
-        ])
-        .send()
-        .await
-        .unwrap();
-    let status = response.status();
-    (status, response.json().await.unwrap())
+    refresh_as(sim, ("photo-print", "photo-print-secret"), refresh_token).await
 }
