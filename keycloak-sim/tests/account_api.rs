@@ -161,9 +161,7 @@ async fn sessions_and_devices_list_regular_sessions_in_seconds() {
     offline_login(&sim, "alice").await;
     let alice = demo_token(&sim, "alice").await;
     let sid = claims_of(&alice)["sid"].as_str().unwrap().to_owned();
-    let now = get(&sim, "/_sim/clock", None).await.1["now"]
-        .as_i64()
-        .unwrap();
+    let now = clock_now(&sim).await;
     let (status, sessions) = get(&sim, &account("/sessions"), Some(&alice)).await;
     assert_eq!(status, StatusCode::OK);
     let started = sessions[0]["started"].as_i64().unwrap();

@@ -187,7 +187,7 @@ async fn put_is_a_partial_update_and_needs_manage_realm() {
     assert_eq!(after, expected);
 
     // The admin console's "Revocation → Set to now" sends the realm name and notBefore.
-    let now = get(&sim, "/_sim/clock", None).await.1["now"].clone();
+    let now = clock_now(&sim).await;
     let set_now = json!({ "realm": "demo", "notBefore": now });
     assert_eq!(
         call(
@@ -295,17 +295,8 @@ async fn logout_all_ends_regular_sessions_keeps_offline_ones_and_sets_not_before
         .await,
         (StatusCode::FORBIDDEN, forbidden())
     );
-    call(
-        &sim,
-        Method::POST,
-        "/_sim/clock/advance",
-        None,
-        Some(&json!({ "seconds": 1 })),
-    )
-    .await;
-    let before = get(&sim, "/_sim/clock", None).await.1["now"]
-        .as_i64()
-        .unwrap();
+    advance_clock(&sim, 1).await;
+    let before = clock_now(&sim).await;
     assert_eq!(
         call(
             &sim,
@@ -317,9 +308,7 @@ async fn logout_all_ends_regular_sessions_keeps_offline_ones_and_sets_not_before
         .await,
         (StatusCode::OK, json!({}))
     );
-    let after = get(&sim, "/_sim/clock", None).await.1["now"]
-        .as_i64()
-        .unwrap();
+    let after = clock_now(&sim).await;
     let (_, realm) = get(&sim, "/admin/realms/demo", Some(&admin)).await;
     let not_before = realm["notBefore"].as_i64().unwrap();
     assert!(

@@ -166,6 +166,27 @@ async fn first_id(sim: &RunningSim, token: &str, query: &str) -> String {
     body[0]["id"].as_str().unwrap().to_owned()
 }
 
+/// Moves the simulator's virtual clock forward.
+pub async fn advance_clock(sim: &RunningSim, seconds: i64) {
+    let advance = serde_json::json!({ "seconds": seconds });
+    let (status, body) = call(
+        sim,
+        Method::POST,
+        "/_sim/clock/advance",
+        None,
+        Some(&advance),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+}
+
+/// The simulator's virtual clock (`/_sim/clock`'s `now`).
+pub async fn clock_now(sim: &RunningSim) -> i64 {
+    let (status, body) = get(sim, "/_sim/clock", None).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    body["now"].as_i64().unwrap()
+}
+
 /// `field` of each entry of a JSON list, e.g. the names in a list of roles.
 pub fn each<'a>(list: &'a Value, field: &str) -> Vec<&'a str> {
     list.as_array()
