@@ -34,17 +34,7 @@ async fn start_in(dir: &Path, port: u16) -> keycloak_sim::RunningSim {
 }
 
 async fn jwks(sim: &keycloak_sim::RunningSim) -> Value {
-    http()
-        .get(format!(
-            "{}/realms/demo/protocol/openid-connect/certs",
-            sim.base_url()
-        ))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap()
+    get_json(sim, "/realms/demo/protocol/openid-connect/certs").await
 }
 
 #[tokio::test]

@@ -144,6 +144,18 @@ pub async fn advance_clock(sim: &RunningSim, seconds: i64) {
     assert_eq!(response.status(), StatusCode::OK);
 }
 
+/// The JSON answer to `GET path` (from the simulator's root).
+pub async fn get_json(sim: &RunningSim, path: &str) -> Value {
+    http()
+        .get(format!("{}{path}", sim.base_url()))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}
+
 /// Asserts an answer's status and its JSON body.
 pub async fn assert_json_answer(response: reqwest::Response, status: u16, body: Value) {
     assert_eq!(response.status(), status);
