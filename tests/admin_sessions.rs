@@ -6,47 +6,25 @@ mod support;
 use serde_json::{json, Value};
 use support::*;
 
-async fn page(
-    app: &TestApp,
-    http: &reqwest::Client,
-    client: &str,
-    first: u32,
-    max: u32,
-) -> (u16, Value) {
-    call(
-        app,
-        http,
-        "offline_sessions",
-        &[
-            ("realm", "demo"),
-            ("client", client),
-            ("first", &first.to_string()),
-            ("max", &max.to_string()),
-        ],
-    )
-    .await
-}
-
 #[tokio::test]
 async fn pages_carry_the_true_total_and_the_last_page_is_short() {
     let app = spawn_app().await;
     seed(&app, "demo", 57, "user", &["backup-service"]).await;
-    let http = signed_in_client(&app, "demo", "realmadmin", "realmadmin").await;
-    let backup = client_uuid(&app, &http, "backup-service").await;
+    let (http, backup) = realmadmin_and_backup(&app).await;
 
-    let (status, first) = page(&app, &http, &backup, 0, 25).await;
+    let (status, first) = offline_sessions_page(&app, &http, &backup, 0, 25).await;
     assert_eq!(status, 200, "{first}");
     assert_eq!(first["total"], 57);
     assert_eq!(first["rows"].as_array().unwrap().len(), 25);
     assert_eq!(first["client"]["client_id"], "backup-service");
     assert_eq!(first["can_revoke"], true);
 
-    let (_, last) = page(&app, &http, &backup, 50, 25).await;
+    let (_, last) = offline_sessions_page(&app, &http, &backup, 50, 25).await;
     assert_eq!(last["rows"].as_array().unwrap().len(), 7);
     assert_eq!(last["total"], 57);
 
     // Pages never overlap: every session appears once across the three pages.
-    let (_, middle) = page(&app, &http, &backup, 25, 25).await;
+    let (_, middle) = offline_sessions_page(&app, &http, &backup, 25, 25).await;
     let mut ids: Vec<String> = [&first, &middle, &last]
         .iter()
         .flat_map(|p| {
@@ -74,7 +52,7 @@ async fn pages_carry_the_true_total_and_the_last_page_is_short() {
     );
 
     // Page sizes are capped.
-    let (_, capped) = page(&app, &http, &backup, 0, 100_000).await;
+    let (_, capped) = offline_sessions_page(&app, &http, &backup, 0, 100_000).await;
     assert_eq!(capped["max"], 100);
     assert_eq!(capped["rows"].as_array().unwrap().len(), 57);
 }
@@ -82,126 +60,55 @@ async fn pages_carry_the_true_total_and_the_last_page_is_short() {
 #[tokio::test]
 async fn revoking_an_offline_session_kills_its_token_and_is_audited() {
     let app = spawn_app().await;
-    let token = offline_token(
-        &app,
-        "demo",
-        "backup-service",
-        "backup-service-secret",
-        "alice",
-    )
-    .await;
-    let http = signed_in_client(&app, "demo", "realmadmin", "realmadmin").await;
-    let backup = client_uuid(&app, &http, "backup-service").await;
-    let (_, before) = page(&app, &http, &backup, 0, 25).await;
+    let token = backup_offline_token(&app, "alice").await;
+    let (http, backup) = realmadmin_and_backup(&app).await;
+    let (_, before) = offline_sessions_page(&app, &http, &backup, 0, 25).await;
     assert_eq!(before["total"], 1);
     let row = &before["rows"][0];
     assert_eq!(row["username"], "alice");
     let session = row["id"].as_str().unwrap().to_owned();
 
-    let (status, body) = call(
-        &app,
-        &http,
-        "revoke_offline_session",
-        &[
-            ("realm", "demo"),
-            ("client", &backup),
-            ("session", &session),
-        ],
-    )
-    .await;
+    let (status, body) = revoke_offline_session(&app, &http, &backup, &session).await;
     assert_eq!((status, body), (200, json!(null)));
 
-    let (_, after) = page(&app, &http, &backup, 0, 25).await;
+    let (_, after) = offline_sessions_page(&app, &http, &backup, 0, 25).await;
     assert_eq!(after["total"], 0);
-    let (status, body) = refresh(
-        &app,
-        "demo",
-        "backup-service",
-        "backup-service-secret",
-        &token,
-    )
-    .await;
+    let (status, body) = refresh_backup(&app, &token).await;
     assert_eq!(status, 400);
     assert_eq!(body["error"], "invalid_grant");
 
-    let (status, log) = call(
-        &app,
-        &http,
-        "audit_log",
-        &[("filter[actor]", ""), ("first", "0"), ("max", "10")],
-    )
-    .await;
-    assert_eq!(status, 200, "{log}");
-    let outcomes: Vec<&str> = log["entries"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["outcome"].as_str().unwrap())
-        .collect();
+    let log = audit_entries(&app, &http).await;
+    let outcomes: Vec<&str> = log.iter().map(|e| e["outcome"].as_str().unwrap()).collect();
     assert_eq!(outcomes, ["succeeded", "attempted"], "newest first");
-    assert_eq!(log["entries"][0]["actor"], "realmadmin");
-    assert_eq!(log["entries"][0]["action"], "revoke_offline_session");
-    assert_eq!(log["entries"][0]["realm"], "demo");
+    assert_eq!(log[0]["actor"], "realmadmin");
+    assert_eq!(log[0]["action"], "revoke_offline_session");
+    assert_eq!(log[0]["realm"], "demo");
 }
 
 #[tokio::test]
 async fn a_failed_revocation_is_audited_as_failed() {
     let app = spawn_app().await;
-    let http = signed_in_client(&app, "demo", "realmadmin", "realmadmin").await;
-    let backup = client_uuid(&app, &http, "backup-service").await;
-    let (status, body) = call(
-        &app,
-        &http,
-        "revoke_offline_session",
-        &[
-            ("realm", "demo"),
-            ("client", &backup),
-            ("session", "no-such-session"),
-        ],
-    )
-    .await;
+    let (http, backup) = realmadmin_and_backup(&app).await;
+    let (status, body) = revoke_offline_session(&app, &http, &backup, "no-such-session").await;
     assert_eq!(status, 404, "{body}");
-    let (_, log) = call(
-        &app,
-        &http,
-        "audit_log",
-        &[("filter[actor]", ""), ("first", "0"), ("max", "10")],
-    )
-    .await;
-    assert_eq!(log["entries"][0]["outcome"], "failed");
-    assert_eq!(log["entries"][1]["outcome"], "attempted");
+    let log = audit_entries(&app, &http).await;
+    assert_eq!(log[0]["outcome"], "failed");
+    assert_eq!(log[1]["outcome"], "attempted");
 }
 
 #[tokio::test]
 async fn helpdesk_sees_sessions_but_is_told_which_role_revoking_needs() {
     let app = spawn_app().await;
-    offline_token(
-        &app,
-        "demo",
-        "backup-service",
-        "backup-service-secret",
-        "bob",
-    )
-    .await;
+    backup_offline_token(&app, "bob").await;
     let http = signed_in_client(&app, "demo", "helpdesk", "helpdesk").await;
     let backup = client_uuid(&app, &http, "backup-service").await;
-    let (status, listed) = page(&app, &http, &backup, 0, 25).await;
+    let (status, listed) = offline_sessions_page(&app, &http, &backup, 0, 25).await;
     assert_eq!(status, 200, "{listed}");
     assert_eq!(listed["can_revoke"], false);
     assert_eq!(listed["policy"], Value::Null, "helpdesk lacks view-realm");
     let session = listed["rows"][0]["id"].as_str().unwrap().to_owned();
 
-    let (status, body) = call(
-        &app,
-        &http,
-        "revoke_offline_session",
-        &[
-            ("realm", "demo"),
-            ("client", &backup),
-            ("session", &session),
-        ],
-    )
-    .await;
+    let (status, body) = revoke_offline_session(&app, &http, &backup, &session).await;
     assert_eq!(status, 403);
     assert_eq!(
         body,
@@ -236,24 +143,11 @@ async fn an_end_user_is_refused_admin_functions() {
 #[tokio::test]
 async fn the_user_access_page_unites_consents_offline_tokens_and_sessions() {
     let app = spawn_app().await;
-    let token = offline_token(
-        &app,
-        "demo",
-        "backup-service",
-        "backup-service-secret",
-        "alice",
-    )
-    .await;
+    let token = backup_offline_token(&app, "alice").await;
     let http = signed_in_client(&app, "demo", "realmadmin", "realmadmin").await;
     let alice = user_uuid(&app, &http, "alice").await;
 
-    let (status, access) = call(
-        &app,
-        &http,
-        "user_access",
-        &[("realm", "demo"), ("user", &alice)],
-    )
-    .await;
+    let (status, access) = user_access(&app, &http, &alice).await;
     assert_eq!(status, 200, "{access}");
     assert_eq!(access["has_offline_access_role"], true);
     assert_eq!(access["can_manage"], true);
@@ -266,49 +160,16 @@ async fn the_user_access_page_unites_consents_offline_tokens_and_sessions() {
         1
     );
 
-    let (status, _) = call(
-        &app,
-        &http,
-        "revoke_user_consent",
-        &[
-            ("realm", "demo"),
-            ("user", &alice),
-            ("client_id", "backup-service"),
-        ],
-    )
-    .await;
+    let (status, _) = revoke_user_consent(&app, &http, &alice, "backup-service").await;
     assert_eq!(status, 200);
-    let (_, access) = call(
-        &app,
-        &http,
-        "user_access",
-        &[("realm", "demo"), ("user", &alice)],
-    )
-    .await;
+    let (_, access) = user_access(&app, &http, &alice).await;
     assert_eq!(access["consents"], json!([]));
     assert_eq!(access["offline"], json!([]));
-    let (status, body) = refresh(
-        &app,
-        "demo",
-        "backup-service",
-        "backup-service-secret",
-        &token,
-    )
-    .await;
+    let (status, body) = refresh_backup(&app, &token).await;
     assert_eq!((status, &body["error"]), (400, &json!("invalid_grant")));
 
     // Nothing left to revoke: Keycloak's 404 comes through as "not found".
-    let (status, _) = call(
-        &app,
-        &http,
-        "revoke_user_consent",
-        &[
-            ("realm", "demo"),
-            ("user", &alice),
-            ("client_id", "backup-service"),
-        ],
-    )
-    .await;
+    let (status, _) = revoke_user_consent(&app, &http, &alice, "backup-service").await;
     assert_eq!(status, 404);
 }
 
@@ -317,13 +178,7 @@ async fn readiness_check_names_users_without_the_offline_access_role() {
     let app = spawn_app().await;
     let http = signed_in_client(&app, "demo", "realmadmin", "realmadmin").await;
     let eve = user_uuid(&app, &http, "eve").await;
-    let (_, access) = call(
-        &app,
-        &http,
-        "user_access",
-        &[("realm", "demo"), ("user", &eve)],
-    )
-    .await;
+    let (_, access) = user_access(&app, &http, &eve).await;
     assert_eq!(access["has_offline_access_role"], false);
 }
 
@@ -332,34 +187,16 @@ async fn hostile_identifiers_are_refused_or_encoded() {
     let app = spawn_app().await;
     let http = signed_in_client(&app, "demo", "realmadmin", "realmadmin").await;
     let long = "x".repeat(10_000);
-    let (status, body) = call(
-        &app,
-        &http,
-        "user_access",
-        &[("realm", "demo"), ("user", &long)],
-    )
-    .await;
+    let (status, body) = user_access(&app, &http, &long).await;
     assert_eq!(status, 400);
     assert_eq!(
         body,
         json!({"InvalidInput": "The user id is longer than 255 characters."})
     );
-    let (status, _) = call(
-        &app,
-        &http,
-        "user_access",
-        &[("realm", "demo"), ("user", "..")],
-    )
-    .await;
+    let (status, _) = user_access(&app, &http, "..").await;
     assert_eq!(status, 400);
     // `../../clients` stays one encoded segment: Keycloak answers "user not found".
-    let (status, body) = call(
-        &app,
-        &http,
-        "user_access",
-        &[("realm", "demo"), ("user", "../../clients")],
-    )
-    .await;
+    let (status, body) = user_access(&app, &http, "../../clients").await;
     assert_eq!(status, 404, "{body}");
 }
 
@@ -367,14 +204,7 @@ async fn hostile_identifiers_are_refused_or_encoded() {
 async fn the_overview_counts_sessions_per_client_with_totals() {
     let app = spawn_app().await;
     seed(&app, "demo", 12, "user", &["backup-service"]).await;
-    offline_token(
-        &app,
-        "demo",
-        "backup-service",
-        "backup-service-secret",
-        "alice",
-    )
-    .await;
+    backup_offline_token(&app, "alice").await;
     let http = signed_in_client(&app, "master", "admin", "admin").await;
     let (status, overview) = call(&app, &http, "overview", &[("realm", "demo")]).await;
     assert_eq!(status, 200, "{overview}");

@@ -79,11 +79,7 @@ async fn a_realm_admin_signs_in_with_code_and_pkce_and_gets_a_new_session_id() {
 async fn a_tampered_state_is_refused() {
     let app = spawn_app().await;
     let http = app.client();
-    let start = http
-        .get(format!("{}/auth/login?realm=demo", app.url))
-        .send()
-        .await
-        .unwrap();
+    let start = get_page(&app, &http, "/auth/login?realm=demo").await;
     let answer =
         submit_login_form(&app, &http, &location(&start), "realmadmin", "realmadmin").await;
     let mut callback = url::Url::parse(&location(&answer)).unwrap();
@@ -123,19 +119,11 @@ async fn a_callback_without_a_sign_in_in_progress_is_refused() {
 async fn bad_realm_names_and_open_redirects_are_refused() {
     let app = spawn_app().await;
     let http = app.client();
-    let unknown = http
-        .get(format!("{}/auth/login?realm=no-such-realm", app.url))
-        .send()
-        .await
-        .unwrap();
+    let unknown = get_page(&app, &http, "/auth/login?realm=no-such-realm").await;
     assert_eq!(unknown.status(), 404);
     assert!(unknown.text().await.unwrap().contains("Unknown realm"));
 
-    let dots = http
-        .get(format!("{}/auth/login?realm=..", app.url))
-        .send()
-        .await
-        .unwrap();
+    let dots = get_page(&app, &http, "/auth/login?realm=..").await;
     assert_eq!(dots.status(), 400);
 
     let evil = http

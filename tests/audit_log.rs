@@ -14,25 +14,10 @@ async fn app_with_history() -> (TestApp, reqwest::Client) {
     let http = signed_in_client(&app, "demo", "realmadmin", "realmadmin").await;
     let (status, page) = call(&app, &http, "realm_policy", &[("realm", "demo")]).await;
     assert_eq!(status, 200, "{page}");
-    let mut args: Vec<(String, String)> = vec![("realm".into(), "demo".into())];
-    args.extend(policy_form_args(&[("offline_idle", "15")]));
-    for (key, value) in page["settings"].as_object().unwrap() {
-        args.push((format!("expected[{key}]"), value.to_string()));
-    }
-    let args: Vec<(&str, &str)> = args.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-    let (status, body) = call(&app, &http, "save_realm_policy", &args).await;
+    let (status, body) =
+        save_policy(&app, &http, &[("offline_idle", "15")], &page["settings"]).await;
     assert_eq!(status, 200, "{body}");
-    let (status, _) = call(
-        &app,
-        &http,
-        "revoke_offline_session",
-        &[
-            ("realm", "demo"),
-            ("client", "x"),
-            ("session", "no-such-session"),
-        ],
-    )
-    .await;
+    let (status, _) = revoke_offline_session(&app, &http, "x", "no-such-session").await;
     assert_eq!(status, 404);
     (app, http)
 }
@@ -51,8 +36,7 @@ async fn filtered(app: &TestApp, http: &reqwest::Client, filters: &[(&str, &str)
         .collect();
     args.push(("first".into(), "0".into()));
     args.push(("max".into(), "50".into()));
-    let args: Vec<(&str, &str)> = args.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-    call(app, http, "audit_log", &args).await
+    call_owned(app, http, "audit_log", &args).await
 }
 
 fn actions(page: &Value) -> Vec<(String, String)> {
@@ -149,11 +133,7 @@ async fn csv_download_streams_the_filtered_log_with_formulas_neutralised() {
         .unwrap();
     recorder.failed("-2+3".into()).await.unwrap();
 
-    let response = http
-        .get(format!("{}/audit.csv?outcome=failed", app.url))
-        .send()
-        .await
-        .unwrap();
+    let response = get_page(&app, &http, "/audit.csv?outcome=failed").await;
     assert_eq!(response.status(), 200);
     assert_eq!(
         response.headers()["content-type"],
@@ -184,11 +164,7 @@ async fn csv_download_streams_the_filtered_log_with_formulas_neutralised() {
         lines[2]
     );
 
-    let all = http
-        .get(format!("{}/audit.csv", app.url))
-        .send()
-        .await
-        .unwrap();
+    let all = get_page(&app, &http, "/audit.csv").await;
     let all = all.text().await.unwrap();
     assert_eq!(all.split("\r\n").filter(|l| !l.is_empty()).count(), 1 + 6);
 
@@ -199,11 +175,7 @@ async fn csv_download_streams_the_filtered_log_with_formulas_neutralised() {
         .await
         .unwrap();
     assert_eq!(anonymous.status(), 401);
-    let bad = http
-        .get(format!("{}/audit.csv?to=soon", app.url))
-        .send()
-        .await
-        .unwrap();
+    let bad = get_page(&app, &http, "/audit.csv?to=soon").await;
     assert_eq!(bad.status(), 400);
 }
 

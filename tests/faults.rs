@@ -8,11 +8,11 @@
 
 mod support;
 
-use std::collections::BTreeSet;
 use std::time::{Duration, Instant};
 
 use offline_console::error::AppError;
 use serde_json::{json, Value};
+use support::server_functions::{assert_covers_registry, demo_ids, every_call, row, DemoIds};
 use support::*;
 
 /// The console's budget per Keycloak call in these tests; the slow fault is ten times longer.
@@ -80,219 +80,77 @@ fn expected(kind: Kind, fault: Fault) -> Result<u16, AppError> {
     }
 }
 
+/// How each server function meets Keycloak.
+const KINDS: [(&str, Kind); 28] = [
+    ("viewer", Kind::Local(200)),
+    ("admin_realms", Kind::Read),
+    ("overview", Kind::Read),
+    ("search_clients", Kind::Read),
+    ("offline_sessions", Kind::Read),
+    ("revoke_offline_session", Kind::Mutation(404)),
+    ("search_users", Kind::Read),
+    ("user_access", Kind::Read),
+    ("revoke_user_consent", Kind::Mutation(404)),
+    ("audit_log", Kind::Local(200)),
+    ("my_applications", Kind::Read),
+    ("remove_my_access", Kind::Mutation(404)),
+    ("realm_policy", Kind::Read),
+    ("client_policies", Kind::Read),
+    ("client_readiness", Kind::Read),
+    ("user_readiness", Kind::Read),
+    ("set_realm_not_before", Kind::Read),
+    ("push_realm_revocation", Kind::Mutation(502)),
+    ("start_session_filter", Kind::Read),
+    ("latest_session_job", Kind::Local(200)),
+    ("session_job_status", Kind::Local(404)),
+    ("cancel_session_job", Kind::Local(404)),
+    ("revoke_session_job_matches", Kind::Local(404)),
+    // History reads its own database; with history not connected a
+    // snapshot is refused before Keycloak is asked (tests/history.rs
+    // covers a snapshot meeting a failing Keycloak: a gap, never numbers).
+    ("history_status", Kind::Local(200)),
+    ("history_trends", Kind::Local(200)),
+    ("snapshot_history", Kind::Local(409)),
+    ("save_realm_policy", Kind::Read),
+    ("preview_policy_impact", Kind::Read),
+];
+
 struct Case {
     endpoint: &'static str,
     args: Vec<(String, String)>,
     kind: Kind,
 }
 
-fn case(endpoint: &'static str, args: &[(&str, &str)], kind: Kind) -> Case {
-    Case {
-        endpoint,
-        args: args
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect(),
-        kind,
-    }
-}
-
 /// A console with 1 s Keycloak timeouts and realmadmin signed in, plus the ids the cases need.
 struct World {
     app: TestApp,
     http: reqwest::Client,
-    backup: String,
-    alice: String,
-    /// `expected[...]` fields of an unchanged policy form, as `save_realm_policy` wants them.
-    expected_policy: Vec<(String, String)>,
+    ids: DemoIds,
 }
 
 async fn world() -> World {
     let app = spawn_app_with_flags(&TIMEOUT_FLAGS).await;
     let http = signed_in_client(&app, "demo", "realmadmin", "realmadmin").await;
-    let backup = client_uuid(&app, &http, "backup-service").await;
-    let (_, users) = call(
-        &app,
-        &http,
-        "search_users",
-        &[
-            ("realm", "demo"),
-            ("search", "\"alice\""),
-            ("first", "0"),
-            ("max", "5"),
-        ],
-    )
-    .await;
-    let alice = users["users"][0]["id"].as_str().unwrap().to_owned();
-    let (_, policy) = call(&app, &http, "realm_policy", &[("realm", "demo")]).await;
-    let expected_policy = policy["settings"]
-        .as_object()
-        .expect("policy settings")
-        .iter()
-        .map(|(key, value)| (format!("expected[{key}]"), value.to_string()))
-        .collect();
-    World {
-        app,
-        http,
-        backup,
-        alice,
-        expected_policy,
-    }
+    let ids = demo_ids(&app, &http).await;
+    World { app, http, ids }
 }
 
 /// Every server function with arguments that pass validation, and how it meets Keycloak.
 fn cases(w: &World) -> Vec<Case> {
-    let (backup, alice) = (w.backup.as_str(), w.alice.as_str());
-    let policy_form = policy_form_args(&[]);
-    let with_realm = |extra: &[(String, String)]| {
-        let mut args = vec![("realm".to_owned(), "demo".to_owned())];
-        args.extend(policy_form.iter().cloned());
-        args.extend(extra.iter().cloned());
-        args
-    };
-    let mut cases = vec![
-        case("viewer", &[], Kind::Local(200)),
-        case("admin_realms", &[], Kind::Read),
-        case("overview", &[("realm", "demo")], Kind::Read),
-        case(
-            "search_clients",
-            &[
-                ("realm", "demo"),
-                ("search", ""),
-                ("first", "0"),
-                ("max", "10"),
-            ],
-            Kind::Read,
-        ),
-        case(
-            "offline_sessions",
-            &[
-                ("realm", "demo"),
-                ("client", backup),
-                ("first", "0"),
-                ("max", "10"),
-            ],
-            Kind::Read,
-        ),
-        case(
-            "revoke_offline_session",
-            &[
-                ("realm", "demo"),
-                ("client", backup),
-                ("session", "no-such-session"),
-            ],
-            Kind::Mutation(404),
-        ),
-        case(
-            "search_users",
-            &[
-                ("realm", "demo"),
-                ("search", ""),
-                ("first", "0"),
-                ("max", "10"),
-            ],
-            Kind::Read,
-        ),
-        case(
-            "user_access",
-            &[("realm", "demo"), ("user", alice)],
-            Kind::Read,
-        ),
-        case(
-            "revoke_user_consent",
-            &[
-                ("realm", "demo"),
-                ("user", alice),
-                ("client_id", "no-such-client"),
-            ],
-            Kind::Mutation(404),
-        ),
-        case(
-            "audit_log",
-            &[("first", "0"), ("max", "10")],
-            Kind::Local(200),
-        ),
-        case("my_applications", &[("realm", "demo")], Kind::Read),
-        case(
-            "remove_my_access",
-            &[("realm", "demo"), ("client_id", "no-such-client")],
-            Kind::Mutation(404),
-        ),
-        case("realm_policy", &[("realm", "demo")], Kind::Read),
-        case("client_policies", &[("realm", "demo")], Kind::Read),
-        case(
-            "client_readiness",
-            &[("realm", "demo"), ("client_id", "backup-service")],
-            Kind::Read,
-        ),
-        case(
-            "user_readiness",
-            &[("realm", "demo"), ("username", "alice")],
-            Kind::Read,
-        ),
-        case(
-            "set_realm_not_before",
-            &[("realm", "demo"), ("to_now", "false")],
-            Kind::Read,
-        ),
-        case(
-            "push_realm_revocation",
-            &[("realm", "demo")],
-            Kind::Mutation(502),
-        ),
-        case(
-            "start_session_filter",
-            &[
-                ("realm", "demo"),
-                ("client", backup),
-                ("username_contains", "nobody-matches"),
-            ],
-            Kind::Read,
-        ),
-        case(
-            "latest_session_job",
-            &[("realm", "demo"), ("client", backup)],
-            Kind::Local(200),
-        ),
-        case(
-            "session_job_status",
-            &[("id", "no-such-job")],
-            Kind::Local(404),
-        ),
-        case(
-            "cancel_session_job",
-            &[("id", "no-such-job")],
-            Kind::Local(404),
-        ),
-        case(
-            "revoke_session_job_matches",
-            &[("id", "no-such-job"), ("confirmation", "backup-service")],
-            Kind::Local(404),
-        ),
-        // History reads its own database; with history not connected a
-        // snapshot is refused before Keycloak is asked (tests/history.rs
-        // covers a snapshot meeting a failing Keycloak: a gap, never numbers).
-        case("history_status", &[], Kind::Local(200)),
-        case("history_trends", &[], Kind::Local(200)),
-        case("snapshot_history", &[], Kind::Local(409)),
-    ];
-    cases.push(Case {
-        endpoint: "save_realm_policy",
-        args: with_realm(&w.expected_policy),
-        kind: Kind::Read,
-    });
-    cases.push(Case {
-        endpoint: "preview_policy_impact",
-        args: with_realm(&[("client".into(), backup.to_owned())]),
-        kind: Kind::Read,
-    });
-    cases
+    every_call(&w.ids)
+        .into_iter()
+        .map(|(endpoint, args)| Case {
+            endpoint,
+            args,
+            kind: row(&KINDS, endpoint),
+        })
+        .collect()
 }
 
 /// Every data page, how it meets Keycloak, and its status once the sign-in is
 /// over (`/admin` and `/me` then offer to sign in).
 fn pages(w: &World) -> Vec<(String, Kind, u16)> {
-    let (backup, alice) = (&w.backup, &w.alice);
+    let (backup, alice) = (&w.ids.backup, &w.ids.alice);
     vec![
         ("/admin".into(), Kind::Local(200), 200),
         ("/audit".into(), Kind::Local(200), 401),
@@ -312,16 +170,6 @@ fn pages(w: &World) -> Vec<(String, Kind, u16)> {
         ("/me".into(), Kind::Local(200), 200),
         ("/realms/demo/my-applications".into(), Kind::Read, 401),
     ]
-}
-
-async fn add_fault(app: &TestApp, spec: Value) {
-    let response = reqwest::Client::new()
-        .post(format!("{}/_sim/faults", app.sim_url()))
-        .json(&spec)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 200, "{}", response.text().await.unwrap());
 }
 
 /// The `/_sim/faults` list: how many requests each fault affected.
@@ -366,13 +214,8 @@ fn error_json(error: &AppError) -> Value {
 async fn run_matrix(w: &World, fault: Fault) -> Vec<String> {
     let cases = cases(w);
     let calls = cases.iter().map(|c| async move {
-        let args: Vec<(&str, &str)> = c
-            .args
-            .iter()
-            .map(|(k, v)| (k.as_str(), v.as_str()))
-            .collect();
         let started = Instant::now();
-        let (status, body) = call(&w.app, &w.http, c.endpoint, &args).await;
+        let (status, body) = call_owned(&w.app, &w.http, c.endpoint, &c.args).await;
         (c, status, body, started.elapsed())
     });
     let mut wrong = Vec::new();
@@ -390,12 +233,7 @@ async fn run_matrix(w: &World, fault: Fault) -> Vec<String> {
     let pages = pages(w);
     let loads = pages.iter().map(|(path, kind, _)| async move {
         let started = Instant::now();
-        let response = w
-            .http
-            .get(format!("{}{path}", w.app.url))
-            .send()
-            .await
-            .unwrap();
+        let response = get_page(&w.app, &w.http, path).await;
         let status = response.status().as_u16();
         let html = response.text().await.unwrap();
         (path, *kind, status, html, started.elapsed())
@@ -463,21 +301,16 @@ fn bounded(wrong: &mut Vec<String>, what: &str, took: Duration) {
 fn every_server_function_has_a_row_in_the_fault_matrix() {
     on_big_stack(async {
         let w = world().await;
-        let registered: BTreeSet<String> = leptos::server_fn::axum::server_fn_paths()
-            .map(|(path, _)| path.trim_start_matches("/api/").to_owned())
-            .collect();
-        let covered: BTreeSet<String> = cases(&w).iter().map(|c| c.endpoint.to_owned()).collect();
-        assert_eq!(
-            registered, covered,
-            "every server function needs a row in the fault matrix"
-        );
+        assert_covers_registry(&KINDS, &w.ids, "fault matrix");
     });
 }
 
 async fn assert_matrix(fault: Fault) {
     let mut w = world().await;
     match fault.spec() {
-        Some(spec) => add_fault(&w.app, spec).await,
+        Some(spec) => {
+            add_fault(&w.app, spec).await;
+        }
         None => {
             // Nothing listens on a port just released: connections are refused.
             let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
@@ -584,17 +417,8 @@ fn a_rate_limited_read_is_retried_and_a_rate_limited_mutation_is_sent_once() {
             (503, error_json(&AppError::KeycloakUnavailable))
         );
 
-        let (status, body) = call(
-            app,
-            &w.http,
-            "revoke_offline_session",
-            &[
-                ("realm", "demo"),
-                ("client", &w.backup),
-                ("session", "some-session"),
-            ],
-        )
-        .await;
+        let (status, body) =
+            revoke_offline_session(app, &w.http, &w.ids.backup, "some-session").await;
         assert_eq!(
             (status, body),
             (503, error_json(&AppError::KeycloakUnavailable))
@@ -604,9 +428,9 @@ fn a_rate_limited_read_is_retried_and_a_rate_limited_mutation_is_sent_once() {
             [1, 1, 3],
             "the mutation was sent once, the first read twice, the failing read three times"
         );
-        let (_, log) = call(app, &w.http, "audit_log", &[("first", "0"), ("max", "5")]).await;
-        assert_eq!(log["entries"][0]["outcome"], "failed", "{log}");
-        assert_eq!(log["entries"][0]["action"], "revoke_offline_session");
+        let log = audit_entries(app, &w.http).await;
+        assert_eq!(log[0]["outcome"], "failed", "{log:?}");
+        assert_eq!(log[0]["action"], "revoke_offline_session");
     });
 }
 
@@ -615,26 +439,8 @@ fn a_revocation_applied_before_the_connection_dropped_is_not_reported_as_done() 
     on_big_stack(async {
         let w = world().await;
         let app = &w.app;
-        let token = offline_token(
-            app,
-            "demo",
-            "backup-service",
-            "backup-service-secret",
-            "alice",
-        )
-        .await;
-        let (_, page) = call(
-            app,
-            &w.http,
-            "offline_sessions",
-            &[
-                ("realm", "demo"),
-                ("client", &w.backup),
-                ("first", "0"),
-                ("max", "10"),
-            ],
-        )
-        .await;
+        let token = backup_offline_token(app, "alice").await;
+        let (_, page) = offline_sessions_page(app, &w.http, &w.ids.backup, 0, 10).await;
         let session = page["rows"]
             .as_array()
             .unwrap()
@@ -650,35 +456,18 @@ fn a_revocation_applied_before_the_connection_dropped_is_not_reported_as_done() 
         )
         .await;
 
-        let (status, body) = call(
-            app,
-            &w.http,
-            "revoke_offline_session",
-            &[
-                ("realm", "demo"),
-                ("client", &w.backup),
-                ("session", &session),
-            ],
-        )
-        .await;
+        let (status, body) = revoke_offline_session(app, &w.http, &w.ids.backup, &session).await;
         assert_eq!((status, body), (504, error_json(&AppError::Unconfirmed)));
         assert_eq!(fault_hits(app).await, [1], "sent once, never retried");
-        let (status, _) = refresh(
-            app,
-            "demo",
-            "backup-service",
-            "backup-service-secret",
-            &token,
-        )
-        .await;
+        let (status, _) = refresh_backup(app, &token).await;
         assert_eq!(status, 400, "Keycloak did revoke the session");
 
-        let (_, log) = call(app, &w.http, "audit_log", &[("first", "0"), ("max", "5")]).await;
-        let latest = &log["entries"][0];
+        let log = audit_entries(app, &w.http).await;
+        let latest = &log[0];
         assert_eq!(
             (&latest["action"], &latest["outcome"]),
             (&json!("revoke_offline_session"), &json!("unknown")),
-            "{log}"
+            "{log:?}"
         );
         let detail = latest["detail"].as_str().unwrap();
         assert!(
@@ -703,21 +492,8 @@ fn a_revoked_administrator_sign_in_asks_to_sign_in_again_everywhere() {
     on_big_stack(async {
         let w = world().await;
         let master = sim_admin_token(&w.app).await;
-        let sim = reqwest::Client::new();
-        let users: Value = sim
-            .get(format!(
-                "{}/admin/realms/demo/users?username=realmadmin&exact=true",
-                w.app.sim_url()
-            ))
-            .bearer_auth(&master)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        let id = users[0]["id"].as_str().unwrap();
-        let logout = sim
+        let id = sim_user_id(&w.app, "demo", "realmadmin").await;
+        let logout = reqwest::Client::new()
             .post(format!(
                 "{}/admin/realms/demo/users/{id}/logout",
                 w.app.sim_url()
@@ -738,13 +514,8 @@ async fn assert_signed_out_everywhere(w: &World) {
     assert_eq!((status, body), (401, error_json(&AppError::NotSignedIn)));
     let mut wrong = Vec::new();
     for c in cases(w) {
-        let args: Vec<(&str, &str)> = c
-            .args
-            .iter()
-            .map(|(k, v)| (k.as_str(), v.as_str()))
-            .collect();
         let started = Instant::now();
-        let (status, body) = call(&w.app, &w.http, c.endpoint, &args).await;
+        let (status, body) = call_owned(&w.app, &w.http, c.endpoint, &c.args).await;
         let expect = match c.endpoint {
             "viewer" => Ok(200),
             _ => Err(AppError::NotSignedIn),
@@ -762,14 +533,7 @@ async fn assert_signed_out_everywhere(w: &World) {
         }
     }
     for (path, _, expect) in pages(w) {
-        let status = w
-            .http
-            .get(format!("{}{path}", w.app.url))
-            .send()
-            .await
-            .unwrap()
-            .status()
-            .as_u16();
+        let status = get_page(&w.app, &w.http, &path).await.status().as_u16();
         if status != expect {
             wrong.push(format!("GET {path}: {status} (expected {expect})"));
         }
@@ -795,14 +559,9 @@ fn missing_or_garbled_arguments_are_a_clear_400_for_every_server_function() {
                 if OPTIONAL_ARGS.contains(&c.args[dropped].0.as_str()) {
                     continue;
                 }
-                let args: Vec<(&str, &str)> = c
-                    .args
-                    .iter()
-                    .enumerate()
-                    .filter(|(i, _)| *i != dropped)
-                    .map(|(_, (k, v))| (k.as_str(), v.as_str()))
-                    .collect();
-                let (status, body) = call(&w.app, &w.http, c.endpoint, &args).await;
+                let mut args = c.args.clone();
+                args.remove(dropped);
+                let (status, body) = call_owned(&w.app, &w.http, c.endpoint, &args).await;
                 let message = body["InvalidInput"].as_str().unwrap_or_default();
                 if status != 400 || !message.starts_with("The request was malformed: ") {
                     wrong.push(format!(

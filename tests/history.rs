@@ -73,22 +73,6 @@ async fn connected(app: &TestApp) -> reqwest::Client {
     admin
 }
 
-async fn master_admin_id(app: &TestApp) -> String {
-    let users: Value = reqwest::Client::new()
-        .get(format!(
-            "{}/admin/realms/master/users?username=admin&exact=true",
-            app.sim_url()
-        ))
-        .bearer_auth(sim_admin_token(app).await)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    users[0]["id"].as_str().unwrap().to_owned()
-}
-
 fn disconnected_because(result: Result<SnapshotSummary, SnapshotError>) -> DisconnectReason {
     match result {
         Err(SnapshotError::Disconnected(d)) => d.reason,
@@ -140,11 +124,8 @@ async fn connecting_stores_the_offline_token_sealed_and_shows_who_connected_it()
         raw.extend(std::fs::read(file).unwrap());
     }
     assert!(!raw.is_empty());
-    let overview = admin
-        .get(format!("{}/admin/master", app.url))
-        .send()
+    let overview = get_page(&app, &admin, "/admin/master")
         .await
-        .unwrap()
         .text()
         .await
         .unwrap();
@@ -264,11 +245,7 @@ async fn forty_nights_with_rotating_refresh_tokens_keep_one_valid_token() {
     assert_eq!(backup_series["weekly_growth"], 0);
     assert_eq!(backup_series["unusual"], false);
 
-    let page = admin
-        .get(format!("{}/admin/history", app.url))
-        .send()
-        .await
-        .unwrap();
+    let page = get_page(&app, &admin, "/admin/history").await;
     assert_eq!(page.status(), 200);
     let html = page.text().await.unwrap();
     assert!(html.contains("<svg"), "{html}");
@@ -281,11 +258,7 @@ async fn forty_nights_with_rotating_refresh_tokens_keep_one_valid_token() {
         "the failed night is marked"
     );
 
-    let csv = admin
-        .get(format!("{}/history.csv", app.url))
-        .send()
-        .await
-        .unwrap();
+    let csv = get_page(&app, &admin, "/history.csv").await;
     assert_eq!(csv.status(), 200);
     assert_eq!(csv.headers()["content-type"], "text/csv; charset=utf-8");
     let csv = csv.text().await.unwrap();
@@ -327,11 +300,8 @@ async fn growth_of_more_than_half_in_a_week_is_flagged_unusual() {
     // Night 8 (35) against night 1 (10): +25 in a week, 250 %.
     assert_eq!(backup["weekly_growth"], 25);
     assert_eq!(backup["unusual"], true);
-    let html = admin
-        .get(format!("{}/admin/history", app.url))
-        .send()
+    let html = get_page(&app, &admin, "/admin/history")
         .await
-        .unwrap()
         .text()
         .await
         .unwrap();
@@ -368,11 +338,8 @@ async fn a_pause_longer_than_the_offline_idle_timeout_ends_in_disconnected_expir
         refused["Conflict"],
         "History is disconnected: the offline token expired: it was not used within the realm's offline session idle timeout (or reached its maximum lifespan). Reconnect it on the overview page."
     );
-    let overview = admin
-        .get(format!("{}/admin/master", app.url))
-        .send()
+    let overview = get_page(&app, &admin, "/admin/master")
         .await
-        .unwrap()
         .text()
         .await
         .unwrap();
@@ -411,7 +378,7 @@ async fn a_consent_revocation_part_way_ends_in_disconnected_revoked() {
         .delete(format!(
             "{}/admin/realms/master/users/{}/consents/offline-console",
             app.sim_url(),
-            master_admin_id(&app).await
+            sim_user_id(&app, "master", "admin").await
         ))
         .bearer_auth(sim_admin_token(&app).await)
         .send()
@@ -502,13 +469,7 @@ async fn without_a_key_history_cannot_be_connected_and_says_why() {
     let admin = signed_in_client(&app, "master", "admin", "admin").await;
     let (_, status) = call(&app, &admin, "history_status", &[]).await;
     assert_eq!(status["key_configured"], false);
-    let refused = admin
-        .post(format!("{}/history/connect", app.url))
-        .header("origin", &app.url)
-        .form(&[("next", "/admin/master")])
-        .send()
-        .await
-        .unwrap();
+    let refused = post_history_connect(&app, &admin, &app.url, "/admin/master").await;
     assert_eq!(refused.status(), 409);
     assert!(refused.text().await.unwrap().contains("set HISTORY_KEY"));
     let (code, body) = call(&app, &admin, "snapshot_history", &[]).await;
@@ -517,11 +478,8 @@ async fn without_a_key_history_cannot_be_connected_and_says_why() {
         .as_str()
         .unwrap()
         .starts_with("History needs an encryption key"));
-    let overview = admin
-        .get(format!("{}/admin/master", app.url))
-        .send()
+    let overview = get_page(&app, &admin, "/admin/master")
         .await
-        .unwrap()
         .text()
         .await
         .unwrap();
@@ -535,32 +493,15 @@ async fn without_a_key_history_cannot_be_connected_and_says_why() {
 async fn only_the_signed_in_administrator_can_connect() {
     let app = spawn_app().await;
     let anonymous = app.client();
-    let refused = anonymous
-        .post(format!("{}/history/connect", app.url))
-        .header("origin", &app.url)
-        .form(&[("next", "/admin/master")])
-        .send()
-        .await
-        .unwrap();
+    let refused = post_history_connect(&app, &anonymous, &app.url, "/admin/master").await;
     assert_eq!(refused.status(), 403);
     let alice = signed_in_client(&app, "demo", "alice", "alice").await;
-    let refused = alice
-        .post(format!("{}/history/connect", app.url))
-        .header("origin", &app.url)
-        .form(&[("next", "/admin/demo")])
-        .send()
-        .await
-        .unwrap();
+    let refused = post_history_connect(&app, &alice, &app.url, "/admin/demo").await;
     assert_eq!(refused.status(), 403);
     // Another site cannot make an administrator's browser start the grant.
     let admin = signed_in_client(&app, "master", "admin", "admin").await;
-    let refused = admin
-        .post(format!("{}/history/connect", app.url))
-        .header("origin", "https://elsewhere.example")
-        .form(&[("next", "/admin/master")])
-        .send()
-        .await
-        .unwrap();
+    let refused =
+        post_history_connect(&app, &admin, "https://elsewhere.example", "/admin/master").await;
     assert_eq!(refused.status(), 403);
     assert_eq!(
         store::connection(&app.state.db)

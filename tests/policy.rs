@@ -29,53 +29,14 @@ async fn realm_json(app: &TestApp) -> Value {
     response.json().await.unwrap()
 }
 
-/// The form as the page first shows the demo realm's defaults.
-fn default_form() -> Vec<(&'static str, String)> {
-    DEMO_POLICY_FORM
-        .into_iter()
-        .map(|(k, v)| (k, v.to_owned()))
-        .collect()
-}
-
-fn with(
-    mut form: Vec<(&'static str, String)>,
-    changes: &[(&str, &str)],
-) -> Vec<(&'static str, String)> {
-    for (key, value) in changes {
-        form.iter_mut().find(|(k, _)| k == key).unwrap().1 = (*value).to_owned();
-    }
-    form
-}
-
-/// `realm`, `form[...]` and `expected[...]` (the loaded settings) as form arguments.
-fn save_args(form: &[(&str, String)], expected: &Value) -> Vec<(String, String)> {
-    let mut args = vec![("realm".to_owned(), "demo".to_owned())];
-    for (key, value) in form {
-        args.push((format!("form[{key}]"), value.clone()));
-    }
-    for (key, value) in expected.as_object().unwrap() {
-        args.push((format!("expected[{key}]"), value.to_string()));
-    }
-    args
-}
-
-async fn call_owned(
-    app: &TestApp,
-    http: &reqwest::Client,
-    endpoint: &str,
-    args: &[(String, String)],
-) -> (u16, Value) {
-    let args: Vec<(&str, &str)> = args.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-    call(app, http, endpoint, &args).await
-}
-
 async fn load(app: &TestApp, http: &reqwest::Client) -> Value {
     let (status, page) = call(app, http, "realm_policy", &[("realm", "demo")]).await;
     assert_eq!(status, 200, "{page}");
     page
 }
 
-async fn client_uuid(app: &TestApp, client_id: &str) -> String {
+/// A demo client's internal id, looked up through the simulator's admin API.
+async fn sim_client_uuid(app: &TestApp, client_id: &str) -> String {
     let response = reqwest::Client::new()
         .get(format!(
             "{}/admin/realms/demo/clients?clientId={client_id}",
@@ -87,18 +48,6 @@ async fn client_uuid(app: &TestApp, client_id: &str) -> String {
         .unwrap();
     let clients: Value = response.json().await.unwrap();
     clients[0]["id"].as_str().unwrap().to_owned()
-}
-
-async fn audit_entries(app: &TestApp, http: &reqwest::Client) -> Vec<Value> {
-    let (status, log) = call(
-        app,
-        http,
-        "audit_log",
-        &[("filter[actor]", ""), ("first", "0"), ("max", "50")],
-    )
-    .await;
-    assert_eq!(status, 200, "{log}");
-    log["entries"].as_array().unwrap().clone()
 }
 
 #[tokio::test]
@@ -122,25 +71,16 @@ async fn saving_writes_only_the_policy_fields_and_is_audited() {
     assert_eq!(page["can_manage"], true);
     assert_eq!(page["not_before"], 0);
 
-    let form = with(
-        default_form(),
-        &[
-            ("offline_idle", "15"),
-            ("offline_max_enabled", "true"),
-            ("offline_max", "90"),
-            ("client_idle", "12"),
-            ("client_idle_unit", "hours"),
-            ("revoke_refresh_token", "true"),
-            ("max_reuse", "2"),
-        ],
-    );
-    let (status, saved) = call_owned(
-        &app,
-        &http,
-        "save_realm_policy",
-        &save_args(&form, &page["settings"]),
-    )
-    .await;
+    let changes: &[(&str, &str)] = &[
+        ("offline_idle", "15"),
+        ("offline_max_enabled", "true"),
+        ("offline_max", "90"),
+        ("client_idle", "12"),
+        ("client_idle_unit", "hours"),
+        ("revoke_refresh_token", "true"),
+        ("max_reuse", "2"),
+    ];
+    let (status, saved) = save_policy(&app, &http, changes, &page["settings"]).await;
     assert_eq!(status, 200, "{saved}");
 
     let after = realm_json(&app).await;
@@ -192,14 +132,8 @@ async fn a_change_made_meanwhile_is_refused_with_the_new_values() {
     )
     .await;
 
-    let form = with(default_form(), &[("offline_idle", "20")]);
-    let (status, body) = call_owned(
-        &app,
-        &http,
-        "save_realm_policy",
-        &save_args(&form, &page["settings"]),
-    )
-    .await;
+    let (status, body) =
+        save_policy(&app, &http, &[("offline_idle", "20")], &page["settings"]).await;
     assert_eq!(status, 409, "{body}");
     assert_eq!(
         body["Conflict"],
@@ -244,24 +178,11 @@ async fn bad_durations_and_unchanged_saves_are_refused_with_messages() {
         ),
     ];
     for ((field, value), message) in cases {
-        let form = with(default_form(), &[(field, value)]);
-        let (status, body) = call_owned(
-            &app,
-            &http,
-            "save_realm_policy",
-            &save_args(&form, &page["settings"]),
-        )
-        .await;
+        let (status, body) = save_policy(&app, &http, &[(field, value)], &page["settings"]).await;
         assert_eq!(status, 400, "{field}={value}: {body}");
         assert_eq!(body, json!({ "InvalidInput": message }));
     }
-    let (status, body) = call_owned(
-        &app,
-        &http,
-        "save_realm_policy",
-        &save_args(&default_form(), &page["settings"]),
-    )
-    .await;
+    let (status, body) = save_policy(&app, &http, &[], &page["settings"]).await;
     assert_eq!(status, 400);
     assert_eq!(
         body,
@@ -279,7 +200,7 @@ async fn the_preview_counts_exactly_the_sessions_that_end_on_saving() {
     let app = spawn_app().await;
     let token = |user: &'static str| {
         let app = &app;
-        async move { offline_token(app, "demo", "backup-service", "backup-service-secret", user).await }
+        async move { backup_offline_token(app, user).await }
     };
     let old = [token("alice").await, token("bob").await];
     advance_clock(&app, 10 * 86_400).await;
@@ -288,41 +209,31 @@ async fn the_preview_counts_exactly_the_sessions_that_end_on_saving() {
     // Signed in now, so the console knows Keycloak's (virtual) clock.
     let http = signed_in_client(&app, "demo", "realmadmin", "realmadmin").await;
     let page = load(&app, &http).await;
-    let backup = client_uuid(&app, "backup-service").await;
+    let backup = sim_client_uuid(&app, "backup-service").await;
     let offline_clients = page["offline_clients"].as_array().unwrap();
     assert!(offline_clients
         .iter()
         .any(|c| c["id"] == backup.as_str() && c["offline"] == 4));
 
-    let form = with(default_form(), &[("offline_idle", "15")]);
-    let mut preview_args = save_args(&form, &json!({}));
-    preview_args.push(("client".into(), backup.clone()));
-    let (status, impact) = call_owned(&app, &http, "preview_policy_impact", &preview_args).await;
+    let changes: &[(&str, &str)] = &[("offline_idle", "15")];
+    let (status, impact) = preview_policy(&app, &http, changes, &backup).await;
     assert_eq!(status, 200, "{impact}");
     assert_eq!(
         impact,
         json!({ "client_id": "backup-service", "total": 4, "examined": 4, "expiring": 2, "sampled": false })
     );
 
-    let (status, body) = call_owned(
-        &app,
-        &http,
-        "save_realm_policy",
-        &save_args(&form, &page["settings"]),
-    )
-    .await;
+    let (status, body) = save_policy(&app, &http, changes, &page["settings"]).await;
     assert_eq!(status, 200, "{body}");
     let mut ended = 0;
     for t in &old {
-        let (status, body) =
-            refresh(&app, "demo", "backup-service", "backup-service-secret", t).await;
+        let (status, body) = refresh_backup(&app, t).await;
         assert_eq!(status, 400);
         assert_eq!(body["error_description"], "Offline session not active");
         ended += 1;
     }
     for t in &recent {
-        let (status, body) =
-            refresh(&app, "demo", "backup-service", "backup-service-secret", t).await;
+        let (status, body) = refresh_backup(&app, t).await;
         assert_eq!(status, 200, "{body}");
     }
     assert_eq!(impact["expiring"], ended);
@@ -331,14 +242,7 @@ async fn the_preview_counts_exactly_the_sessions_that_end_on_saving() {
 #[tokio::test]
 async fn not_before_makes_existing_offline_tokens_stale_while_sessions_stay_listed() {
     let app = spawn_app().await;
-    let alice = offline_token(
-        &app,
-        "demo",
-        "backup-service",
-        "backup-service-secret",
-        "alice",
-    )
-    .await;
+    let alice = backup_offline_token(&app, "alice").await;
     advance_clock(&app, 60).await;
     let http = signed_in_client(&app, "demo", "realmadmin", "realmadmin").await;
     let (status, value) = call(
@@ -352,21 +256,14 @@ async fn not_before_makes_existing_offline_tokens_stale_while_sessions_stay_list
     let realm = realm_json(&app).await;
     assert_eq!(realm["notBefore"], value);
 
-    let (status, body) = refresh(
-        &app,
-        "demo",
-        "backup-service",
-        "backup-service-secret",
-        &alice,
-    )
-    .await;
+    let (status, body) = refresh_backup(&app, &alice).await;
     assert_eq!(status, 400);
     assert_eq!(
         body,
         json!({ "error": "invalid_grant", "error_description": "Stale token" })
     );
     // The offline session is still there, and counted.
-    let backup = client_uuid(&app, "backup-service").await;
+    let backup = sim_client_uuid(&app, "backup-service").await;
     let count: Value = reqwest::Client::new()
         .get(format!(
             "{}/admin/realms/demo/clients/{backup}/offline-session-count",
@@ -394,14 +291,7 @@ async fn not_before_makes_existing_offline_tokens_stale_while_sessions_stay_list
     .await;
     assert_eq!((status, cleared), (200, json!(0)));
     assert_eq!(realm_json(&app).await["notBefore"], 0);
-    let (status, _) = refresh(
-        &app,
-        "demo",
-        "backup-service",
-        "backup-service-secret",
-        &alice,
-    )
-    .await;
+    let (status, _) = refresh_backup(&app, &alice).await;
     assert_eq!(status, 200, "cleared: the kept session's token works again");
 
     let (status, pushed) = call(&app, &http, "push_realm_revocation", &[("realm", "demo")]).await;
@@ -534,7 +424,7 @@ async fn each_client_shows_its_effective_policy_and_inconsistent_overrides() {
         ("backup-service", "86400", "3600"),
         ("mobile-app", "99999999", "abc"),
     ] {
-        let uuid = client_uuid(&app, client_id).await;
+        let uuid = sim_client_uuid(&app, client_id).await;
         let url = format!("{}/admin/realms/demo/clients/{uuid}", app.sim_url());
         let http = reqwest::Client::new();
         let mut rep: Value = http
@@ -599,11 +489,8 @@ async fn a_preview_of_a_very_large_client_says_it_is_a_sample() {
     seed(&app, "demo", 5_050, "bulk", &["backup-service"]).await;
     advance_clock(&app, 20 * 86_400).await;
     let http = signed_in_client(&app, "demo", "realmadmin", "realmadmin").await;
-    let backup = client_uuid(&app, "backup-service").await;
-    let form = with(default_form(), &[("offline_idle", "15")]);
-    let mut args = save_args(&form, &json!({}));
-    args.push(("client".into(), backup));
-    let (status, impact) = call_owned(&app, &http, "preview_policy_impact", &args).await;
+    let backup = sim_client_uuid(&app, "backup-service").await;
+    let (status, impact) = preview_policy(&app, &http, &[("offline_idle", "15")], &backup).await;
     assert_eq!(status, 200, "{impact}");
     assert_eq!(impact["total"], 5_050);
     assert_eq!(impact["sampled"], true);
@@ -617,42 +504,23 @@ async fn a_preview_of_a_very_large_client_says_it_is_a_sample() {
 #[tokio::test]
 async fn a_policy_saved_here_shows_at_once_in_the_sessions_page_expiry() {
     let app = spawn_app().await;
-    offline_token(
-        &app,
-        "demo",
-        "backup-service",
-        "backup-service-secret",
-        "alice",
-    )
-    .await;
+    backup_offline_token(&app, "alice").await;
     let http = signed_in_client(&app, "demo", "realmadmin", "realmadmin").await;
-    let backup = client_uuid(&app, "backup-service").await;
+    let backup = sim_client_uuid(&app, "backup-service").await;
     let idle_expiry = |page: &Value| {
         let row = &page["rows"][0];
         (row["idle_expires_ms"].as_i64().unwrap() - row["last_access_ms"].as_i64().unwrap()) / 1000
     };
-    let sessions_args = [
-        ("realm", "demo"),
-        ("client", backup.as_str()),
-        ("first", "0"),
-        ("max", "25"),
-    ];
-    let (status, before) = call(&app, &http, "offline_sessions", &sessions_args).await;
+    let (status, before) = offline_sessions_page(&app, &http, &backup, 0, 25).await;
     assert_eq!(status, 200, "{before}");
     assert_eq!(idle_expiry(&before), 30 * 86_400);
 
     let page = load(&app, &http).await;
-    let form = with(default_form(), &[("offline_idle", "15")]);
-    let (status, body) = call_owned(
-        &app,
-        &http,
-        "save_realm_policy",
-        &save_args(&form, &page["settings"]),
-    )
-    .await;
+    let (status, body) =
+        save_policy(&app, &http, &[("offline_idle", "15")], &page["settings"]).await;
     assert_eq!(status, 200, "{body}");
 
-    let (status, after) = call(&app, &http, "offline_sessions", &sessions_args).await;
+    let (status, after) = offline_sessions_page(&app, &http, &backup, 0, 25).await;
     assert_eq!(status, 200, "{after}");
     assert_eq!(idle_expiry(&after), 15 * 86_400);
 }

@@ -14,10 +14,7 @@ async fn export(
     client: &str,
     file: &str,
 ) -> reqwest::Response {
-    http.get(format!("{}/export/demo/clients/{client}/{file}", app.url))
-        .send()
-        .await
-        .unwrap()
+    get_page(app, http, &format!("/export/demo/clients/{client}/{file}")).await
 }
 
 fn header<'a>(response: &'a reqwest::Response, name: &str) -> &'a str {
@@ -28,8 +25,7 @@ fn header<'a>(response: &'a reqwest::Response, name: &str) -> &'a str {
 async fn export_streams_100000_sessions_once_each_as_csv_and_json() {
     let app = spawn_app().await;
     seed(&app, "demo", 100_000, "user", &["backup-service"]).await;
-    let http = signed_in_client(&app, "demo", "realmadmin", "realmadmin").await;
-    let backup = client_uuid(&app, &http, "backup-service").await;
+    let (http, backup) = realmadmin_and_backup(&app).await;
 
     let response = export(&app, &http, &backup, "offline-sessions.csv").await;
     assert_eq!(response.status(), 200);
@@ -88,8 +84,7 @@ async fn export_neutralises_formula_cells_and_quotes_csv() {
     for prefix in ["=cmd,\"x\"", "+x", "-x", "@x"] {
         seed(&app, "demo", 1, prefix, &["backup-service"]).await;
     }
-    let http = signed_in_client(&app, "demo", "realmadmin", "realmadmin").await;
-    let backup = client_uuid(&app, &http, "backup-service").await;
+    let (http, backup) = realmadmin_and_backup(&app).await;
 
     let csv = export(&app, &http, &backup, "offline-sessions.csv")
         .await
@@ -154,24 +149,14 @@ async fn export_access(
     user: &str,
     file: &str,
 ) -> reqwest::Response {
-    http.get(format!("{}/export/demo/users/{user}/{file}", app.url))
-        .send()
-        .await
-        .unwrap()
+    get_page(app, http, &format!("/export/demo/users/{user}/{file}")).await
 }
 
 #[tokio::test]
 async fn a_users_access_page_exports_as_csv_and_json() {
     let app = spawn_app().await;
     for _ in 0..2 {
-        offline_token(
-            &app,
-            "demo",
-            "backup-service",
-            "backup-service-secret",
-            "alice",
-        )
-        .await;
+        backup_offline_token(&app, "alice").await;
     }
     let admin = signed_in_client(&app, "demo", "realmadmin", "realmadmin").await;
     let alice = user_uuid(&app, &admin, "alice").await;
@@ -302,30 +287,9 @@ fn usernames(job: &Value) -> Vec<String> {
 }
 
 async fn offline_total(app: &TestApp, http: &reqwest::Client, client: &str) -> u64 {
-    let (status, page) = call(
-        app,
-        http,
-        "offline_sessions",
-        &[
-            ("realm", "demo"),
-            ("client", client),
-            ("first", "0"),
-            ("max", "100"),
-        ],
-    )
-    .await;
+    let (status, page) = offline_sessions_page(app, http, client, 0, 100).await;
     assert_eq!(status, 200, "{page}");
     page["total"].as_u64().unwrap()
-}
-
-async fn add_fault(app: &TestApp, fault: Value) {
-    let response = reqwest::Client::new()
-        .post(format!("{}/_sim/faults", app.sim_url()))
-        .json(&fault)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 200);
 }
 
 async fn confirm(app: &TestApp, http: &reqwest::Client, job: &Value, typed: &str) -> (u16, Value) {
@@ -356,8 +320,7 @@ async fn idle_filter_matches_sessions_unused_for_more_than_n_days() {
     seed(&app, "demo", 2, "old", &["backup-service"]).await;
     advance_clock(&app, 10 * DAY - 60).await;
     seed(&app, "demo", 3, "new", &["backup-service"]).await;
-    let http = signed_in_client(&app, "demo", "realmadmin", "realmadmin").await;
-    let backup = client_uuid(&app, &http, "backup-service").await;
+    let (http, backup) = realmadmin_and_backup(&app).await;
 
     // A minute short of ten days idle: not yet.
     let job = dry_run(&app, &http, &backup, &[("idle_days", "10")]).await;
@@ -384,8 +347,7 @@ async fn expiring_filter_follows_the_effective_policy() {
     // The realm's offline idle timeout is 30 days: 25 days on, they end within 5.
     advance_clock(&app, 25 * DAY - 60).await;
     seed(&app, "demo", 1, "fresh", &["backup-service"]).await;
-    let http = signed_in_client(&app, "demo", "realmadmin", "realmadmin").await;
-    let backup = client_uuid(&app, &http, "backup-service").await;
+    let (http, backup) = realmadmin_and_backup(&app).await;
 
     let job = dry_run(&app, &http, &backup, &[("expiring_days", "5")]).await;
     assert_eq!(job["matched"], 0, "{job}");
@@ -410,20 +372,8 @@ async fn started_before_and_username_filters_at_their_boundaries() {
     let app = spawn_app().await;
     seed(&app, "demo", 3, "alpha", &["backup-service"]).await;
     seed(&app, "demo", 2, "beta", &["backup-service"]).await;
-    let http = signed_in_client(&app, "demo", "realmadmin", "realmadmin").await;
-    let backup = client_uuid(&app, &http, "backup-service").await;
-    let (_, page) = call(
-        &app,
-        &http,
-        "offline_sessions",
-        &[
-            ("realm", "demo"),
-            ("client", &backup),
-            ("first", "0"),
-            ("max", "10"),
-        ],
-    )
-    .await;
+    let (http, backup) = realmadmin_and_backup(&app).await;
+    let (_, page) = offline_sessions_page(&app, &http, &backup, 0, 10).await;
     let started_ms = page["rows"][0]["started_ms"].as_i64().unwrap();
     let day = time::OffsetDateTime::from_unix_timestamp(started_ms / 1000)
         .unwrap()
@@ -459,8 +409,7 @@ async fn started_before_and_username_filters_at_their_boundaries() {
 async fn the_dry_run_count_is_what_the_confirmed_job_revokes() {
     let app = spawn_app().await;
     seed(&app, "demo", 30, "user", &["backup-service"]).await;
-    let http = signed_in_client(&app, "demo", "realmadmin", "realmadmin").await;
-    let backup = client_uuid(&app, &http, "backup-service").await;
+    let (http, backup) = realmadmin_and_backup(&app).await;
 
     // user1 and user10..user19.
     let job = dry_run(&app, &http, &backup, &[("username_contains", "user1")]).await;
@@ -577,8 +526,7 @@ async fn with_rotating_refresh_tokens_the_job_and_its_owners_browser_stay_signed
     )
     .await;
     seed(&app, "demo", 12, "user", &["backup-service"]).await;
-    let http = signed_in_client(&app, "demo", "realmadmin", "realmadmin").await;
-    let backup = client_uuid(&app, &http, "backup-service").await;
+    let (http, backup) = realmadmin_and_backup(&app).await;
     let job = dry_run(&app, &http, &backup, &[("username_contains", "user1")]).await;
     assert_eq!(job["matched"], 4, "user1, user10..user12");
 
@@ -605,8 +553,7 @@ async fn with_rotating_refresh_tokens_the_job_and_its_owners_browser_stay_signed
 async fn a_failed_revocation_is_reported_and_the_job_carries_on() {
     let app = spawn_app().await;
     seed(&app, "demo", 20, "user", &["backup-service"]).await;
-    let http = signed_in_client(&app, "demo", "realmadmin", "realmadmin").await;
-    let backup = client_uuid(&app, &http, "backup-service").await;
+    let (http, backup) = realmadmin_and_backup(&app).await;
     let job = dry_run(&app, &http, &backup, &[]).await;
     assert_eq!(job["matched"], 20);
     let broken = job["sample"][3]["session_id"].as_str().unwrap().to_owned();
@@ -644,21 +591,31 @@ async fn a_failed_revocation_is_reported_and_the_job_carries_on() {
     );
 }
 
+/// Confirms a job revoking every session of `client`, each revocation slowed
+/// so that the job is still running when the test steps in; returns the job.
+async fn start_slow_revocation_of_all(
+    app: &TestApp,
+    http: &reqwest::Client,
+    client: &str,
+) -> Value {
+    let job = dry_run(app, http, client, &[]).await;
+    add_fault(
+        app,
+        json!({ "pathPrefix": "/admin/realms/demo/sessions/", "latencyMs": 100 }),
+    )
+    .await;
+    let (status, started) = confirm(app, http, &job, "backup-service").await;
+    assert_eq!(status, 200, "{started}");
+    job
+}
+
 #[tokio::test]
 async fn cancelling_part_way_stops_the_revocation() {
     let app = spawn_app().await;
     seed(&app, "demo", 200, "user", &["backup-service"]).await;
-    let http = signed_in_client(&app, "demo", "realmadmin", "realmadmin").await;
-    let backup = client_uuid(&app, &http, "backup-service").await;
-    let job = dry_run(&app, &http, &backup, &[]).await;
+    let (http, backup) = realmadmin_and_backup(&app).await;
+    let job = start_slow_revocation_of_all(&app, &http, &backup).await;
     let id = job["id"].as_str().unwrap();
-    // Slow revocations keep the job running long enough to cancel it.
-    add_fault(
-        &app,
-        json!({ "pathPrefix": "/admin/realms/demo/sessions/", "latencyMs": 100 }),
-    )
-    .await;
-    confirm(&app, &http, &job, "backup-service").await;
     wait_for(&app, &http, id, "part-way", |j| {
         j["revoked"].as_u64() >= Some(8)
     })
@@ -696,16 +653,9 @@ async fn cancelling_part_way_stops_the_revocation() {
 async fn a_restarted_console_finishes_the_job_without_revoking_twice() {
     let mut app = spawn_app().await;
     seed(&app, "demo", 200, "user", &["backup-service"]).await;
-    let http = signed_in_client(&app, "demo", "realmadmin", "realmadmin").await;
-    let backup = client_uuid(&app, &http, "backup-service").await;
-    let job = dry_run(&app, &http, &backup, &[]).await;
+    let (http, backup) = realmadmin_and_backup(&app).await;
+    let job = start_slow_revocation_of_all(&app, &http, &backup).await;
     let id = job["id"].as_str().unwrap();
-    add_fault(
-        &app,
-        json!({ "pathPrefix": "/admin/realms/demo/sessions/", "latencyMs": 100 }),
-    )
-    .await;
-    confirm(&app, &http, &job, "backup-service").await;
     let before = wait_for(&app, &http, id, "part-way", |j| {
         j["revoked"].as_u64() >= Some(16)
     })

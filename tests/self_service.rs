@@ -111,37 +111,12 @@ async fn refresh_photo_print(app: &TestApp, token: &str) -> (u16, Value) {
     refresh(app, "demo", "photo-print", "photo-print-secret", token).await
 }
 
-async fn refresh_backup(app: &TestApp, token: &str) -> (u16, Value) {
-    refresh(
-        app,
-        "demo",
-        "backup-service",
-        "backup-service-secret",
-        token,
-    )
-    .await
-}
-
 #[tokio::test]
 async fn alice_sees_both_grants_removes_photo_print_and_only_that_stops_working() {
     let app = spawn_app().await;
-    let bob_backup = offline_token(
-        &app,
-        "demo",
-        "backup-service",
-        "backup-service-secret",
-        "bob",
-    )
-    .await;
+    let bob_backup = backup_offline_token(&app, "bob").await;
     let bob_photo = photo_print_offline_token(&app, "bob").await;
-    let alice_backup = offline_token(
-        &app,
-        "demo",
-        "backup-service",
-        "backup-service-secret",
-        "alice",
-    )
-    .await;
+    let alice_backup = backup_offline_token(&app, "alice").await;
     let alice_photo = photo_print_offline_token(&app, "alice").await;
     let http = signed_in_client(&app, "demo", "alice", "alice").await;
 
@@ -337,14 +312,7 @@ async fn a_user_without_grants_sees_the_empty_state() {
 #[tokio::test]
 async fn an_end_user_gets_403_for_admin_pages_and_functions() {
     let app = spawn_app().await;
-    offline_token(
-        &app,
-        "demo",
-        "backup-service",
-        "backup-service-secret",
-        "bob",
-    )
-    .await;
+    backup_offline_token(&app, "bob").await;
     let http = signed_in_client(&app, "demo", "alice", "alice").await;
     for (endpoint, args) in [
         ("overview", vec![("realm", "demo")]),

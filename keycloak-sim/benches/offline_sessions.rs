@@ -22,7 +22,7 @@ async fn main() {
         port: 0,
         imports: keycloak_sim::demo_realms()
             .into_iter()
-            .map(RealmSource::File)
+            .map(RealmSource::Json)
             .collect(),
         data_dir: None,
         sim_api: true,

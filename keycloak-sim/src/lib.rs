@@ -98,10 +98,22 @@ impl Drop for RunningSim {
     }
 }
 
-/// The bundled demo realm files (`master.json`, `demo.json`).
-pub fn demo_realms() -> Vec<PathBuf> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("realms");
-    vec![dir.join("master.json"), dir.join("demo.json")]
+/// The demo realm files, built into the library so that a binary keeps
+/// working after the checkout it was built in is gone.
+const DEMO_REALM_FILES: [(&str, &str); 2] = [
+    ("master.json", include_str!("../realms/master.json")),
+    ("demo.json", include_str!("../realms/demo.json")),
+];
+
+/// The bundled demo realms (`realms/master.json`, then `realms/demo.json`) as JSON.
+pub fn demo_realms() -> Vec<Value> {
+    DEMO_REALM_FILES
+        .iter()
+        .map(|(name, text)| {
+            serde_json::from_str(text)
+                .unwrap_or_else(|e| panic!("the bundled realms/{name} is not JSON: {e}"))
+        })
+        .collect()
 }
 
 #[derive(Debug)]

@@ -10,10 +10,9 @@ use support::*;
 
 /// The demo realms plus user `viewer` holding only the `account` role `view-profile`.
 async fn start_with_viewer() -> RunningSim {
-    let [master, demo] = &keycloak_sim::demo_realms()[..] else {
-        panic!("two demo realms")
-    };
-    let mut demo: Value = serde_json::from_str(&std::fs::read_to_string(demo).unwrap()).unwrap();
+    let [master, mut demo]: [Value; 2] = keycloak_sim::demo_realms()
+        .try_into()
+        .expect("two demo realms");
     demo["users"].as_array_mut().unwrap().push(json!({
         "username": "viewer",
         "enabled": true,
@@ -22,7 +21,7 @@ async fn start_with_viewer() -> RunningSim {
     }));
     keycloak_sim::start(SimOptions {
         port: 0,
-        imports: vec![RealmSource::File(master.clone()), RealmSource::Json(demo)],
+        imports: vec![RealmSource::Json(master), RealmSource::Json(demo)],
         data_dir: None,
         sim_api: true,
     })
@@ -162,9 +161,7 @@ async fn sessions_and_devices_list_regular_sessions_in_seconds() {
     offline_login(&sim, "alice").await;
     let alice = demo_token(&sim, "alice").await;
     let sid = claims_of(&alice)["sid"].as_str().unwrap().to_owned();
-    let now = get(&sim, "/_sim/clock", None).await.1["now"]
-        .as_i64()
-        .unwrap();
+    let now = clock_now(&sim).await;
     let (status, sessions) = get(&sim, &account("/sessions"), Some(&alice)).await;
     assert_eq!(status, StatusCode::OK);
     let started = sessions[0]["started"].as_i64().unwrap();

@@ -167,14 +167,7 @@ async fn an_expired_or_logged_out_token_is_401() {
         StatusCode::OK
     );
     // master access tokens live 60 s.
-    call(
-        &sim,
-        Method::POST,
-        "/_sim/clock/advance",
-        None,
-        Some(&json!({ "seconds": 60 })),
-    )
-    .await;
+    advance_clock(&sim, 60).await;
     assert_eq!(
         get(&sim, "/admin/realms/demo/users/count", Some(&admin)).await,
         (StatusCode::UNAUTHORIZED, unauthorized())

@@ -24,11 +24,7 @@ async fn seed(sim: &keycloak_sim::RunningSim, users: u64) {
 }
 
 fn session_ids(page: &Value) -> Vec<String> {
-    page.as_array()
-        .unwrap()
-        .iter()
-        .map(|s| s["id"].as_str().unwrap().to_owned())
-        .collect()
+    each(page, "id").into_iter().map(str::to_owned).collect()
 }
 
 #[tokio::test]
@@ -46,10 +42,7 @@ async fn offline_session_rep_has_ms_times_and_the_client_map() {
     assert_eq!(status, StatusCode::OK);
     let session = &body[0];
     let alice = user_id(&sim, &admin, "alice").await;
-    let now_ms = get(&sim, "/_sim/clock", None).await.1["now"]
-        .as_i64()
-        .unwrap()
-        * 1000;
+    let now_ms = clock_now(&sim).await * 1000;
     assert_eq!(session["username"], "alice");
     assert_eq!(session["userId"], alice.as_str());
     assert_eq!(session["ipAddress"], "127.0.0.1");
@@ -81,15 +74,7 @@ async fn offline_session_rep_has_ms_times_and_the_client_map() {
 async fn offline_listing_last_access_follows_refreshes() {
     let sim = start().await;
     let token = offline_login(&sim, "alice").await;
-    let (status, _) = call(
-        &sim,
-        Method::POST,
-        "/_sim/clock/advance",
-        None,
-        Some(&json!({ "seconds": 600 })),
-    )
-    .await;
-    assert_eq!(status, StatusCode::OK);
+    advance_clock(&sim, 600).await;
     let (status, body) = refresh(&sim, token["refresh_token"].as_str().unwrap()).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     // Taken after the clock moved: the master realm's access tokens live 60 s.
@@ -143,12 +128,7 @@ async fn regular_sessions_are_counted_and_listed_apart_from_offline_ones() {
     );
     let (status, body) = get(&sim, &count(&cli, "user-sessions"), Some(&admin)).await;
     assert_eq!(status, StatusCode::OK);
-    let users: HashSet<&str> = body
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|s| s["username"].as_str().unwrap())
-        .collect();
+    let users: HashSet<&str> = each(&body, "username").into_iter().collect();
     assert_eq!(users, HashSet::from(["bob", "carol"]));
 }
 
@@ -326,27 +306,13 @@ async fn idle_expired_sessions_leave_listings_and_counts() {
         StatusCode::NO_CONTENT
     );
     offline_login(&sim, "bob").await;
-    call(
-        &sim,
-        Method::POST,
-        "/_sim/clock/advance",
-        None,
-        Some(&json!({ "seconds": 300 })),
-    )
-    .await;
+    advance_clock(&sim, 300).await;
     let realmadmin = demo_token(&sim, "realmadmin").await;
     assert_eq!(
         get(&sim, &count, Some(&realmadmin)).await.1,
         json!({ "count": 2 })
     );
-    call(
-        &sim,
-        Method::POST,
-        "/_sim/clock/advance",
-        None,
-        Some(&json!({ "seconds": 400 })),
-    )
-    .await;
+    advance_clock(&sim, 400).await;
     // Demo access tokens live 300 s.
     let realmadmin = demo_token(&sim, "realmadmin").await;
     assert_eq!(

@@ -38,10 +38,9 @@ async fn search_is_a_substring_match_ordered_by_client_id_and_paged() {
     let sim = start().await;
     let admin = master_admin(&sim).await;
     let ids = |body: &Value| -> Vec<String> {
-        body.as_array()
-            .unwrap()
-            .iter()
-            .map(|c| c["clientId"].as_str().unwrap().to_owned())
+        each(body, "clientId")
+            .into_iter()
+            .map(str::to_owned)
             .collect()
     };
     let (status, body) = get(
@@ -223,12 +222,7 @@ async fn default_and_optional_client_scopes_list_ids_and_names() {
     )
     .await;
     assert_eq!(status, StatusCode::OK);
-    let names: Vec<&str> = body
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|s| s["name"].as_str().unwrap())
-        .collect();
+    let names = each(&body, "name");
     assert!(names.contains(&"offline_access"));
     assert!(body[0]["id"].as_str().unwrap().len() == 36);
     assert_eq!(body[0].as_object().unwrap().len(), 2);
@@ -239,12 +233,7 @@ async fn default_and_optional_client_scopes_list_ids_and_names() {
     )
     .await;
     assert_eq!(status, StatusCode::OK);
-    let names: Vec<&str> = body
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|s| s["name"].as_str().unwrap())
-        .collect();
+    let names = each(&body, "name");
     assert!(names.contains(&"profile") && !names.contains(&"offline_access"));
     let alice = demo_token(&sim, "alice").await;
     let (status, body) = get(
@@ -268,12 +257,7 @@ async fn realm_scope_mappings_direct_and_composite() {
     )
     .await;
     assert_eq!(status, StatusCode::OK);
-    let direct: Vec<&str> = body
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["name"].as_str().unwrap())
-        .collect();
+    let direct = each(&body, "name");
     assert!(!direct.contains(&"offline_access"));
     let (_, composite) = get(
         &sim,
@@ -281,12 +265,7 @@ async fn realm_scope_mappings_direct_and_composite() {
         Some(&admin),
     )
     .await;
-    let composite: Vec<&str> = composite
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["name"].as_str().unwrap())
-        .collect();
+    let composite = each(&composite, "name");
     assert!(!composite.contains(&"offline_access"));
 
     let full_scope = client_uuid(&sim, &admin, "backup-service").await;

@@ -261,14 +261,7 @@ async fn logout_ends_regular_sessions_and_makes_offline_tokens_stale() {
         (StatusCode::FORBIDDEN, forbidden())
     );
     // Tokens issued in the same second as the logout stay valid (not-before is in seconds).
-    call(
-        &sim,
-        Method::POST,
-        "/_sim/clock/advance",
-        None,
-        Some(&json!({ "seconds": 1 })),
-    )
-    .await;
+    advance_clock(&sim, 1).await;
     assert_eq!(
         call(&sim, Method::POST, &logout, Some(&admin), None).await,
         (StatusCode::NO_CONTENT, Value::Null)

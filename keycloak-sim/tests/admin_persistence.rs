@@ -23,7 +23,7 @@ async fn start_in(dir: &Path, port: u16) -> RunningSim {
         port,
         imports: keycloak_sim::demo_realms()
             .into_iter()
-            .map(RealmSource::File)
+            .map(RealmSource::Json)
             .collect(),
         data_dir: Some(dir.to_path_buf()),
         sim_api: true,

@@ -7,11 +7,7 @@ use serde_json::{json, Value};
 use support::*;
 
 fn usernames(body: &Value) -> Vec<&str> {
-    body.as_array()
-        .unwrap()
-        .iter()
-        .map(|u| u["username"].as_str().unwrap())
-        .collect()
+    each(body, "username")
 }
 
 /// Usernames of `GET /users?<query>`.
@@ -201,11 +197,7 @@ async fn realm_role_mappings_direct_and_effective() {
     let helpdesk = demo_token(&sim, "helpdesk").await;
     let alice = user_id(&sim, &helpdesk, "alice").await;
     let names = |body: &Value| -> Vec<String> {
-        body.as_array()
-            .unwrap()
-            .iter()
-            .map(|r| r["name"].as_str().unwrap().to_owned())
-            .collect()
+        each(body, "name").into_iter().map(str::to_owned).collect()
     };
     let (status, direct) = get(
         &sim,

@@ -187,11 +187,12 @@ async fn non_form_bodies_do_not_break_the_token_endpoint() {
         .send()
         .await
         .unwrap();
-    assert_eq!(response.status(), 400);
-    assert_eq!(
-        response.json::<Value>().await.unwrap(),
-        oauth_error("invalid_request", "Missing form parameter: grant_type")
-    );
+    assert_json_answer(
+        response,
+        400,
+        oauth_error("invalid_request", "Missing form parameter: grant_type"),
+    )
+    .await;
 }
 
 #[tokio::test]
@@ -205,11 +206,12 @@ async fn bodies_over_one_mebibyte_are_refused() {
         .send()
         .await
         .unwrap();
-    assert_eq!(response.status(), 413);
-    assert_eq!(
-        response.json::<Value>().await.unwrap(),
-        json!({"error": "HTTP 413 Request Entity Too Large"})
-    );
+    assert_json_answer(
+        response,
+        413,
+        json!({"error": "HTTP 413 Request Entity Too Large"}),
+    )
+    .await;
 }
 
 #[tokio::test]
@@ -262,11 +264,7 @@ async fn unknown_paths_are_404() {
         .send()
         .await
         .unwrap();
-    assert_eq!(response.status(), 404);
-    assert_eq!(
-        response.json::<Value>().await.unwrap(),
-        json!({"error": "HTTP 404 Not Found"})
-    );
+    assert_json_answer(response, 404, json!({"error": "HTTP 404 Not Found"})).await;
 }
 
 #[tokio::test]
@@ -330,9 +328,10 @@ async fn bearer_only_clients_get_no_tokens() {
         .send()
         .await
         .unwrap();
-    assert_eq!(response.status(), 400);
-    assert_eq!(
-        response.json::<Value>().await.unwrap(),
-        oauth_error("invalid_client", "Bearer-only not allowed")
-    );
+    assert_json_answer(
+        response,
+        400,
+        oauth_error("invalid_client", "Bearer-only not allowed"),
+    )
+    .await;
 }

@@ -9,17 +9,7 @@ use serde_json::{json, Value};
 #[tokio::test]
 async fn discovery_names_every_endpoint_under_the_realm() {
     let sim = start_demo().await;
-    let doc: Value = http()
-        .get(format!(
-            "{}/realms/demo/.well-known/openid-configuration",
-            sim.base_url()
-        ))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let doc: Value = get_json(&sim, "/realms/demo/.well-known/openid-configuration").await;
     let issuer = format!("{}/realms/demo", sim.base_url());
     let oidc = format!("{issuer}/protocol/openid-connect");
     assert_eq!(doc["issuer"], issuer);
@@ -49,17 +39,7 @@ async fn discovery_names_every_endpoint_under_the_realm() {
 #[tokio::test]
 async fn tokens_are_rs256_signed_with_the_published_key() {
     let sim = start_demo().await;
-    let jwks: Value = http()
-        .get(format!(
-            "{}/realms/demo/protocol/openid-connect/certs",
-            sim.base_url()
-        ))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let jwks: Value = get_json(&sim, "/realms/demo/protocol/openid-connect/certs").await;
     let keys = jwks["keys"].as_array().unwrap();
     assert_eq!(keys.len(), 1);
     let key = &keys[0];

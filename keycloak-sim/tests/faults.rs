@@ -299,7 +299,7 @@ async fn without_sim_api_the_fault_controls_do_not_exist() {
         port: 0,
         imports: keycloak_sim::demo_realms()
             .into_iter()
-            .map(RealmSource::File)
+            .map(RealmSource::Json)
             .collect(),
         data_dir: None,
         sim_api: false,

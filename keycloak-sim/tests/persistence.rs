@@ -34,17 +34,7 @@ async fn start_in(dir: &Path, port: u16) -> keycloak_sim::RunningSim {
 }
 
 async fn jwks(sim: &keycloak_sim::RunningSim) -> Value {
-    http()
-        .get(format!(
-            "{}/realms/demo/protocol/openid-connect/certs",
-            sim.base_url()
-        ))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap()
+    get_json(sim, "/realms/demo/protocol/openid-connect/certs").await
 }
 
 #[tokio::test]
@@ -149,10 +139,8 @@ async fn in_memory_state_is_gone_after_a_restart() {
     let sim = start_demo().await;
     let tokens = login(&sim, BACKUP, "alice", "offline_access").await;
     sim.shutdown().await;
-    let sim = start_with(vec![RealmSource::File(
-        keycloak_sim::demo_realms()[1].clone(),
-    )])
-    .await;
+    let [_, demo] = demo_realm_files();
+    let sim = start_with(vec![RealmSource::File(demo)]).await;
     let (status, body) = refresh(&sim, BACKUP, str_of(&tokens, "refresh_token")).await;
     assert_eq!(
         (status.as_u16(), body),
@@ -166,7 +154,7 @@ struct Binary {
 }
 
 async fn spawn_binary(dir: &Path) -> Binary {
-    let realms = keycloak_sim::demo_realms();
+    let realms = demo_realm_files();
     let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_keycloak-sim"))
         .args(["--port", "0", "--sim-api", "--data-dir"])
         .arg(dir)

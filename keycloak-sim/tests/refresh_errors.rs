@@ -261,19 +261,7 @@ async fn row14_token_older_than_client_session() {
     let tokens = console_browser_tokens(&mut browser, &sim, "alice", "openid").await;
     advance_clock(&sim, 5).await;
     // A new authorization in the same SSO session restarts the console's client session.
-    let again = browser
-        .get(&auth_url(
-            &sim,
-            "demo",
-            &[
-                ("client_id", "offline-console"),
-                ("redirect_uri", CONSOLE_REDIRECT),
-                ("response_type", "code"),
-                ("code_challenge", CHALLENGE),
-                ("code_challenge_method", "S256"),
-            ],
-        ))
-        .await;
+    let again = browser.get(&console_auth_url(&sim, &[])).await;
     assert_eq!(again.status(), 302);
     assert_error(
         refresh(&sim, CONSOLE, str_of(&tokens, "refresh_token")).await,

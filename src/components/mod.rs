@@ -7,4 +7,5 @@ pub mod errors;
 pub mod href;
 pub mod layout;
 pub mod pager;
+pub mod search_form;
 pub mod time;

@@ -2,6 +2,8 @@
 //! with a fresh database in a temporary directory.
 #![allow(dead_code)]
 
+pub mod server_functions;
+
 use std::net::SocketAddr;
 
 use offline_console::config::{Args, Config};
@@ -95,9 +97,7 @@ impl TestApp {
 pub fn demo_realms_for(console_url: &str) -> Vec<keycloak_sim::RealmSource> {
     keycloak_sim::demo_realms()
         .into_iter()
-        .map(|path| {
-            let text = std::fs::read_to_string(&path).unwrap();
-            let mut realm: serde_json::Value = serde_json::from_str(&text).unwrap();
+        .map(|mut realm| {
             for client in realm["clients"].as_array_mut().into_iter().flatten() {
                 if client["clientId"] == "offline-console" {
                     client["redirectUris"] = serde_json::json!([format!("{console_url}/*")]);
@@ -307,17 +307,120 @@ pub async fn call(
     (status, body)
 }
 
-/// An offline token for `username` from a confidential client (password grant).
-pub async fn offline_token(
+/// `call` with arguments built at run time.
+pub async fn call_owned(
     app: &TestApp,
-    realm: &str,
+    http: &reqwest::Client,
+    endpoint: &str,
+    args: &[(String, String)],
+) -> (u16, serde_json::Value) {
+    let args: Vec<(&str, &str)> = args.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    call(app, http, endpoint, &args).await
+}
+
+/// A page of a demo client's offline sessions (`client` is its id).
+pub async fn offline_sessions_page(
+    app: &TestApp,
+    http: &reqwest::Client,
     client: &str,
-    secret: &str,
-    username: &str,
-) -> String {
+    first: u32,
+    max: u32,
+) -> (u16, serde_json::Value) {
+    call(
+        app,
+        http,
+        "offline_sessions",
+        &[
+            ("realm", "demo"),
+            ("client", client),
+            ("first", &first.to_string()),
+            ("max", &max.to_string()),
+        ],
+    )
+    .await
+}
+
+/// Revokes one offline session of a demo client (`client` is its id).
+pub async fn revoke_offline_session(
+    app: &TestApp,
+    http: &reqwest::Client,
+    client: &str,
+    session: &str,
+) -> (u16, serde_json::Value) {
+    call(
+        app,
+        http,
+        "revoke_offline_session",
+        &[("realm", "demo"), ("client", client), ("session", session)],
+    )
+    .await
+}
+
+/// A demo user's consents, offline tokens and sessions (`user` is the id).
+pub async fn user_access(
+    app: &TestApp,
+    http: &reqwest::Client,
+    user: &str,
+) -> (u16, serde_json::Value) {
+    call(
+        app,
+        http,
+        "user_access",
+        &[("realm", "demo"), ("user", user)],
+    )
+    .await
+}
+
+/// Revokes a demo user's consent to `client_id` (`user` is the id).
+pub async fn revoke_user_consent(
+    app: &TestApp,
+    http: &reqwest::Client,
+    user: &str,
+    client_id: &str,
+) -> (u16, serde_json::Value) {
+    call(
+        app,
+        http,
+        "revoke_user_consent",
+        &[("realm", "demo"), ("user", user), ("client_id", client_id)],
+    )
+    .await
+}
+
+/// The audit log's first page, unfiltered as the page first asks for it: newest first.
+pub async fn audit_entries(app: &TestApp, http: &reqwest::Client) -> Vec<serde_json::Value> {
+    let (status, log) = call(
+        app,
+        http,
+        "audit_log",
+        &[("filter[actor]", ""), ("first", "0"), ("max", "50")],
+    )
+    .await;
+    assert_eq!(status, 200, "{log}");
+    log["entries"].as_array().unwrap().clone()
+}
+
+/// Opens one of the console's pages (`path` from the root) with `http`'s cookies.
+pub async fn get_page(app: &TestApp, http: &reqwest::Client, path: &str) -> reqwest::Response {
+    http.get(format!("{}{path}", app.url)).send().await.unwrap()
+}
+
+/// realmadmin signed in to the demo realm, and backup-service's id.
+pub async fn realmadmin_and_backup(app: &TestApp) -> (reqwest::Client, String) {
+    let http = signed_in_client(app, "demo", "realmadmin", "realmadmin").await;
+    let backup = client_uuid(app, &http, "backup-service").await;
+    (http, backup)
+}
+
+/// The demo realm's confidential client with offline access: (clientId, secret).
+const BACKUP_SERVICE: (&str, &str) = ("backup-service", "backup-service-secret");
+
+/// An offline token for `username` from the demo realm's backup-service (password grant).
+pub async fn backup_offline_token(app: &TestApp, username: &str) -> String {
+    let (client, secret) = BACKUP_SERVICE;
     let response = reqwest::Client::new()
         .post(format!(
-            "{}/realms/{realm}/protocol/openid-connect/token",
+            "{}/realms/demo/protocol/openid-connect/token",
             app.sim_url()
         ))
         .basic_auth(client, Some(secret))
@@ -333,6 +436,12 @@ pub async fn offline_token(
     assert_eq!(response.status(), 200);
     let body: serde_json::Value = response.json().await.unwrap();
     body["refresh_token"].as_str().unwrap().to_owned()
+}
+
+/// Uses a backup-service refresh token; returns status and body.
+pub async fn refresh_backup(app: &TestApp, token: &str) -> (u16, serde_json::Value) {
+    let (client, secret) = BACKUP_SERVICE;
+    refresh(app, "demo", client, secret, token).await
 }
 
 /// Uses a refresh token at the token endpoint; returns status and body.
@@ -452,6 +561,23 @@ pub async fn sim_admin_token_at(sim_url: &str) -> String {
     body["access_token"].as_str().unwrap().to_owned()
 }
 
+/// A user's internal id, looked up through the simulator's admin API.
+pub async fn sim_user_id(app: &TestApp, realm: &str, username: &str) -> String {
+    let users: serde_json::Value = reqwest::Client::new()
+        .get(format!(
+            "{}/admin/realms/{realm}/users?username={username}&exact=true",
+            app.sim_url()
+        ))
+        .bearer_auth(sim_admin_token(app).await)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    users[0]["id"].as_str().unwrap().to_owned()
+}
+
 /// A partial realm update through the simulator's admin API.
 pub async fn sim_put_realm(app: &TestApp, realm: &str, body: serde_json::Value) {
     let response = reqwest::Client::new()
@@ -475,17 +601,29 @@ pub async fn sim_now(app: &TestApp) -> i64 {
     body["now"].as_i64().unwrap()
 }
 
-/// Makes the simulator answer requests under `path_prefix` with `status`; returns the fault id.
-pub async fn inject_fault(app: &TestApp, path_prefix: &str, status: u16) -> String {
+/// Adds a simulator fault (`/_sim/faults` body, e.g. `{"pathPrefix": "/", "status": 500}`);
+/// returns its id.
+pub async fn add_fault(app: &TestApp, spec: serde_json::Value) -> String {
     let response = reqwest::Client::new()
         .post(format!("{}/_sim/faults", app.sim_url()))
-        .json(&serde_json::json!({ "pathPrefix": path_prefix, "status": status }))
+        .json(&spec)
         .send()
         .await
         .unwrap();
-    assert_eq!(response.status(), 200);
-    let body: serde_json::Value = response.json().await.unwrap();
+    let status = response.status();
+    let text = response.text().await.unwrap();
+    assert_eq!(status, 200, "{text}");
+    let body: serde_json::Value = serde_json::from_str(&text).unwrap();
     body["id"].as_str().unwrap().to_owned()
+}
+
+/// Makes the simulator answer requests under `path_prefix` with `status`; returns the fault id.
+pub async fn inject_fault(app: &TestApp, path_prefix: &str, status: u16) -> String {
+    add_fault(
+        app,
+        serde_json::json!({ "pathPrefix": path_prefix, "status": status }),
+    )
+    .await
 }
 
 pub async fn clear_faults(app: &TestApp) {
@@ -497,6 +635,21 @@ pub async fn clear_faults(app: &TestApp) {
     assert_eq!(response.status(), 204);
 }
 
+/// Submits the console's "connect history" form as a page at `origin` would.
+pub async fn post_history_connect(
+    app: &TestApp,
+    http: &reqwest::Client,
+    origin: &str,
+    next: &str,
+) -> reqwest::Response {
+    http.post(format!("{}/history/connect", app.url))
+        .header("origin", origin)
+        .form(&[("next", next)])
+        .send()
+        .await
+        .unwrap()
+}
+
 /// Connects history as the signed-in administrator of `http`: the console's
 /// connect form, Keycloak's authorization (the SSO session answers at once,
 /// or `login` is used on Keycloak's form), then the callback.
@@ -505,13 +658,7 @@ pub async fn connect_history(
     http: &reqwest::Client,
     login: Option<(&str, &str)>,
 ) -> reqwest::Response {
-    let start = http
-        .post(format!("{}/history/connect", app.url))
-        .header("origin", &app.url)
-        .form(&[("next", "/admin/master")])
-        .send()
-        .await
-        .unwrap();
+    let start = post_history_connect(app, http, &app.url, "/admin/master").await;
     assert_eq!(start.status(), 303, "connect redirects to Keycloak");
     let authorize = location(&start);
     assert!(authorize.contains("offline_access"), "{authorize}");
@@ -541,7 +688,7 @@ pub async fn connect_history(
 }
 
 /// The realm policy form as the page first shows the demo realm's defaults.
-pub const DEMO_POLICY_FORM: [(&str, &str); 11] = [
+const DEMO_POLICY_FORM: [(&str, &str); 11] = [
     ("offline_idle", "30"),
     ("offline_idle_unit", "days"),
     ("offline_max_enabled", "false"),
@@ -555,16 +702,59 @@ pub const DEMO_POLICY_FORM: [(&str, &str); 11] = [
     ("max_reuse", "0"),
 ];
 
-/// A policy form as `save_realm_policy` takes it (`form[field]`), with `changes` applied.
-pub fn policy_form_args(changes: &[(&str, &str)]) -> Vec<(String, String)> {
-    DEMO_POLICY_FORM
-        .iter()
-        .map(|&(field, value)| {
-            let value = changes
-                .iter()
-                .find(|(changed, _)| *changed == field)
-                .map_or(value, |(_, v)| v);
-            (format!("form[{field}]"), value.to_owned())
-        })
+/// The demo realm and its policy form (`form[field]`) with `changes` applied:
+/// what `save_realm_policy` and `preview_policy_impact` both take.
+fn demo_policy_args(changes: &[(&str, &str)]) -> Vec<(String, String)> {
+    let form = DEMO_POLICY_FORM.iter().map(|&(field, value)| {
+        let value = changes
+            .iter()
+            .find(|(changed, _)| *changed == field)
+            .map_or(value, |(_, v)| v);
+        (format!("form[{field}]"), value.to_owned())
+    });
+    std::iter::once(("realm".to_owned(), "demo".to_owned()))
+        .chain(form)
         .collect()
+}
+
+/// `save_realm_policy` arguments: the form with `changes`, and as `expected[...]`
+/// the settings the page loaded (`realm_policy`'s `settings`).
+pub fn save_policy_args(
+    changes: &[(&str, &str)],
+    loaded: &serde_json::Value,
+) -> Vec<(String, String)> {
+    let mut args = demo_policy_args(changes);
+    for (key, value) in loaded.as_object().expect("policy settings") {
+        args.push((format!("expected[{key}]"), value.to_string()));
+    }
+    args
+}
+
+/// `preview_policy_impact` arguments: the form with `changes`, for `client` (its id).
+pub fn preview_policy_args(changes: &[(&str, &str)], client: &str) -> Vec<(String, String)> {
+    let mut args = demo_policy_args(changes);
+    args.push(("client".to_owned(), client.to_owned()));
+    args
+}
+
+/// Saves the demo realm's policy form with `changes`, as loaded with `loaded` settings.
+pub async fn save_policy(
+    app: &TestApp,
+    http: &reqwest::Client,
+    changes: &[(&str, &str)],
+    loaded: &serde_json::Value,
+) -> (u16, serde_json::Value) {
+    let args = save_policy_args(changes, loaded);
+    call_owned(app, http, "save_realm_policy", &args).await
+}
+
+/// Previews the demo realm's policy form with `changes` for `client` (its id).
+pub async fn preview_policy(
+    app: &TestApp,
+    http: &reqwest::Client,
+    changes: &[(&str, &str)],
+    client: &str,
+) -> (u16, serde_json::Value) {
+    let args = preview_policy_args(changes, client);
+    call_owned(app, http, "preview_policy_impact", &args).await
 }

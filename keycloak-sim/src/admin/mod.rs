@@ -11,6 +11,7 @@ pub mod realm;
 pub mod reps;
 pub mod roles;
 mod routes {
+    mod access;
     pub mod clients;
     pub mod realms;
     pub mod users;

@@ -4,21 +4,23 @@
 
 use super::login::create_or_update_offline;
 use super::scopes;
-use super::token::{authenticate_client, TokenCall};
+use super::token::{in_realm_as_client, TokenCall};
 use super::tokens::{token_response, TokenRequest};
 use crate::error::{ApiError, ApiResult};
+use crate::id::Id;
+use crate::store::Realm;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
 use base64::Engine;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
 pub fn grant(call: &TokenCall) -> ApiResult<Value> {
-    let now = call.state.now();
-    let mut db = call.state.write();
-    let realm = db
-        .realm_mut(call.realm)
-        .ok_or_else(ApiError::realm_does_not_exist)?;
-    let client_id = authenticate_client(realm, call)?;
+    in_realm_as_client(call, |realm, client_id, now| {
+        exchange(call, realm, client_id, now)
+    })
+}
+
+fn exchange(call: &TokenCall, realm: &mut Realm, client_id: Id, now: i64) -> ApiResult<Value> {
     let code = call
         .form
         .raw("code")

@@ -12,6 +12,7 @@ use crate::id::random_id;
 use crate::model::Consent;
 use crate::pages;
 use crate::state::AppState;
+use crate::store::Realm;
 use axum::extract::{ConnectInfo, Path, RawQuery, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
@@ -30,6 +31,32 @@ fn take_flow(state: &AppState, query: Option<&str>, now: i64) -> Result<AuthFlow
         .ok_or_else(|| ApiError::page(StatusCode::BAD_REQUEST, EXPIRED_LOGIN))
 }
 
+/// What both forms start with: the flow the form belongs to (else the
+/// "timed out" page), then its realm; `handle` gets the realm, the flow, the
+/// issuer and the time of the request. Changes are journaled after it.
+fn with_flow(
+    state: &AppState,
+    realm_name: &str,
+    query: Option<&str>,
+    headers: &HeaderMap,
+    handle: impl FnOnce(&mut Realm, AuthFlow, &str, i64) -> Response,
+) -> Response {
+    let now = state.now();
+    let iss = issuer(headers, realm_name);
+    let flow = match take_flow(state, query, now) {
+        Ok(flow) => flow,
+        Err(err) => return err.into_response(),
+    };
+    let mut db = state.write();
+    let Some(realm) = db
+        .realm_mut(realm_name)
+        .filter(|_| flow.realm == realm_name)
+    else {
+        return ApiError::realm_does_not_exist().into_response();
+    };
+    handle(realm, flow, &iss, now)
+}
+
 /// `POST /realms/{realm}/login-actions/authenticate` (the login form).
 pub async fn authenticate(
     State(state): State<AppState>,
@@ -39,63 +66,58 @@ pub async fn authenticate(
     headers: HeaderMap,
     form: FormParams,
 ) -> Response {
-    let now = state.now();
-    let iss = issuer(&headers, &realm_name);
-    let flow = match take_flow(&state, query.as_deref(), now) {
-        Ok(flow) => flow,
-        Err(err) => return err.into_response(),
-    };
-    let mut db = state.write();
-    let Some(realm) = db
-        .realm_mut(&realm_name)
-        .filter(|_| flow.realm == realm_name)
-    else {
-        return ApiError::realm_does_not_exist().into_response();
-    };
-    let username = form.get("username").unwrap_or_default();
-    let password = form.get("password").unwrap_or_default();
-    let user = realm
-        .user_by_username(username)
-        .filter(|u| u.service_account_client_id.is_none())
-        .filter(|u| u.password.as_deref() == Some(password))
-        .map(|u| (u.id, u.enabled));
-    let error = match user {
-        None => Some("Invalid username or password."),
-        Some((_, false)) => Some("Account is disabled, contact your administrator."),
-        Some(_) => None,
-    };
-    if let Some(error) = error {
-        let flow_id = random_id().to_string();
-        let client_id = realm
-            .client(flow.client)
-            .map(|c| c.client_id.clone())
-            .unwrap_or_default();
-        state
-            .shared()
-            .flows
-            .lock()
-            .logins
-            .insert(flow_id.clone(), flow);
-        let action = action_url(
-            &base_url(&headers),
-            &realm_name,
-            "authenticate",
-            &flow_id,
-            &client_id,
-        );
-        return Html(pages::login_page(
-            &realm_name,
-            &action,
-            username,
-            Some(error),
-        ))
-        .into_response();
-    }
-    let (user, _) = user.expect("checked");
-    let session = create_session(realm, user, None, peer.ip(), now, true);
-    let mut flow = flow;
-    flow.authenticated = Some((user, session));
-    after_authentication(&state, realm, flow, &iss, now, true)
+    with_flow(
+        &state,
+        &realm_name,
+        query.as_deref(),
+        &headers,
+        |realm, flow, iss, now| {
+            let username = form.get("username").unwrap_or_default();
+            let password = form.get("password").unwrap_or_default();
+            let user = realm
+                .user_by_username(username)
+                .filter(|u| u.service_account_client_id.is_none())
+                .filter(|u| u.password.as_deref() == Some(password))
+                .map(|u| (u.id, u.enabled));
+            let error = match user {
+                None => Some("Invalid username or password."),
+                Some((_, false)) => Some("Account is disabled, contact your administrator."),
+                Some(_) => None,
+            };
+            if let Some(error) = error {
+                let flow_id = random_id().to_string();
+                let client_id = realm
+                    .client(flow.client)
+                    .map(|c| c.client_id.clone())
+                    .unwrap_or_default();
+                state
+                    .shared()
+                    .flows
+                    .lock()
+                    .logins
+                    .insert(flow_id.clone(), flow);
+                let action = action_url(
+                    &base_url(&headers),
+                    &realm_name,
+                    "authenticate",
+                    &flow_id,
+                    &client_id,
+                );
+                return Html(pages::login_page(
+                    &realm_name,
+                    &action,
+                    username,
+                    Some(error),
+                ))
+                .into_response();
+            }
+            let (user, _) = user.expect("checked");
+            let session = create_session(realm, user, None, peer.ip(), now, true);
+            let mut flow = flow;
+            flow.authenticated = Some((user, session));
+            after_authentication(&state, realm, flow, iss, now, true)
+        },
+    )
 }
 
 /// `POST /realms/{realm}/login-actions/consent` (the consent form).
@@ -106,41 +128,36 @@ pub async fn consent(
     headers: HeaderMap,
     form: FormParams,
 ) -> Response {
-    let now = state.now();
-    let iss = issuer(&headers, &realm_name);
-    let flow = match take_flow(&state, query.as_deref(), now) {
-        Ok(flow) => flow,
-        Err(err) => return err.into_response(),
-    };
-    let mut db = state.write();
-    let Some(realm) = db
-        .realm_mut(&realm_name)
-        .filter(|_| flow.realm == realm_name)
-    else {
-        return ApiError::realm_does_not_exist().into_response();
-    };
-    if form.get("accept").is_none() {
-        return redirect_error(&flow, &iss, "access_denied", None);
-    }
-    // A login-form id posted here has no authenticated user yet.
-    let Some((user, _)) = flow.authenticated else {
-        return ApiError::page(StatusCode::BAD_REQUEST, EXPIRED_LOGIN).into_response();
-    };
-    let needed = scopes_needing_consent(realm, &flow, user);
-    let now_ms = state.clock().now_ms();
-    let consent = match realm.consent(user, flow.client) {
-        Some(existing) => {
-            let mut updated = existing.clone();
-            updated.granted_scopes.extend(needed);
-            updated.last_updated = now_ms;
-            updated
-        }
-        None => Consent {
-            granted_scopes: needed,
-            created: now_ms,
-            last_updated: now_ms,
+    with_flow(
+        &state,
+        &realm_name,
+        query.as_deref(),
+        &headers,
+        |realm, flow, iss, now| {
+            if form.get("accept").is_none() {
+                return redirect_error(&flow, iss, "access_denied", None);
+            }
+            // A login-form id posted here has no authenticated user yet.
+            let Some((user, _)) = flow.authenticated else {
+                return ApiError::page(StatusCode::BAD_REQUEST, EXPIRED_LOGIN).into_response();
+            };
+            let needed = scopes_needing_consent(realm, &flow, user);
+            let now_ms = state.clock().now_ms();
+            let consent = match realm.consent(user, flow.client) {
+                Some(existing) => {
+                    let mut updated = existing.clone();
+                    updated.granted_scopes.extend(needed);
+                    updated.last_updated = now_ms;
+                    updated
+                }
+                None => Consent {
+                    granted_scopes: needed,
+                    created: now_ms,
+                    last_updated: now_ms,
+                },
+            };
+            realm.put_consent(user, flow.client, consent);
+            issue_code(&state, realm, &flow, iss, now)
         },
-    };
-    realm.put_consent(user, flow.client, consent);
-    issue_code(&state, realm, &flow, &iss, now)
+    )
 }

@@ -70,6 +70,22 @@ fn dispatch(call: &TokenCall) -> ApiResult<serde_json::Value> {
     }
 }
 
+/// Where the grants that may change the realm start: the realm (else `Realm does
+/// not exist`), then client authentication. `grant` gets the realm, the
+/// authenticated client and the time of the call; changes are journaled after it.
+pub fn in_realm_as_client<T>(
+    call: &TokenCall,
+    grant: impl FnOnce(&mut crate::store::Realm, crate::id::Id, i64) -> ApiResult<T>,
+) -> ApiResult<T> {
+    let now = call.state.now();
+    let mut db = call.state.write();
+    let realm = db
+        .realm_mut(call.realm)
+        .ok_or_else(ApiError::realm_does_not_exist)?;
+    let client_id = authenticate_client(realm, call)?;
+    grant(realm, client_id, now)
+}
+
 /// Client authentication shared by the grants; bearer-only clients cannot get tokens.
 /// A form parameter sent twice is refused right after it (Keycloak 26's order).
 pub fn authenticate_client(

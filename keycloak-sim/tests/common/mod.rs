@@ -14,14 +14,20 @@ pub async fn start_demo() -> RunningSim {
 pub fn demo_sources() -> Vec<RealmSource> {
     keycloak_sim::demo_realms()
         .into_iter()
-        .map(RealmSource::File)
+        .map(RealmSource::Json)
         .collect()
 }
 
 /// The demo realm file as JSON, for tests that adjust it before import.
 pub fn demo_realm_json() -> Value {
-    let path = &keycloak_sim::demo_realms()[1];
-    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+    keycloak_sim::demo_realms().swap_remove(1)
+}
+
+/// The demo realm files in this checkout (`master.json`, `demo.json`), for
+/// tests of importing a file.
+pub fn demo_realm_files() -> [std::path::PathBuf; 2] {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("realms");
+    [dir.join("master.json"), dir.join("demo.json")]
 }
 
 pub async fn start_with(imports: Vec<RealmSource>) -> RunningSim {
@@ -136,6 +142,24 @@ pub async fn advance_clock(sim: &RunningSim, seconds: i64) {
         .await
         .unwrap();
     assert_eq!(response.status(), StatusCode::OK);
+}
+
+/// The JSON answer to `GET path` (from the simulator's root).
+pub async fn get_json(sim: &RunningSim, path: &str) -> Value {
+    http()
+        .get(format!("{}{path}", sim.base_url()))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}
+
+/// Asserts an answer's status and its JSON body.
+pub async fn assert_json_answer(response: reqwest::Response, status: u16, body: Value) {
+    assert_eq!(response.status(), status);
+    assert_eq!(response.json::<Value>().await.unwrap(), body);
 }
 
 pub fn oauth_error(error: &str, description: &str) -> Value {
@@ -337,6 +361,29 @@ pub const NO_OFFLINE: (&str, Option<&str>) = ("no-offline-app", Some("no-offline
 pub const VERIFIER: &str = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
 pub const CHALLENGE: &str = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM";
 
+/// The console's authorization request parameters (code flow, S256 PKCE) plus `extra`.
+pub fn console_auth_params<'a>(extra: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
+    let mut params = vec![
+        ("client_id", "offline-console"),
+        ("redirect_uri", CONSOLE_REDIRECT),
+        ("response_type", "code"),
+        ("code_challenge", CHALLENGE),
+        ("code_challenge_method", "S256"),
+    ];
+    params.extend_from_slice(extra);
+    params
+}
+
+/// The console's authorization URL in the demo realm, with `extra` parameters.
+pub fn console_auth_url(sim: &RunningSim, extra: &[(&str, &str)]) -> String {
+    auth_url(sim, "demo", &console_auth_params(extra))
+}
+
+/// Exchanges a code from `console_auth_params` as the console does (with its PKCE verifier).
+pub async fn exchange_console_code(sim: &RunningSim, code: &str) -> (StatusCode, Value) {
+    exchange_code(sim, CONSOLE, code, CONSOLE_REDIRECT, Some(VERIFIER)).await
+}
+
 /// Browser login at the console (S256 PKCE) and code exchange; returns the token body.
 pub async fn console_browser_tokens(
     browser: &mut Browser,
@@ -344,23 +391,10 @@ pub async fn console_browser_tokens(
     user: &str,
     scope: &str,
 ) -> Value {
-    let redirect = browser_login(
-        browser,
-        sim,
-        &[
-            ("client_id", "offline-console"),
-            ("redirect_uri", CONSOLE_REDIRECT),
-            ("response_type", "code"),
-            ("scope", scope),
-            ("state", "st"),
-            ("code_challenge", CHALLENGE),
-            ("code_challenge_method", "S256"),
-        ],
-        user,
-    )
-    .await;
+    let params = console_auth_params(&[("scope", scope), ("state", "st")]);
+    let redirect = browser_login(browser, sim, &params, user).await;
     let code = url_param(&redirect, "code").expect("code in redirect");
-    let (status, body) = exchange_code(sim, CONSOLE, &code, CONSOLE_REDIRECT, Some(VERIFIER)).await;
+    let (status, body) = exchange_console_code(sim, &code).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     body
 }
@@ -388,7 +422,7 @@ pub fn client_uuid(sim: &RunningSim, client_id: &str) -> keycloak_sim::id::Id {
 pub async fn start_demo_with(change: impl FnOnce(&mut Value)) -> RunningSim {
     let mut demo = demo_realm_json();
     change(&mut demo);
-    let master = keycloak_sim::demo_realms()[0].clone();
+    let [master, _] = demo_realm_files();
     start_with(vec![RealmSource::File(master), RealmSource::Json(demo)]).await
 }
 

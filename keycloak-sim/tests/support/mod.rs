@@ -11,7 +11,7 @@ pub async fn start() -> RunningSim {
         port: 0,
         imports: keycloak_sim::demo_realms()
             .into_iter()
-            .map(RealmSource::File)
+            .map(RealmSource::Json)
             .collect(),
         data_dir: None,
         sim_api: true,
@@ -84,6 +84,20 @@ pub async fn offline_login(sim: &RunningSim, username: &str) -> Value {
 
 /// Refresh grant through `backup-service`; returns status and body.
 pub async fn refresh(sim: &RunningSim, refresh_token: &str) -> (StatusCode, Value) {
+    refresh_as(
+        sim,
+        ("backup-service", "backup-service-secret"),
+        refresh_token,
+    )
+    .await
+}
+
+/// Refresh grant through a confidential demo client (clientId, secret).
+async fn refresh_as(
+    sim: &RunningSim,
+    (client_id, secret): (&str, &str),
+    refresh_token: &str,
+) -> (StatusCode, Value) {
     let response = client()
         .post(format!(
             "{}/realms/demo/protocol/openid-connect/token",
@@ -91,8 +105,8 @@ pub async fn refresh(sim: &RunningSim, refresh_token: &str) -> (StatusCode, Valu
         ))
         .form(&[
             ("grant_type", "refresh_token"),
-            ("client_id", "backup-service"),
-            ("client_secret", "backup-service-secret"),
+            ("client_id", client_id),
+            ("client_secret", secret),
             ("refresh_token", refresh_token),
         ])
         .send()
@@ -137,26 +151,65 @@ pub async fn get(sim: &RunningSim, path: &str, token: Option<&str>) -> (StatusCo
 
 /// The internal id of a demo client, read through the admin API.
 pub async fn client_uuid(sim: &RunningSim, token: &str, client_id: &str) -> String {
-    let (status, body) = get(
-        sim,
-        &format!("/admin/realms/demo/clients?clientId={client_id}"),
-        Some(token),
-    )
-    .await;
-    assert_eq!(status, StatusCode::OK, "{body}");
-    body[0]["id"].as_str().unwrap().to_owned()
+    first_id(sim, token, &format!("clients?clientId={client_id}")).await
 }
 
 /// The id of a demo user, read through the admin API.
 pub async fn user_id(sim: &RunningSim, token: &str, username: &str) -> String {
-    let (status, body) = get(
+    first_id(sim, token, &format!("users?username={username}&exact=true")).await
+}
+
+/// The `id` of the first entry the demo realm's admin API lists at `query`.
+async fn first_id(sim: &RunningSim, token: &str, query: &str) -> String {
+    let (status, body) = get(sim, &format!("/admin/realms/demo/{query}"), Some(token)).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    body[0]["id"].as_str().unwrap().to_owned()
+}
+
+/// Moves the simulator's virtual clock forward.
+pub async fn advance_clock(sim: &RunningSim, seconds: i64) {
+    let advance = serde_json::json!({ "seconds": seconds });
+    let (status, body) = call(
         sim,
-        &format!("/admin/realms/demo/users?username={username}&exact=true"),
-        Some(token),
+        Method::POST,
+        "/_sim/clock/advance",
+        None,
+        Some(&advance),
     )
     .await;
     assert_eq!(status, StatusCode::OK, "{body}");
-    body[0]["id"].as_str().unwrap().to_owned()
+}
+
+/// The simulator's virtual clock (`/_sim/clock`'s `now`).
+pub async fn clock_now(sim: &RunningSim) -> i64 {
+    let (status, body) = get(sim, "/_sim/clock", None).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    body["now"].as_i64().unwrap()
+}
+
+/// `field` of each entry of a JSON list, e.g. the names in a list of roles.
+pub fn each<'a>(list: &'a Value, field: &str) -> Vec<&'a str> {
+    list.as_array()
+        .unwrap()
+        .iter()
+        .map(|entry| entry[field].as_str().unwrap())
+        .collect()
+}
+
+/// `GET path` refuses alice (an end user, 403) and a request without a token
+/// (401), with Keycloak's bodies.
+pub async fn assert_admins_only(sim: &RunningSim, path: &str) {
+    let alice = demo_token(sim, "alice").await;
+    assert_eq!(
+        get(sim, path, Some(&alice)).await,
+        (StatusCode::FORBIDDEN, forbidden()),
+        "{path}"
+    );
+    assert_eq!(
+        get(sim, path, None).await,
+        (StatusCode::UNAUTHORIZED, unauthorized()),
+        "{path}"
+    );
 }
 
 pub fn unauthorized() -> Value {
@@ -265,20 +318,5 @@ pub async fn consent_login(sim: &RunningSim, username: &str) -> Value {
 
 /// Refresh grant through `photo-print`; returns status and body.
 pub async fn refresh_photo_print(sim: &RunningSim, refresh_token: &str) -> (StatusCode, Value) {
-    let response = client()
-        .post(format!(
-            "{}/realms/demo/protocol/openid-connect/token",
-            sim.base_url()
-        ))
-        .form(&[
-            ("grant_type", "refresh_token"),
-            ("client_id", "photo-print"),
-            ("client_secret", "photo-print-secret"),
-            ("refresh_token", refresh_token),
-        ])
-        .send()
-        .await
-        .unwrap();
-    let status = response.status();
-    (status, response.json().await.unwrap())
+    refresh_as(sim, ("photo-print", "photo-print-secret"), refresh_token).await
 }

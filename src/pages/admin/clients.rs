@@ -8,6 +8,7 @@ use crate::api::clients::search_clients;
 use crate::components::errors::ErrorBox;
 use crate::components::href::{query_value, realm_path, seg};
 use crate::components::pager::Pager;
+use crate::components::search_form::SearchForm;
 
 #[component]
 pub fn ClientsPage() -> impl IntoView {
@@ -22,13 +23,7 @@ pub fn ClientsPage() -> impl IntoView {
     view! {
         <Title text="Clients"/>
         <RealmHeader title="Clients" realm=realm/>
-        <form method="get" class="inline-form" role="search">
-            <div class="field">
-                <label for="client-search">"clientId contains"</label>
-                <input id="client-search" name="search" maxlength="255" value=move || search.get()/>
-            </div>
-            <div class="field"><button type="submit">"Search"</button></div>
-        </form>
+        <SearchForm id="client-search" label="clientId contains" search=search/>
         <Suspense fallback=|| view! { <p class="loading">"Loading clients…"</p> }>
             {move || Suspend::new(async move {
                 match data.await {

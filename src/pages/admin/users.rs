@@ -8,6 +8,7 @@ use crate::api::users::search_users;
 use crate::components::errors::ErrorBox;
 use crate::components::href::{query_value, realm_path, seg};
 use crate::components::pager::Pager;
+use crate::components::search_form::SearchForm;
 
 #[component]
 pub fn UsersPage() -> impl IntoView {
@@ -22,14 +23,12 @@ pub fn UsersPage() -> impl IntoView {
     view! {
         <Title text="Users"/>
         <RealmHeader title="Users" realm=realm/>
-        <form method="get" class="inline-form" role="search">
-            <div class="field">
-                <label for="user-search">"Username, email or name"</label>
-                <input id="user-search" name="search" maxlength="255" value=move || search.get()/>
-                <p class="hint">"Starts with the text; use *text* for contains and \"text\" for an exact match."</p>
-            </div>
-            <div class="field"><button type="submit">"Search"</button></div>
-        </form>
+        <SearchForm
+            id="user-search"
+            label="Username, email or name"
+            search=search
+            hint="Starts with the text; use *text* for contains and \"text\" for an exact match."
+        />
         <Suspense fallback=|| view! { <p class="loading">"Loading users…"</p> }>
             {move || Suspend::new(async move {
                 match data.await {

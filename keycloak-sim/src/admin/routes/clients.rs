@@ -9,64 +9,38 @@ use serde_json::Value;
 
 use crate::admin::caller::AdminCaller;
 use crate::admin::paging::PageQuery;
+use crate::admin::permissions::Permissions;
 use crate::admin::query::{is_true, QueryParams};
-use crate::admin::route_with_trailing_slash;
 use crate::admin::{client_sessions, clients};
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiResult;
 use crate::extract::JsonBody;
+use crate::model::Client;
 use crate::state::AppState;
+use crate::store::Realm;
+
+use super::access::{change_realm, read_realm, routes};
 
 pub fn router() -> Router<AppState> {
-    let base = "/admin/realms/{realm}/clients";
-    let mut router = Router::new();
-    router = route_with_trailing_slash(router, base, get(list));
-    router = route_with_trailing_slash(router, &format!("{base}/{{id}}"), get(get_one).put(update));
-    router = route_with_trailing_slash(
-        router,
-        &format!("{base}/{{id}}/default-client-scopes"),
-        get(default_scopes),
-    );
-    router = route_with_trailing_slash(
-        router,
-        &format!("{base}/{{id}}/optional-client-scopes"),
-        get(optional_scopes),
-    );
-    router = route_with_trailing_slash(
-        router,
-        &format!("{base}/{{id}}/scope-mappings/realm"),
-        get(scope_mappings),
-    );
-    router = route_with_trailing_slash(
-        router,
-        &format!("{base}/{{id}}/scope-mappings/realm/composite"),
-        get(composite_scope_mappings),
-    );
-    router = route_with_trailing_slash(
-        router,
-        &format!("{base}/{{id}}/session-count"),
-        get(session_count),
-    );
-    router = route_with_trailing_slash(
-        router,
-        &format!("{base}/{{id}}/user-sessions"),
-        get(user_sessions),
-    );
-    router = route_with_trailing_slash(
-        router,
-        &format!("{base}/{{id}}/offline-session-count"),
-        get(offline_session_count),
-    );
-    router = route_with_trailing_slash(
-        router,
-        &format!("{base}/{{id}}/offline-sessions"),
-        get(offline_sessions),
-    );
-    router = route_with_trailing_slash(
-        router,
-        &format!("{base}/{{id}}/push-revocation"),
-        post(push_revocation),
-    );
-    router
+    routes(
+        Router::new(),
+        "/admin/realms/{realm}/clients",
+        [
+            ("", get(list)),
+            ("/{id}", get(get_one).put(update)),
+            ("/{id}/default-client-scopes", get(default_scopes)),
+            ("/{id}/optional-client-scopes", get(optional_scopes)),
+            ("/{id}/scope-mappings/realm", get(scope_mappings)),
+            (
+                "/{id}/scope-mappings/realm/composite",
+                get(composite_scope_mappings),
+            ),
+            ("/{id}/session-count", get(session_count)),
+            ("/{id}/user-sessions", get(user_sessions)),
+            ("/{id}/offline-session-count", get(offline_session_count)),
+            ("/{id}/offline-sessions", get(offline_sessions)),
+            ("/{id}/push-revocation", post(push_revocation)),
+        ],
+    )
 }
 
 type ClientPath = Path<(String, String)>;
@@ -77,12 +51,10 @@ async fn list(
     Path(realm): Path<String>,
     QueryParams(query): QueryParams<clients::ClientListQuery>,
 ) -> ApiResult<Json<Value>> {
-    let db = state.read();
-    let permissions = caller.permissions(&db, &realm)?;
-    let realm = db
-        .realm(&realm)
-        .ok_or_else(ApiError::admin_realm_not_found)?;
-    clients::list(realm, &permissions, &query).map(Json)
+    read_realm(&caller, &state, &realm, |realm, permissions| {
+        clients::list(realm, permissions, &query)
+    })
+    .map(Json)
 }
 
 /// Runs `read` on the addressed client after the realm and anti-phishing checks.
@@ -90,20 +62,14 @@ fn with_client(
     caller: &AdminCaller,
     state: &AppState,
     (realm, id): &(String, String),
-    read: impl FnOnce(
-        &crate::store::Realm,
-        &crate::admin::permissions::Permissions,
-        &crate::model::Client,
-    ) -> ApiResult<Value>,
+    read: impl FnOnce(&Realm, &Permissions, &Client) -> ApiResult<Value>,
 ) -> ApiResult<Json<Value>> {
     state.shared().sweeps.sweep(state, realm);
-    let db = state.read();
-    let permissions = caller.permissions(&db, realm)?;
-    let realm = db
-        .realm(realm)
-        .ok_or_else(ApiError::admin_realm_not_found)?;
-    let client = clients::find(realm, &permissions, id)?;
-    read(realm, &permissions, client).map(Json)
+    read_realm(caller, state, realm, |realm, permissions| {
+        let client = clients::find(realm, permissions, id)?;
+        read(realm, permissions, client)
+    })
+    .map(Json)
 }
 
 async fn get_one(
@@ -122,12 +88,9 @@ async fn update(
     Path((realm, id)): ClientPath,
     JsonBody(body): JsonBody<Value>,
 ) -> ApiResult<StatusCode> {
-    let mut db = state.write();
-    let permissions = caller.permissions(&db, &realm)?;
-    let realm = db
-        .realm_mut(&realm)
-        .ok_or_else(ApiError::admin_realm_not_found)?;
-    clients::update(realm, &permissions, &id, &body)
+    change_realm(&caller, &state, &realm, |realm, permissions| {
+        clients::update(realm, permissions, &id, &body)
+    })
 }
 
 async fn default_scopes(

@@ -10,31 +10,24 @@ use serde_json::{json, Value};
 use crate::admin::caller::AdminCaller;
 use crate::admin::query::{is_true, QueryParams};
 use crate::admin::realm;
-use crate::admin::route_with_trailing_slash;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::JsonBody;
 use crate::state::AppState;
 
+use super::access::{change_realm, read_realm, routes};
+
 pub fn router() -> Router<AppState> {
-    let mut router = Router::new();
-    router = route_with_trailing_slash(router, "/admin/realms", get(list));
-    router = route_with_trailing_slash(router, "/admin/realms/{realm}", get(get_one).put(update));
-    router = route_with_trailing_slash(
-        router,
-        "/admin/realms/{realm}/client-session-stats",
-        get(client_session_stats),
-    );
-    router = route_with_trailing_slash(
-        router,
-        "/admin/realms/{realm}/sessions/{session}",
-        delete(delete_session),
-    );
-    router =
-        route_with_trailing_slash(router, "/admin/realms/{realm}/logout-all", post(logout_all));
-    router = route_with_trailing_slash(
-        router,
-        "/admin/realms/{realm}/push-revocation",
-        post(push_revocation),
+    let router = routes(
+        Router::new(),
+        "/admin/realms",
+        [
+            ("", get(list)),
+            ("/{realm}", get(get_one).put(update)),
+            ("/{realm}/client-session-stats", get(client_session_stats)),
+            ("/{realm}/sessions/{session}", delete(delete_session)),
+            ("/{realm}/logout-all", post(logout_all)),
+            ("/{realm}/push-revocation", post(push_revocation)),
+        ],
     );
     // Any other path under a realm: Keycloak authenticates before it finds no resource.
     router.route("/admin/realms/{realm}/{*rest}", any(unknown_resource))
@@ -102,12 +95,7 @@ async fn get_one(
     State(state): State<AppState>,
     Path(name): Path<String>,
 ) -> ApiResult<Json<Value>> {
-    let db = state.read();
-    let permissions = caller.permissions(&db, &name)?;
-    let realm = db
-        .realm(&name)
-        .ok_or_else(ApiError::admin_realm_not_found)?;
-    realm::get(realm, &permissions).map(Json)
+    read_realm(&caller, &state, &name, realm::get).map(Json)
 }
 
 async fn update(
@@ -116,12 +104,9 @@ async fn update(
     Path(name): Path<String>,
     JsonBody(body): JsonBody<Value>,
 ) -> ApiResult<StatusCode> {
-    let mut db = state.write();
-    let permissions = caller.permissions(&db, &name)?;
-    let realm = db
-        .realm_mut(&name)
-        .ok_or_else(ApiError::admin_realm_not_found)?;
-    realm::update(realm, &permissions, &body)
+    change_realm(&caller, &state, &name, |realm, permissions| {
+        realm::update(realm, permissions, &body)
+    })
 }
 
 async fn client_session_stats(
@@ -130,12 +115,7 @@ async fn client_session_stats(
     Path(name): Path<String>,
 ) -> ApiResult<Json<Value>> {
     state.shared().sweeps.sweep(&state, &name);
-    let db = state.read();
-    let permissions = caller.permissions(&db, &name)?;
-    let realm = db
-        .realm(&name)
-        .ok_or_else(ApiError::admin_realm_not_found)?;
-    realm::client_session_stats(realm, &permissions).map(Json)
+    read_realm(&caller, &state, &name, realm::client_session_stats).map(Json)
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -151,17 +131,14 @@ async fn delete_session(
     QueryParams(query): QueryParams<DeleteSessionQuery>,
 ) -> ApiResult<StatusCode> {
     state.shared().sweeps.sweep(&state, &name);
-    let mut db = state.write();
-    let permissions = caller.permissions(&db, &name)?;
-    let realm = db
-        .realm_mut(&name)
-        .ok_or_else(ApiError::admin_realm_not_found)?;
-    realm::delete_session(
-        realm,
-        &permissions,
-        &session,
-        is_true(query.is_offline.as_deref()),
-    )
+    change_realm(&caller, &state, &name, |realm, permissions| {
+        realm::delete_session(
+            realm,
+            permissions,
+            &session,
+            is_true(query.is_offline.as_deref()),
+        )
+    })
 }
 
 async fn logout_all(
@@ -170,12 +147,10 @@ async fn logout_all(
     Path(name): Path<String>,
 ) -> ApiResult<Json<Value>> {
     let now = state.now();
-    let mut db = state.write();
-    let permissions = caller.permissions(&db, &name)?;
-    let realm = db
-        .realm_mut(&name)
-        .ok_or_else(ApiError::admin_realm_not_found)?;
-    realm::logout_all(realm, &permissions, now).map(Json)
+    change_realm(&caller, &state, &name, |realm, permissions| {
+        realm::logout_all(realm, permissions, now)
+    })
+    .map(Json)
 }
 
 async fn push_revocation(
@@ -183,10 +158,5 @@ async fn push_revocation(
     State(state): State<AppState>,
     Path(name): Path<String>,
 ) -> ApiResult<Json<Value>> {
-    let db = state.read();
-    let permissions = caller.permissions(&db, &name)?;
-    let realm = db
-        .realm(&name)
-        .ok_or_else(ApiError::admin_realm_not_found)?;
-    realm::push_revocation(realm, &permissions).map(Json)
+    read_realm(&caller, &state, &name, realm::push_revocation).map(Json)
 }

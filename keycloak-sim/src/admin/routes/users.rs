@@ -11,49 +11,40 @@ use crate::admin::caller::AdminCaller;
 use crate::admin::paging::PageQuery;
 use crate::admin::permissions::Permissions;
 use crate::admin::query::QueryParams;
-use crate::admin::route_with_trailing_slash;
 use crate::admin::user_search::UserQueryParams;
 use crate::admin::{roles, user_sessions, users};
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiResult;
 use crate::model::User;
 use crate::state::AppState;
 use crate::store::Realm;
 
+use super::access::{change_realm, read_realm, routes};
+
 pub fn router() -> Router<AppState> {
-    let base = "/admin/realms/{realm}/users";
-    let mut router = Router::new();
-    router = route_with_trailing_slash(router, base, get(list));
-    router = route_with_trailing_slash(router, &format!("{base}/count"), get(count));
-    router = route_with_trailing_slash(router, &format!("{base}/{{id}}"), get(get_one));
-    router = route_with_trailing_slash(router, &format!("{base}/{{id}}/sessions"), get(sessions));
-    router = route_with_trailing_slash(
-        router,
-        &format!("{base}/{{id}}/offline-sessions/{{client}}"),
-        get(offline_sessions),
+    let router = routes(
+        Router::new(),
+        "/admin/realms/{realm}/users",
+        [
+            ("", get(list)),
+            ("/count", get(count)),
+            ("/{id}", get(get_one)),
+            ("/{id}/sessions", get(sessions)),
+            ("/{id}/offline-sessions/{client}", get(offline_sessions)),
+            ("/{id}/consents", get(consents)),
+            ("/{id}/consents/{client}", delete(revoke_consent)),
+            ("/{id}/logout", post(logout)),
+            ("/{id}/role-mappings/realm", get(realm_role_mappings)),
+            (
+                "/{id}/role-mappings/realm/composite",
+                get(composite_realm_role_mappings),
+            ),
+        ],
     );
-    router = route_with_trailing_slash(router, &format!("{base}/{{id}}/consents"), get(consents));
-    router = route_with_trailing_slash(
-        router,
-        &format!("{base}/{{id}}/consents/{{client}}"),
-        delete(revoke_consent),
-    );
-    router = route_with_trailing_slash(router, &format!("{base}/{{id}}/logout"), post(logout));
-    router = route_with_trailing_slash(
-        router,
-        &format!("{base}/{{id}}/role-mappings/realm"),
-        get(realm_role_mappings),
-    );
-    router = route_with_trailing_slash(
-        router,
-        &format!("{base}/{{id}}/role-mappings/realm/composite"),
-        get(composite_realm_role_mappings),
-    );
-    router = route_with_trailing_slash(
+    routes(
         router,
         "/admin/realms/{realm}/roles/{role}/users",
-        get(role_members),
-    );
-    router
+        [("", get(role_members))],
+    )
 }
 
 async fn list(
@@ -62,12 +53,10 @@ async fn list(
     Path(realm): Path<String>,
     QueryParams(query): QueryParams<users::UserListQuery>,
 ) -> ApiResult<Json<Value>> {
-    let db = state.read();
-    let permissions = caller.permissions(&db, &realm)?;
-    let realm = db
-        .realm(&realm)
-        .ok_or_else(ApiError::admin_realm_not_found)?;
-    users::list(realm, &permissions, &query).map(Json)
+    read_realm(&caller, &state, &realm, |realm, permissions| {
+        users::list(realm, permissions, &query)
+    })
+    .map(Json)
 }
 
 async fn count(
@@ -76,12 +65,10 @@ async fn count(
     Path(realm): Path<String>,
     QueryParams(filters): QueryParams<UserQueryParams>,
 ) -> ApiResult<Json<Value>> {
-    let db = state.read();
-    let permissions = caller.permissions(&db, &realm)?;
-    let realm = db
-        .realm(&realm)
-        .ok_or_else(ApiError::admin_realm_not_found)?;
-    users::count(realm, &permissions, &filters).map(Json)
+    read_realm(&caller, &state, &realm, |realm, permissions| {
+        users::count(realm, permissions, &filters)
+    })
+    .map(Json)
 }
 
 /// Runs `read` on the addressed user after the realm and anti-phishing checks.
@@ -93,13 +80,11 @@ fn with_user(
     read: impl FnOnce(&Realm, &Permissions, &User) -> ApiResult<Value>,
 ) -> ApiResult<Json<Value>> {
     state.shared().sweeps.sweep(state, realm);
-    let db = state.read();
-    let permissions = caller.permissions(&db, realm)?;
-    let realm = db
-        .realm(realm)
-        .ok_or_else(ApiError::admin_realm_not_found)?;
-    let user = users::find(realm, &permissions, id)?;
-    read(realm, &permissions, user).map(Json)
+    read_realm(caller, state, realm, |realm, permissions| {
+        let user = users::find(realm, permissions, id)?;
+        read(realm, permissions, user)
+    })
+    .map(Json)
 }
 
 async fn get_one(
@@ -144,13 +129,10 @@ async fn revoke_consent(
     Path((realm, id, client)): Path<(String, String, String)>,
 ) -> ApiResult<StatusCode> {
     state.shared().sweeps.sweep(&state, &realm);
-    let mut db = state.write();
-    let permissions = caller.permissions(&db, &realm)?;
-    let realm = db
-        .realm_mut(&realm)
-        .ok_or_else(ApiError::admin_realm_not_found)?;
-    let user = users::find(realm, &permissions, &id)?.id;
-    user_sessions::revoke_consent(realm, &permissions, user, &client)
+    change_realm(&caller, &state, &realm, |realm, permissions| {
+        let user = users::find(realm, permissions, &id)?.id;
+        user_sessions::revoke_consent(realm, permissions, user, &client)
+    })
 }
 
 async fn logout(
@@ -159,13 +141,10 @@ async fn logout(
     Path((realm, id)): Path<(String, String)>,
 ) -> ApiResult<StatusCode> {
     let now = state.now();
-    let mut db = state.write();
-    let permissions = caller.permissions(&db, &realm)?;
-    let realm = db
-        .realm_mut(&realm)
-        .ok_or_else(ApiError::admin_realm_not_found)?;
-    let user = users::find(realm, &permissions, &id)?.id;
-    user_sessions::logout(realm, &permissions, user, now)
+    change_realm(&caller, &state, &realm, |realm, permissions| {
+        let user = users::find(realm, permissions, &id)?.id;
+        user_sessions::logout(realm, permissions, user, now)
+    })
 }
 
 async fn realm_role_mappings(
@@ -205,11 +184,9 @@ async fn role_members(
     Path((realm, role)): Path<(String, String)>,
     QueryParams(query): QueryParams<MembersQuery>,
 ) -> ApiResult<Json<Value>> {
-    let db = state.read();
-    let permissions = caller.permissions(&db, &realm)?;
-    let realm = db
-        .realm(&realm)
-        .ok_or_else(ApiError::admin_realm_not_found)?;
-    let brief = crate::admin::query::is_true(query.brief_representation.as_deref());
-    roles::role_members(realm, &permissions, &role, &query.page, brief).map(Json)
+    read_realm(&caller, &state, &realm, |realm, permissions| {
+        let brief = crate::admin::query::is_true(query.brief_representation.as_deref());
+        roles::role_members(realm, permissions, &role, &query.page, brief)
+    })
+    .map(Json)
 }
