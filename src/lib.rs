@@ -43,7 +43,8 @@ pub fn hydrate() {
         let Some(body) = document().body() else {
             return;
         };
-        let owner = leptos::mount::hydrate_from_async(body.clone().unchecked_into(), app::App).await;
+        let owner =
+            leptos::mount::hydrate_from_async(body.clone().unchecked_into(), app::App).await;
         owner.forget();
         // A marker for end-to-end tests: interactive controls work from here on.
         let _ = body.set_attribute("data-hydrated", "true");
