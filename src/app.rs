@@ -12,11 +12,9 @@ use crate::pages::lazy::*;
 use crate::pages::not_found::NotFound;
 use crate::pages::signin::SignIn;
 
-/// The document around the app. On the server it also sets the page's
-/// Content-Security-Policy, which carries this response's script nonce.
+/// The document around the app. Its Content-Security-Policy, with this response's script
+/// nonce, is set by the server's security layer (`server::security::headers`).
 pub fn shell(options: LeptosOptions) -> impl IntoView {
-    #[cfg(feature = "ssr")]
-    set_content_security_policy();
     view! {
         <!DOCTYPE html>
         <html lang="en">
@@ -33,34 +31,6 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             </body>
         </html>
     }
-}
-
-#[cfg(feature = "ssr")]
-fn set_content_security_policy() {
-    use axum::http::{header, HeaderValue};
-    let Some(nonce) = leptos::nonce::use_nonce() else {
-        return;
-    };
-    let Some(response) = use_context::<leptos_axum::ResponseOptions>() else {
-        return;
-    };
-    let policy = format!(
-        "default-src 'self'; script-src 'nonce-{nonce}' 'strict-dynamic' 'wasm-unsafe-eval'; \
-         style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; \
-         base-uri 'none'; frame-ancestors 'none'; form-action 'self' {}",
-        keycloak_origin()
-    );
-    if let Ok(value) = HeaderValue::from_str(&policy) {
-        response.insert_header(header::CONTENT_SECURITY_POLICY, value);
-    }
-}
-
-/// Sign-out forms redirect to Keycloak's logout page, which `form-action` must allow.
-#[cfg(feature = "ssr")]
-fn keycloak_origin() -> String {
-    use_context::<crate::server::AppState>()
-        .map(|s| s.config.keycloak_url.origin().ascii_serialization())
-        .unwrap_or_default()
 }
 
 #[component]

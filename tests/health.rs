@@ -67,6 +67,24 @@ async fn pages_carry_security_headers_and_unknown_paths_are_404() {
     assert_eq!(home.headers()["referrer-policy"], "no-referrer");
     let html = home.text().await.unwrap();
     assert!(html.contains("Offline access, under control"));
+    // The header's nonce is the one the page's scripts carry.
+    let nonce = csp
+        .split("'nonce-")
+        .nth(1)
+        .and_then(|rest| rest.split('\'').next())
+        .unwrap();
+    assert!(html.contains(&format!("nonce=\"{nonce}\"")), "{nonce}");
+
+    // A data page (a lazy route), here refused for want of a sign-in, gets the page policy too.
+    let refused = reqwest::get(format!("{}/admin/demo", app.url))
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 401);
+    let refused_csp = refused.headers()["content-security-policy"]
+        .to_str()
+        .unwrap();
+    assert!(refused_csp.contains("script-src 'nonce-"), "{refused_csp}");
+    assert_ne!(refused_csp, csp, "every response gets its own nonce");
 
     let missing = reqwest::get(format!("{}/no/such/page", app.url))
         .await

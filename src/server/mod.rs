@@ -77,7 +77,13 @@ pub async fn build(config: Config) -> Result<(Router, AppState), StartError> {
         let state = state.clone();
         move || {
             provide_context(state.clone());
-            leptos::nonce::provide_nonce();
+            // The nonce the security layer put in this request's Content-Security-Policy.
+            let nonce = use_context::<axum::http::request::Parts>()
+                .and_then(|parts| parts.extensions.get::<security::PageNonce>().cloned());
+            match nonce {
+                Some(security::PageNonce(nonce)) => provide_context(nonce),
+                None => leptos::nonce::provide_nonce(),
+            }
         }
     };
     let options = state.leptos_options.clone();
@@ -105,7 +111,10 @@ pub async fn build(config: Config) -> Result<(Router, AppState), StartError> {
         // Probes stay answerable while the console is busy.
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
-        .layer(axum::middleware::from_fn(security::headers))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            security::headers,
+        ))
         .layer(tower_http::limit::RequestBodyLimitLayer::new(1024 * 1024));
     let router = telemetry::with_request_layers(router).with_state(state.clone());
     Ok((router, state))

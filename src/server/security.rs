@@ -7,12 +7,36 @@ use axum::http::{header, HeaderValue, Method, Request, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
+use leptos::nonce::Nonce;
+
 use super::AppState;
 
-/// Headers every response carries. The Content-Security-Policy of HTML pages is
-/// set by the shell, because it carries the per-response script nonce.
-pub async fn headers(request: Request<Body>, next: Next) -> Response {
+/// This response's script nonce. It is made here, before the page renders, and handed to
+/// leptos as its nonce, so the Content-Security-Policy header and the page's `<script nonce>`
+/// always agree, whatever path the page took through the renderer.
+#[derive(Clone)]
+pub struct PageNonce(pub Nonce);
+
+/// Headers every response carries, including the Content-Security-Policy: HTML pages may run
+/// only the scripts carrying this response's nonce, every other response nothing at all.
+pub async fn headers(
+    State(state): State<AppState>,
+    mut request: Request<Body>,
+    next: Next,
+) -> Response {
+    let nonce = Nonce::new();
+    request.extensions_mut().insert(PageNonce(nonce.clone()));
     let mut response = next.run(request).await;
+    let is_page = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|value| value.starts_with("text/html"));
+    let policy = if is_page {
+        HeaderValue::from_str(&page_policy(&nonce, &state)).ok()
+    } else {
+        None
+    };
     let headers = response.headers_mut();
     headers.insert(
         header::X_CONTENT_TYPE_OPTIONS,
@@ -23,12 +47,23 @@ pub async fn headers(request: Request<Body>, next: Next) -> Response {
         HeaderValue::from_static("no-referrer"),
     );
     headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-    headers
-        .entry(header::CONTENT_SECURITY_POLICY)
-        .or_insert(HeaderValue::from_static(
+    headers.insert(
+        header::CONTENT_SECURITY_POLICY,
+        policy.unwrap_or(HeaderValue::from_static(
             "default-src 'none'; frame-ancestors 'none'; base-uri 'none'",
-        ));
+        )),
+    );
     response
+}
+
+/// Sign-out forms redirect to Keycloak's logout page, which `form-action` must allow.
+fn page_policy(nonce: &Nonce, state: &AppState) -> String {
+    format!(
+        "default-src 'self'; script-src 'nonce-{nonce}' 'strict-dynamic' 'wasm-unsafe-eval'; \
+         style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; \
+         base-uri 'none'; frame-ancestors 'none'; form-action 'self' {}",
+        state.config.keycloak_url.origin().ascii_serialization()
+    )
 }
 
 /// Refuses state-changing requests that a browser marks as coming from another
