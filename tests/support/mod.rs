@@ -45,8 +45,11 @@ fn serve(
 }
 
 impl TestApp {
+    /// A browser-like client. Its timeout turns a request that never gets an answer into a
+    /// failing test instead of a hung test run.
     pub fn client(&self) -> reqwest::Client {
         reqwest::Client::builder()
+            .timeout(std::time::Duration::from_secs(120))
             .redirect(reqwest::redirect::Policy::none())
             .cookie_store(true)
             .build()
