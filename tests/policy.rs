@@ -35,21 +35,6 @@ async fn load(app: &TestApp, http: &reqwest::Client) -> Value {
     page
 }
 
-/// A demo client's internal id, looked up through the simulator's admin API.
-async fn sim_client_uuid(app: &TestApp, client_id: &str) -> String {
-    let response = reqwest::Client::new()
-        .get(format!(
-            "{}/admin/realms/demo/clients?clientId={client_id}",
-            app.sim_url()
-        ))
-        .bearer_auth(sim_admin_token(app).await)
-        .send()
-        .await
-        .unwrap();
-    let clients: Value = response.json().await.unwrap();
-    clients[0]["id"].as_str().unwrap().to_owned()
-}
-
 #[tokio::test]
 async fn saving_writes_only_the_policy_fields_and_is_audited() {
     let app = spawn_app().await;

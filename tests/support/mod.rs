@@ -566,11 +566,22 @@ pub async fn sim_admin_token_at(sim_url: &str) -> String {
 
 /// A user's internal id, looked up through the simulator's admin API.
 pub async fn sim_user_id(app: &TestApp, realm: &str, username: &str) -> String {
-    let users: serde_json::Value = reqwest::Client::new()
-        .get(format!(
-            "{}/admin/realms/{realm}/users?username={username}&exact=true",
-            app.sim_url()
-        ))
+    sim_first_id(
+        app,
+        &format!("{realm}/users?username={username}&exact=true"),
+    )
+    .await
+}
+
+/// A demo client's internal id, looked up through the simulator's admin API.
+pub async fn sim_client_uuid(app: &TestApp, client_id: &str) -> String {
+    sim_first_id(app, &format!("demo/clients?clientId={client_id}")).await
+}
+
+/// The `id` of the first item of an admin API list (`query` follows `/admin/realms/`).
+async fn sim_first_id(app: &TestApp, query: &str) -> String {
+    let items: serde_json::Value = reqwest::Client::new()
+        .get(format!("{}/admin/realms/{query}", app.sim_url()))
         .bearer_auth(sim_admin_token(app).await)
         .send()
         .await
@@ -578,7 +589,7 @@ pub async fn sim_user_id(app: &TestApp, realm: &str, username: &str) -> String {
         .json()
         .await
         .unwrap();
-    users[0]["id"].as_str().unwrap().to_owned()
+    items[0]["id"].as_str().unwrap().to_owned()
 }
 
 /// A partial realm update through the simulator's admin API.
