@@ -10,13 +10,14 @@ bash scripts/ensure-tools.sh --browser || { echo "0 passed, 1 failed"; exit 1; }
 passed=0
 failed=0
 log_dir=$(mktemp -d)
+failures=() # names, repeated just before the last line so a log's tail names them
 count() { passed=$((passed + $1)); failed=$((failed + $2)); }
 
 # A step that is one check: it passes or fails as a whole.
 check() {
   local name=$1; shift
   echo "==> $name"
-  if "$@"; then count 1 0; else echo "FAILED: $name"; count 0 1; fi
+  if "$@"; then count 1 0; else echo "FAILED: $name"; count 0 1; failures+=("$name"); fi
 }
 
 check "cargo fmt --check" cargo fmt --all --check
@@ -28,8 +29,9 @@ echo "==> cargo test --workspace"
 cargo test --workspace --locked --no-fail-fast 2>&1 | tee "$log_dir/cargo-test.log"
 status=${PIPESTATUS[0]}
 read -r p f < <(awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($(i+1) ~ /^passed/) p += $i; if ($(i+1) ~ /^failed/) f += $i } } END { print p + 0, f + 0 }' "$log_dir/cargo-test.log")
-if [ "$status" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi # did not build, or a test binary crashed
+if [ "$status" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; failures+=("cargo test (did not build, or a test binary crashed)"); fi
 count "$p" "$f"
+mapfile -t -O "${#failures[@]}" failures < <(sed -n 's/^test \(.*\) \.\.\. FAILED$/cargo test: \1/p' "$log_dir/cargo-test.log")
 
 echo "==> Keycloak's JS admin client against keycloak-sim"
 keycloak-sim/compat/run.sh 2>&1 | tee "$log_dir/compat.log"
@@ -37,6 +39,7 @@ status=${PIPESTATUS[0]}
 read -r p f < <(awk '/^# pass / { p = $3 } /^# fail / { f = $3 } END { print p + 0, f + 0 }' "$log_dir/compat.log")
 if [ "$status" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
 count "$p" "$f"
+[ "$f" -eq 0 ] || failures+=("Keycloak's JS admin client against keycloak-sim")
 
 echo "==> release build (cargo leptos build --release --precompress --split, keycloak-sim)"
 if cargo leptos build --release --precompress --split && cargo build --release --locked -p keycloak-sim; then
@@ -49,11 +52,14 @@ if cargo leptos build --release --precompress --split && cargo build --release -
   read -r p f < <(awk '/^ *[0-9]+ passed/ { p = $1 } /^ *[0-9]+ failed/ { f = $1 } /^ *[0-9]+ flaky/ { f += $1 } END { print p + 0, f + 0 }' "$log_dir/e2e.log")
   if [ "$status" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
   count "$p" "$f"
+  mapfile -t -O "${#failures[@]}" failures < <(grep -E '^ +[0-9]+\) ' "$log_dir/e2e.log" | sed 's/^ *[0-9]*) /Playwright: /' | sort -u)
 else
   echo "FAILED: release build"
   count 0 1
+  failures+=("release build")
 fi
 
 rm -rf "$log_dir"
+for failure in "${failures[@]}"; do echo "failed: $failure"; done
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -187,6 +187,8 @@ async fn put_is_a_partial_update_and_needs_manage_realm() {
     assert_eq!(after, expected);
 
     // The admin console's "Revocation → Set to now" sends the realm name and notBefore.
+    // The clock moves first so that the admin's own token is certainly older than "now".
+    advance_clock(&sim, 5).await;
     let now = clock_now(&sim).await;
     let set_now = json!({ "realm": "demo", "notBefore": now });
     assert_eq!(
@@ -201,6 +203,12 @@ async fn put_is_a_partial_update_and_needs_manage_realm() {
         .0,
         StatusCode::NO_CONTENT
     );
+    // As in Keycloak, that also ends every token issued before it, the admin's own included.
+    assert_eq!(
+        get(&sim, "/admin/realms/demo", Some(&realmadmin)).await,
+        (StatusCode::UNAUTHORIZED, unauthorized())
+    );
+    let realmadmin = demo_token(&sim, "realmadmin").await;
     assert_eq!(
         get(&sim, "/admin/realms/demo", Some(&realmadmin)).await.1["notBefore"],
         now

@@ -23,11 +23,30 @@ pub fn demo_realm_json() -> Value {
     keycloak_sim::demo_realms().swap_remove(1)
 }
 
-/// The demo realm files in this checkout (`master.json`, `demo.json`), for
-/// tests of importing a file.
+/// The bundled demo realms written out as files (`master.json`, `demo.json`),
+/// for tests of importing a file. Written from the library's embedded copy,
+/// not read from the checkout: test binaries live in a shared target directory
+/// and may outlive the checkout they were built in. The directory is named by
+/// the content, so concurrent test processes share it and never leave more.
 pub fn demo_realm_files() -> [std::path::PathBuf; 2] {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("realms");
-    [dir.join("master.json"), dir.join("demo.json")]
+    use std::hash::{Hash, Hasher};
+    let realms = keycloak_sim::demo_realms();
+    let texts: Vec<String> = realms.iter().map(Value::to_string).collect();
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    texts.hash(&mut hasher);
+    let dir =
+        std::env::temp_dir().join(format!("keycloak-sim-demo-realms-{:016x}", hasher.finish()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let files = [dir.join("master.json"), dir.join("demo.json")];
+    for (file, text) in files.iter().zip(texts) {
+        if !file.exists() {
+            // Rename is atomic: a concurrent reader sees no file or a whole one.
+            let partial = dir.join(format!("{}.{}", std::process::id(), text.len()));
+            std::fs::write(&partial, text).unwrap();
+            std::fs::rename(&partial, file).unwrap();
+        }
+    }
+    files
 }
 
 pub async fn start_with(imports: Vec<RealmSource>) -> RunningSim {
