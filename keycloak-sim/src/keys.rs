@@ -9,12 +9,23 @@ use rsa::traits::PublicKeyParts;
 use rsa::RsaPrivateKey;
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+/// How many verified tokens a key remembers; past that it starts over.
+const VERIFIED_CAPACITY: usize = 4096;
 
 pub struct RealmKey {
     kid: String,
     signer: SigningKey<Sha256>,
     verifier: VerifyingKey<Sha256>,
     jwk: Value,
+    /// Claims of tokens whose signature this key has checked. A client sends the same bearer
+    /// token on every call, and checking an RS256 signature costs more than the rest of an
+    /// admin request. A signature never stops being valid, so this changes no answer: expiry,
+    /// sessions and not-before are still checked on every use, by the callers. Only valid
+    /// tokens get in, so forged ones cannot fill it.
+    verified: Mutex<HashMap<String, Value>>,
 }
 
 impl RealmKey {
@@ -35,6 +46,7 @@ impl RealmKey {
             signer: SigningKey::<Sha256>::new(private),
             verifier: VerifyingKey::<Sha256>::new(public),
             jwk,
+            verified: Mutex::default(),
         }
     }
 
@@ -55,6 +67,26 @@ impl RealmKey {
 
     /// The claims of a token this key signed; `None` for anything malformed or forged.
     pub fn verify(&self, token: &str) -> Option<Value> {
+        if let Some(claims) = self.verified().get(token) {
+            return Some(claims.clone());
+        }
+        let claims = self.check_signature(token)?;
+        let mut verified = self.verified();
+        if verified.len() >= VERIFIED_CAPACITY {
+            verified.clear();
+        }
+        verified.insert(token.to_owned(), claims.clone());
+        Some(claims)
+    }
+
+    fn verified(&self) -> std::sync::MutexGuard<'_, HashMap<String, Value>> {
+        // The map holds only finished entries, so one left by a panicking thread is sound.
+        self.verified
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    fn check_signature(&self, token: &str) -> Option<Value> {
         let (signing_input, signature) = token.rsplit_once('.')?;
         let (header, payload) = signing_input.split_once('.')?;
         let header: Value = serde_json::from_slice(&B64.decode(header).ok()?).ok()?;

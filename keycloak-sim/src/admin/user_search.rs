@@ -1,12 +1,13 @@
 //! `GET /users` and `/users/count` filters, as Keycloak's `UsersResource` + JPA user search apply
 //! them (contract §1.5): one `search` string, field filters, or nothing.
 
+use crate::id::Id;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
 /// The user fields the search looks at.
 pub struct SearchableUser<'a> {
-    pub id: String,
+    pub id: Id,
     pub username: &'a str,
     pub email: Option<&'a str>,
     pub first_name: Option<&'a str>,
@@ -114,7 +115,7 @@ impl UserQuery {
 
     pub fn matches(&self, user: &SearchableUser<'_>) -> bool {
         match self {
-            UserQuery::Ids(ids) => ids.contains(&user.id),
+            UserQuery::Ids(ids) => ids.contains(&user.id.to_string()),
             UserQuery::Search {
                 terms,
                 enabled,
@@ -246,7 +247,7 @@ mod tests {
 
     fn user<'a>(username: &'a str, first: &'a str, service_account: bool) -> SearchableUser<'a> {
         SearchableUser {
-            id: format!("id-{username}"),
+            id: Id::from_name(&format!("id-{username}")),
             username,
             email: None,
             first_name: Some(first),
@@ -298,7 +299,8 @@ mod tests {
     #[test]
     fn id_search_and_q_parsing() {
         let alice = user("alice", "Alice", false);
-        assert!(query(&[("search", "id:nope id-alice")]).matches(&alice));
+        assert!(query(&[("search", &format!("id:nope {}", alice.id))]).matches(&alice));
+        assert!(!query(&[("search", "id:nope id-alice")]).matches(&alice));
         assert_eq!(
             parse_q(r#"dept:sales title:"head of x""#),
             vec![

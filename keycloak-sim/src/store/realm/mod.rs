@@ -108,6 +108,11 @@ impl Realm {
         self.usernames.values().filter_map(|id| self.users.get(id))
     }
 
+    /// Every user, in no particular order: for counting, where the order is moot.
+    pub fn users_unordered(&self) -> impl Iterator<Item = &User> + '_ {
+        self.users.values()
+    }
+
     pub fn user_count(&self) -> usize {
         self.users.len()
     }
