@@ -19,6 +19,9 @@ pub struct Realm {
     pub key: Arc<RealmKey>,
     pub(crate) users: IdMap<User>,
     usernames: BTreeMap<Box<str>, Id>,
+    /// How many of `users` are service accounts, so that counting the others (the admin
+    /// console's user total) does not walk every user.
+    service_accounts: usize,
     pub(crate) clients: HashMap<Id, Client>,
     client_ids: BTreeMap<String, Id>,
     pub(crate) roles: HashMap<Id, Role>,
@@ -46,6 +49,7 @@ impl Realm {
             key,
             users: IdMap::default(),
             usernames: BTreeMap::new(),
+            service_accounts: 0,
             clients: HashMap::new(),
             client_ids: BTreeMap::new(),
             roles: HashMap::new(),
@@ -117,6 +121,11 @@ impl Realm {
         self.users.len()
     }
 
+    /// Users that are not a client's service account.
+    pub fn person_count(&self) -> usize {
+        self.users.len() - self.service_accounts
+    }
+
     /// Changes to the returned user are journaled.
     pub fn user_mut(&mut self, id: Id) -> Option<&mut User> {
         let user = self.users.get_mut(&id)?;
@@ -127,7 +136,14 @@ impl Realm {
     pub(crate) fn insert_user(&mut self, mut user: User) {
         user.username = user.username.to_lowercase().into();
         self.usernames.insert(user.username.clone(), user.id);
-        self.users.insert(user);
+        let is_service_account = user.service_account_client_id.is_some();
+        let replaced = self.users.insert(user);
+        if replaced.is_some_and(|old| old.service_account_client_id.is_some()) {
+            self.service_accounts -= 1;
+        }
+        if is_service_account {
+            self.service_accounts += 1;
+        }
     }
 
     pub fn reserve_users(&mut self, additional: usize) {
