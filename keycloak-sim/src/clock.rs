@@ -11,9 +11,21 @@ pub const MAX_OFFSET_SECS: i64 = 10_000_000_000;
 #[derive(Debug)]
 pub struct ClockRangeError;
 
-#[derive(Default)]
 pub struct Clock {
     offset_secs: AtomicI64,
+    /// Wall time at which `hold_wall_time` stopped it, or `RUNNING`.
+    held_wall_ms: AtomicI64,
+}
+
+const RUNNING: i64 = i64::MIN;
+
+impl Default for Clock {
+    fn default() -> Self {
+        Clock {
+            offset_secs: AtomicI64::new(0),
+            held_wall_ms: AtomicI64::new(RUNNING),
+        }
+    }
 }
 
 impl Clock {
@@ -24,11 +36,17 @@ impl Clock {
 
     /// Epoch milliseconds.
     pub fn now_ms(&self) -> i64 {
-        let wall = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map(|d| d.as_millis() as i64)
-            .unwrap_or(0);
+        let wall = match self.held_wall_ms.load(Ordering::SeqCst) {
+            RUNNING => wall_ms(),
+            held => held,
+        };
         wall + self.offset() * 1000
+    }
+
+    /// From now on the clock moves only when advanced, for in-process tests that must hit an
+    /// exact second (a deadline) however slowly the machine runs them.
+    pub fn hold_wall_time(&self) {
+        self.held_wall_ms.store(wall_ms(), Ordering::SeqCst);
     }
 
     pub fn offset(&self) -> i64 {
@@ -46,4 +64,11 @@ impl Clock {
             .map(|_| ())
             .map_err(|_| ClockRangeError)
     }
+}
+
+fn wall_ms() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
 }
