@@ -8,7 +8,7 @@ use leptos_meta::Title;
 use super::client_policies::ClientPolicies;
 use super::policy_review::ReviewDialog;
 use super::readiness::ReadinessChecks;
-use super::revocation::RevocationPolicy;
+use super::revocation::{self, RevocationPolicy};
 use super::{use_realm, RealmHeader};
 use crate::api::client_policy::load_client_policies;
 use crate::api::policy::{load_realm_policy, SaveRealmPolicy};
@@ -33,6 +33,7 @@ pub fn PolicyPage() -> impl IntoView {
         <Title text="Realm policy"/>
         <RealmHeader title="Realm policy" realm=realm/>
         <Flash key=FLASH.to_owned()/>
+        <Flash key=revocation::FLASH.to_owned()/>
         <Suspense fallback=|| view! { <p class="loading">"Loading the realm's settings…"</p> }>
             {move || Suspend::new(async move {
                 match (policy.await, clients.await) {

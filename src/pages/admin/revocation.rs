@@ -6,13 +6,15 @@ use leptos::prelude::*;
 use crate::api::revocation::{push_realm_revocation, set_realm_not_before};
 use crate::components::confirm::ConfirmDialog;
 use crate::components::errors::ErrorBox;
-use crate::components::flash::{reload_with, Flash};
+use crate::components::flash::reload_with;
 use crate::components::href::{realm_path, seg};
 use crate::components::pager::thousands;
 use crate::components::time::Moment;
 use crate::model::realm_policy::RealmPolicyPage;
 
-const FLASH: &str = "not-before";
+/// The message of a new not-before. It shows above the page's settings, not in this card:
+/// setting it to now may sign the administrator out, and then the card is not shown.
+pub const FLASH: &str = "not-before";
 
 #[component]
 pub fn RevocationPolicy(page: RealmPolicyPage) -> impl IntoView {
@@ -47,7 +49,6 @@ pub fn RevocationPolicy(page: RealmPolicyPage) -> impl IntoView {
                 ". The offline sessions stay listed and counted until they expire or are revoked. "
                 "People signed in to this realm, you included, must sign in again."
             </p>
-            <Flash key=FLASH.to_owned()/>
             {sessions_left}
             <RevocationActions realm=realm can_manage=can_manage/>
         </section>
