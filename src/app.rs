@@ -3,12 +3,22 @@
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{Route, Router, Routes};
-use leptos_router::Lazy;
 use leptos_router::{path, SsrMode};
 
 use crate::components::layout::Layout;
+use crate::pages::admin::client_sessions::ClientSessionsPage;
+use crate::pages::admin::clients::ClientsPage;
+use crate::pages::admin::history::TrendsPage;
+use crate::pages::admin::overview::OverviewPage;
+use crate::pages::admin::policy::PolicyPage;
+use crate::pages::admin::session_tools::SessionToolsPage;
+use crate::pages::admin::user_access::UserAccessPage;
+use crate::pages::admin::users::UsersPage;
+use crate::pages::admin::AdminHome;
+use crate::pages::audit::AuditLogPage;
 use crate::pages::home::Home;
-use crate::pages::lazy::*;
+use crate::pages::me::applications::MyApplicationsPage;
+use crate::pages::me::MeHome;
 use crate::pages::not_found::NotFound;
 use crate::pages::signin::SignIn;
 
@@ -23,7 +33,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <meta name="color-scheme" content="light dark"/>
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
-                <HydrationScripts options/>
+                <HydrationScripts options islands=true/>
                 <MetaTags/>
             </head>
             <body>
@@ -47,18 +57,18 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/") view=Home/>
                     <Route path=path!("/signin") view=SignIn/>
                     // Data pages render whole (async) so that errors carry their HTTP status.
-                    <Route path=path!("/admin") view={Lazy::<AdminHomeRoute>::new()} ssr=SsrMode::Async/>
-                    <Route path=path!("/audit") view={Lazy::<AuditLogPageRoute>::new()} ssr=SsrMode::Async/>
-                    <Route path=path!("/admin/history") view={Lazy::<TrendsPageRoute>::new()} ssr=SsrMode::Async/>
-                    <Route path=path!("/admin/:realm") view={Lazy::<OverviewPageRoute>::new()} ssr=SsrMode::Async/>
-                    <Route path=path!("/admin/:realm/clients") view={Lazy::<ClientsPageRoute>::new()} ssr=SsrMode::Async/>
-                    <Route path=path!("/admin/:realm/clients/:client") view={Lazy::<ClientSessionsPageRoute>::new()} ssr=SsrMode::Async/>
-                    <Route path=path!("/admin/:realm/clients/:client/tools") view={Lazy::<SessionToolsPageRoute>::new()} ssr=SsrMode::Async/>
-                    <Route path=path!("/admin/:realm/users") view={Lazy::<UsersPageRoute>::new()} ssr=SsrMode::Async/>
-                    <Route path=path!("/admin/:realm/users/:user") view={Lazy::<UserAccessPageRoute>::new()} ssr=SsrMode::Async/>
-                    <Route path=path!("/me") view={Lazy::<MeHomeRoute>::new()} ssr=SsrMode::Async/>
-                    <Route path=path!("/realms/:realm/my-applications") view={Lazy::<MyApplicationsPageRoute>::new()} ssr=SsrMode::Async/>
-                    <Route path=path!("/admin/:realm/policy") view={Lazy::<PolicyPageRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/admin") view=AdminHome ssr=SsrMode::Async/>
+                    <Route path=path!("/audit") view=AuditLogPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/history") view=TrendsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/:realm") view=OverviewPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/:realm/clients") view=ClientsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/:realm/clients/:client") view=ClientSessionsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/:realm/clients/:client/tools") view=SessionToolsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/:realm/users") view=UsersPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/:realm/users/:user") view=UserAccessPage ssr=SsrMode::Async/>
+                    <Route path=path!("/me") view=MeHome ssr=SsrMode::Async/>
+                    <Route path=path!("/realms/:realm/my-applications") view=MyApplicationsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/:realm/policy") view=PolicyPage ssr=SsrMode::Async/>
                 </Routes>
             </Layout>
         </Router>

@@ -1,4 +1,4 @@
-//! offline-console: a Keycloak offline-access console (leptos SSR + hydration).
+//! offline-console: a Keycloak offline-access console (leptos SSR + islands).
 //!
 //! Modules compiled for both the server and the browser hold views, server
 //! function declarations and wire types; server-only modules are gated on `ssr`.
@@ -32,21 +32,19 @@ pub mod server;
 #[cfg(feature = "hydrate")]
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
-    use leptos::__reexports::wasm_bindgen_futures::spawn_local;
-    use leptos::prelude::document;
-    use wasm_bindgen::JsCast;
+    use leptos::prelude::{document, set_timeout};
 
     console_error_panic_hook::set_once();
-    // Lazy routes hydrate asynchronously: their code chunk is fetched first (`hydrate_lazy`,
-    // spelled out so that the marker below is set only once the page is live).
-    spawn_local(async {
-        let Some(body) = document().body() else {
-            return;
-        };
-        let owner =
-            leptos::mount::hydrate_from_async(body.clone().unchecked_into(), app::App).await;
-        owner.forget();
-        // A marker for end-to-end tests: interactive controls work from here on.
-        let _ = body.set_attribute("data-hydrated", "true");
-    });
+    leptos::mount::hydrate_islands();
+    // leptos' island script hydrates every island right after this returns, within the same
+    // task; a timer fires only after that task, so the marker (for end-to-end tests:
+    // interactive controls work from here on) is set once every island is live.
+    set_timeout(
+        || {
+            if let Some(body) = document().body() {
+                let _ = body.set_attribute("data-hydrated", "true");
+            }
+        },
+        std::time::Duration::ZERO,
+    );
 }

@@ -75,7 +75,7 @@ async fn pages_carry_security_headers_and_unknown_paths_are_404() {
         .unwrap();
     assert!(html.contains(&format!("nonce=\"{nonce}\"")), "{nonce}");
 
-    // A data page (a lazy route), here refused for want of a sign-in, gets the page policy too.
+    // A data page, here refused for want of a sign-in, gets the page policy too.
     let refused = reqwest::get(format!("{}/admin/demo", app.url))
         .await
         .unwrap();

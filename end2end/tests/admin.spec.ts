@@ -8,6 +8,8 @@ test("an administrator revokes one of backup-service's offline sessions and the 
 
   await open(page, "/admin/demo/clients?search=backup");
   await page.getByRole("link", { name: "backup-service" }).click();
+  await page.waitForURL(/\/clients\/[^/?]+$/);
+  await expect(page.locator("body[data-hydrated]")).toHaveCount(1);
   const total = page.locator(".client-heading .badge");
   const before = Number((await total.textContent())!.replace(/\D/g, ""));
   expect(before).toBeGreaterThanOrEqual(2);
@@ -31,6 +33,8 @@ test("an administrator revokes alice's access for a client from her access page"
   await signIn(page, "demo", "realmadmin");
   await open(page, "/admin/demo/users?search=alice");
   await page.getByRole("link", { name: "alice", exact: true }).click();
+  await page.waitForURL(/\/users\/[^/?]+$/);
+  await expect(page.locator("body[data-hydrated]")).toHaveCount(1);
   const consents = page.getByRole("table", { name: "Consents and offline tokens" });
   const consentRow = consents.getByRole("row").filter({ hasText: "backup-service" });
   await expect(consentRow).toContainText("Offline Token");

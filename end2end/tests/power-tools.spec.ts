@@ -23,6 +23,8 @@ test("an administrator exports, dry-runs a filter and revokes its matches after 
   expect((await download).suggestedFilename()).toBe("backup-service-offline-sessions.csv");
 
   await page.getByRole("link", { name: /Find and revoke/ }).click();
+  await page.waitForURL(/\/tools$/);
+  await expect(page.locator("body[data-hydrated]")).toHaveCount(1);
   await page.getByLabel("Username contains").fill(prefix);
   await page.getByRole("button", { name: "Start dry run" }).click();
   await expect(page.getByRole("heading", { name: "Dry run complete" })).toBeVisible();
@@ -32,6 +34,7 @@ test("an administrator exports, dry-runs a filter and revokes its matches after 
   // The job lives on the server: a reload finds it again.
   await page.reload();
   await expect(page.getByRole("heading", { name: "Dry run complete" })).toBeVisible();
+  await expect(page.locator("body[data-hydrated]")).toHaveCount(1);
 
   const revoke = page.getByRole("button", { name: "Revoke 3 sessions" });
   await expect(revoke).toBeDisabled();

@@ -281,7 +281,14 @@ async function main() {
   const latency = await latencyBenchmarks(jar);
   loads.push(await loadBenchmark(await realmUserCount()));
   const power = await powerTools(jar);
-  const weight = await frontEndWeight(env.SITE_PKG, CONSOLE);
+  const weight = await frontEndWeight(env.SITE_PKG, CONSOLE, jar, [
+    ["start page", "/"],
+    ["overview page", `/admin/${REALM}`],
+    ["offline sessions page", `/admin/${REALM}/clients/${SIZES[0].uuid}?first=0&max=${PAGE}`],
+    ["user search page", `/admin/${REALM}/users`],
+    ["policy page", `/admin/${REALM}/policy`],
+    ["audit log page", "/audit"],
+  ]);
   const results = {
     startedAt,
     finishedAt: new Date(),

@@ -151,23 +151,21 @@ keycloak-sim run on the same two cores as the console, so requests/s is a floor 
 
 ## 4. Front-end weight (first page load)
 
-The browser bundle is split per page (\`cargo leptos build --split\`, lazy routes). Every page
-loads the shell:
+The browser bundle is built with leptos islands: only the interactive parts of a page ship as
+wasm, all in one module, and every page loads the same files (read from each page's HTML):
 
 | File | Raw | gzip -9 | brotli 11 | Sent by the console (Content-Encoding) |
 |---|---|---|---|---|
 ${r.weight.files.map((f) => `| \`${f.name}\` | ${kb(f.raw)} | ${kb(f.gzip)} | ${kb(f.brotli)} | ${kb(f.servedBytes)} (${f.servedEncoding}) |`).join("\n")}
-| **Shell** | **${kb(r.weight.raw)}** | **${kb(r.weight.gzip)}** | **${kb(r.weight.brotli)}** | **${kb(r.weight.served)}** |
+| **All files** | **${kb(r.weight.raw)}** | **${kb(r.weight.gzip)}** | **${kb(r.weight.brotli)}** | **${kb(r.weight.served)}** |
 
-A data page then loads its own chunk and the shared chunks it needs (from
-\`__wasm_split_manifest.json\`; a real Chromium loads exactly these). First load of each page,
-shell included:
+First load of each page:
 
-| Page | Chunks | Chunks gzip -9 | Total raw | Total gzip -9 | Total brotli 11 | Sent by the console |
-|---|---|---|---|---|---|---|
-${r.weight.pages.map((p) => `| ${p.page} | ${p.chunks} | ${p.chunks ? kb(p.chunkGzip) : "–"} | ${kb(p.raw)} | ${kb(p.gzip)} | ${kb(p.brotli)} | ${kb(p.served)} |`).join("\n")}
+| Page | Files | Total raw | Total gzip -9 | Total brotli 11 | Sent by the console |
+|---|---|---|---|---|---|
+${r.weight.pages.map((p) => `| ${p.page} | ${p.files.length} | ${kb(p.raw)} | ${kb(p.gzip)} | ${kb(p.brotli)} | ${kb(p.served)} |`).join("\n")}
 
-Later pages reuse what the browser already has: only the chunks not loaded before are fetched.
+Pages are full page loads (no client-side router); later pages reuse the cached files.
 
 "Sent by the console" is what a browser sending \`Accept-Encoding: gzip, deflate, br\` downloads:
 the console (leptos_axum's static file service) serves \`.br\` / \`.gz\` files only when the build

@@ -1,14 +1,11 @@
 // Item 4: what a first page load downloads (WASM, JS, CSS): raw, gzip -9, brotli 11,
 // and what the console actually sends to a browser that accepts br and gzip.
-// The build is split (`cargo leptos build --split`): every page loads the shell (main wasm, its
-// JS glue, the split loader, the CSS); a data page also loads its own chunk and the shared chunks
-// it needs, listed in `__wasm_split_manifest.json` (the loader fetches exactly those).
-import { existsSync, readFileSync } from "node:fs";
+// The build uses leptos islands: one wasm holds every interactive island, and each page's HTML
+// preloads it with its JS glue and links the stylesheet. What a page loads is read from the page
+// itself (its `/pkg/` links), so a page that stopped loading the wasm would show up here.
+import { readFileSync } from "node:fs";
 import { brotliCompressSync, constants, gzipSync } from "node:zlib";
 import { request } from "./http.mjs";
-
-const SPLIT_LOADER = "__wasm_split.______________________.js";
-const SHELL = ["offline-console.wasm", "offline-console.js", SPLIT_LOADER, "offline-console.css"];
 
 async function measure(pkgDir, consoleUrl, name) {
   const bytes = readFileSync(`${pkgDir}/${name}`);
@@ -26,40 +23,34 @@ async function measure(pkgDir, consoleUrl, name) {
   };
 }
 
-/** `__policy_page_route_view_<hash>` → `policy page`. */
-const pageName = (splitName) => splitName.replace(/^__/, "").replace(/_route_view_\d+$/, "").replaceAll("_", " ");
+/** The `/pkg/` files a page's HTML links, preloads or runs, in order, once each. */
+function pkgFiles(html) {
+  const names = [...html.matchAll(/(?:href|src)="\/pkg\/([^"?#]+)"/g)].map((m) => m[1]);
+  return [...new Set(names)];
+}
 
 const sum = (files, key) => files.reduce((total, f) => total + f[key], 0);
 const totals = (files) => ({ raw: sum(files, "raw"), gzip: sum(files, "gzip"), brotli: sum(files, "brotli"), served: sum(files, "servedBytes") });
 
-export async function frontEndWeight(pkgDir, consoleUrl) {
-  const shell = SHELL.filter((name) => name !== SPLIT_LOADER || existsSync(`${pkgDir}/${name}`));
-  const files = [];
-  for (const name of shell) files.push(await measure(pkgDir, consoleUrl, name));
-  const manifestFile = `${pkgDir}/__wasm_split_manifest.json`;
-  const manifest = existsSync(manifestFile) ? JSON.parse(readFileSync(manifestFile, "utf8")) : {};
-  const chunks = new Map();
-  const pages = [{ page: "start, sign-in and not-found pages (shell only)", chunks: 0, ...totals(files) }];
-  for (const [split, names] of Object.entries(manifest)) {
+/** `pages`: [name, path] pairs, fetched with `jar` (a signed-in administrator's cookies). */
+export async function frontEndWeight(pkgDir, consoleUrl, jar, pages) {
+  const measured = new Map();
+  const result = [];
+  for (const [page, path] of pages) {
+    const response = await jar.send("GET", `${consoleUrl}${path}`);
+    if (response.status !== 200) throw new Error(`${path} answered ${response.status}`);
+    const names = pkgFiles(response.body);
+    if (!names.some((n) => n.endsWith(".wasm"))) throw new Error(`${path} loads no wasm: is this an islands build?`);
     const own = [];
-    for (const name of names.map((n) => `${n}.wasm`)) {
-      if (!chunks.has(name)) chunks.set(name, await measure(pkgDir, consoleUrl, name));
-      own.push(chunks.get(name));
+    for (const name of names) {
+      if (!measured.has(name)) measured.set(name, await measure(pkgDir, consoleUrl, name));
+      own.push(measured.get(name));
     }
-    const extra = totals(own);
-    const shellTotals = totals(files);
-    pages.push({
-      page: pageName(split),
-      chunks: own.length,
-      chunkGzip: extra.gzip,
-      raw: shellTotals.raw + extra.raw,
-      gzip: shellTotals.gzip + extra.gzip,
-      brotli: shellTotals.brotli + extra.brotli,
-      served: shellTotals.served + extra.served,
-    });
+    result.push({ page, files: names, ...totals(own) });
   }
-  pages.sort((a, b) => a.gzip - b.gzip);
-  const failed = [...files, ...chunks.values()].filter((f) => f.servedStatus !== 200).map((f) => f.name);
+  result.sort((a, b) => a.gzip - b.gzip);
+  const files = [...measured.values()];
+  const failed = files.filter((f) => f.servedStatus !== 200).map((f) => f.name);
   if (failed.length) throw new Error(`the console does not serve ${failed.join(", ")}`);
-  return { files, ...totals(files), pages, heaviest: pages.at(-1), lightest: pages[0] };
+  return { files, ...totals(files), pages: result, heaviest: result.at(-1), lightest: result[0] };
 }

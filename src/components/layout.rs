@@ -17,16 +17,13 @@ fn realm_base(pathname: &str) -> Option<String> {
 
 #[component]
 pub fn Layout(children: Children) -> impl IntoView {
-    let (menu_open, set_menu_open) = signal(false);
     let location = use_location();
-    let base = Memo::new(move |_| realm_base(&location.pathname.get()));
-    let link = move |section: &'static str| {
-        move || match base.get() {
-            Some(base) if section.is_empty() => base,
-            Some(base) => format!("{base}/{section}"),
-            None if section.is_empty() => "/admin".to_owned(),
-            None => format!("/admin?section={section}"),
-        }
+    let base = realm_base(&location.pathname.get_untracked());
+    let link = move |section: &str| match &base {
+        Some(base) if section.is_empty() => base.clone(),
+        Some(base) => format!("{base}/{section}"),
+        None if section.is_empty() => "/admin".to_owned(),
+        None => format!("/admin?section={section}"),
     };
     view! {
         <a class="skip-link" href="#main">"Skip to content"</a>
@@ -35,16 +32,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                 <span class="brand-mark" aria-hidden="true">"⟳"</span>
                 "offline-console"
             </a>
-            <button
-                type="button"
-                class="menu-toggle"
-                aria-controls="site-nav"
-                aria-expanded=move || menu_open.get().to_string()
-                on:click=move |_| set_menu_open.update(|open| *open = !*open)
-            >
-                {move || if menu_open.get() { "Close menu" } else { "Menu" }}
-            </button>
-            <nav id="site-nav" class="site-nav" class:open=menu_open aria-label="Main">
+            <SiteNav>
                 <NavSection title="Administration">
                     <li><A href=link("") exact=true>"Overview"</A></li>
                     <li><A href=link("clients")>"Clients"</A></li>
@@ -56,13 +44,33 @@ pub fn Layout(children: Children) -> impl IntoView {
                 <NavSection title="Self-service">
                     <li><A href="/me">"My applications"</A></li>
                 </NavSection>
-            </nav>
+            </SiteNav>
             <UserBox/>
         </header>
         <main id="main" tabindex="-1">{children()}</main>
         <footer class="site-footer">
             <p>"offline-console · manages Keycloak offline access"</p>
         </footer>
+    }
+}
+
+/// The main navigation and the button that opens it on narrow screens.
+#[island]
+fn SiteNav(children: Children) -> impl IntoView {
+    let (menu_open, set_menu_open) = signal(false);
+    view! {
+        <button
+            type="button"
+            class="menu-toggle"
+            aria-controls="site-nav"
+            aria-expanded=move || menu_open.get().to_string()
+            on:click=move |_| set_menu_open.update(|open| *open = !*open)
+        >
+            {move || if menu_open.get() { "Close menu" } else { "Menu" }}
+        </button>
+        <nav id="site-nav" class="site-nav" class:open=menu_open aria-label="Main">
+            {children()}
+        </nav>
     }
 }
 

@@ -4,6 +4,7 @@ pub mod chart;
 pub mod confirm;
 pub mod duration_input;
 pub mod errors;
+pub mod flash;
 pub mod href;
 pub mod layout;
 pub mod pager;

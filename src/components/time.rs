@@ -1,13 +1,15 @@
 //! A moment shown as "3 days ago" with the full time in the viewer's zone.
 //!
 //! The server renders UTC (it does not know the viewer's zone); once the page
-//! is interactive the title and text switch to the browser's local time.
+//! is interactive the title and text switch to the browser's local time. An island
+//! of its own, so that times on otherwise static pages switch too; inside another
+//! island it is an ordinary component.
 
 use leptos::prelude::*;
 
 use crate::model::time::{format_utc, relative};
 
-#[component]
+#[island]
 pub fn Moment(ms: i64, now_ms: i64) -> impl IntoView {
     let absolute = RwSignal::new(format_utc(ms));
     #[cfg(feature = "hydrate")]

@@ -3,7 +3,6 @@
 pub mod admin;
 pub mod audit;
 pub mod home;
-pub mod lazy;
 pub mod me;
 pub mod not_found;
 pub mod signin;

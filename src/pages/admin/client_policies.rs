@@ -2,10 +2,10 @@
 
 use leptos::prelude::*;
 
-use crate::api::client_policy::load_client_policies;
 use crate::components::errors::ErrorBox;
 use crate::components::href::{realm_path, seg};
-use crate::model::readiness::{ClientPolicyRow, Source};
+use crate::error::AppError;
+use crate::model::readiness::{ClientPolicyRow, ClientPolicyTable, Source};
 use crate::model::time::format_duration;
 
 fn source_badge(source: Source) -> impl IntoView {
@@ -18,39 +18,30 @@ fn source_badge(source: Source) -> impl IntoView {
 }
 
 #[component]
-pub fn ClientPolicies(realm: Memo<String>, version: RwSignal<usize>) -> impl IntoView {
-    let data = Resource::new(
-        move || (realm.get(), version.get()),
-        |(realm, _)| load_client_policies(realm),
-    );
+pub fn ClientPolicies(realm: String, table: Result<ClientPolicyTable, AppError>) -> impl IntoView {
+    let body = match table {
+        Err(e) => view! { <ErrorBox error=e/> }.into_any(),
+        Ok(table) => view! {
+            <div class="table-wrap">
+                <table>
+                    <thead><tr>
+                        <th scope="col">"Client"</th><th scope="col">"Offline idle"</th><th scope="col">"Offline max"</th>
+                        <th scope="col">"Revoke refresh token"</th><th scope="col">"Max reuse"</th><th scope="col">"Warnings"</th>
+                    </tr></thead>
+                    <tbody>
+                        {table.rows.into_iter().map(|row| view! { <PolicyRow row=row realm=realm.clone()/> }).collect_view()}
+                    </tbody>
+                </table>
+            </div>
+            {table.truncated.then(|| view! { <p class="muted">"Only the first 200 clients are listed."</p> })}
+        }
+        .into_any(),
+    };
     view! {
         <section class="client-policies" aria-labelledby="client-policies-title">
             <h2 id="client-policies-title">"What each client gets"</h2>
             <p class="hint">"A client may shorten the realm's offline limits with its own attributes (client.offline.session.idle.timeout, client.offline.session.max.lifespan); it can never lengthen them. Revoke refresh token and max reuse are realm-wide."</p>
-            <Transition fallback=|| view! { <p class="loading">"Loading clients…"</p> }>
-                {move || Suspend::new(async move {
-                    match data.await {
-                        Err(e) => view! { <ErrorBox error=e/> }.into_any(),
-                        Ok(table) => {
-                            let realm = realm.get_untracked();
-                            view! {
-                                <div class="table-wrap">
-                                    <table>
-                                        <thead><tr>
-                                            <th scope="col">"Client"</th><th scope="col">"Offline idle"</th><th scope="col">"Offline max"</th>
-                                            <th scope="col">"Revoke refresh token"</th><th scope="col">"Max reuse"</th><th scope="col">"Warnings"</th>
-                                        </tr></thead>
-                                        <tbody>
-                                            {table.rows.into_iter().map(|row| view! { <PolicyRow row=row realm=realm.clone()/> }).collect_view()}
-                                        </tbody>
-                                    </table>
-                                </div>
-                                {table.truncated.then(|| view! { <p class="muted">"Only the first 200 clients are listed."</p> })}
-                            }.into_any()
-                        }
-                    }
-                })}
-            </Transition>
+            {body}
         </section>
     }
     .into_any()

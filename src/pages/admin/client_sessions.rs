@@ -6,14 +6,17 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 use super::{query_u32, use_realm, RealmHeader};
-use crate::api::sessions::{offline_sessions, RevokeOfflineSession};
+use crate::api::sessions::{offline_sessions, revoke_offline_session};
 use crate::components::confirm::ConfirmDialog;
 use crate::components::errors::ErrorBox;
+use crate::components::flash::{reload_with, Flash};
 use crate::components::href::{realm_path, seg};
 use crate::components::pager::{thousands, Pager};
 use crate::components::time::Moment;
-use crate::model::admin::{OfflineSessionRow, OfflineSessionsPage};
+use crate::model::admin::OfflineSessionsPage;
 use crate::model::time::format_duration;
+
+const FLASH: &str = "offline-sessions";
 
 #[component]
 pub fn ClientSessionsPage() -> impl IntoView {
@@ -22,73 +25,84 @@ pub fn ClientSessionsPage() -> impl IntoView {
     let client = Memo::new(move |_| params.read().get("client").unwrap_or_default());
     let first = query_u32("first", 0);
     let max = query_u32("max", 25);
-    let revoke = ServerAction::<RevokeOfflineSession>::new();
     let data = Resource::new(
-        move || {
-            (
-                realm.get(),
-                client.get(),
-                first.get(),
-                max.get(),
-                revoke.version().get(),
-            )
-        },
-        |(realm, client, first, max, _)| offline_sessions(realm, client, first, max),
+        move || (realm.get(), client.get(), first.get(), max.get()),
+        |(realm, client, first, max)| offline_sessions(realm, client, first, max),
     );
-    let pending: RwSignal<Option<OfflineSessionRow>> = RwSignal::new(None);
     view! {
         <Title text="Offline sessions"/>
         <RealmHeader title="Offline sessions" realm=realm/>
-        {move || revoke.value().get().map(|result| match result {
-            Ok(()) => view! { <div class="alert success" role="status">"The offline session was revoked. Its offline token no longer works."</div> }.into_any(),
-            Err(e) => view! { <ErrorBox error=e/> }.into_any(),
-        })}
-        <Transition fallback=|| view! { <p class="loading">"Loading offline sessions…"</p> }>
+        <Flash key=FLASH.to_owned()/>
+        <Suspense fallback=|| view! { <p class="loading">"Loading offline sessions…"</p> }>
             {move || Suspend::new(async move {
                 match data.await {
                     Err(e) => view! { <ErrorBox error=e/> }.into_any(),
-                    Ok(page) => view! { <SessionsTable page=page pending=pending/> }.into_any(),
+                    Ok(page) => view! { <SessionsTable page=page/> }.into_any(),
                 }
             })}
-        </Transition>
-        {move || pending.get().map(|row| {
-            let others = if row.other_clients.is_empty() {
-                String::new()
-            } else {
-                format!(" It also ends this session's offline access for {}.", row.other_clients.join(", "))
-            };
-            let session = row.id.clone();
-            view! {
-                <ConfirmDialog
-                    title=format!("Revoke {}'s offline session?", row.username)
-                    confirm_label="Revoke offline session".to_owned()
-                    pending=revoke.pending().into()
-                    on_cancel=Callback::new(move |_| pending.set(None))
-                    on_confirm=Callback::new(move |_| {
-                        revoke.dispatch(RevokeOfflineSession {
-                            realm: realm.get_untracked(),
-                            client: client.get_untracked(),
-                            session: session.clone(),
-                        });
-                        pending.set(None);
-                    })
-                >
-                    <p>
-                        "The application's offline token stops working at its next use, so it can no longer act for "
-                        {row.username.clone()} " while they are away." {others}
-                        " They keep their account; the application has to ask for offline access again."
-                    </p>
-                </ConfirmDialog>
+        </Suspense>
+    }
+}
+
+/// "Revoke…" for one offline session, with its confirmation; the page reloads after it.
+#[island]
+fn RevokeSession(
+    realm: String,
+    client: String,
+    session: String,
+    username: String,
+    other_clients: Vec<String>,
+) -> impl IntoView {
+    let confirming = RwSignal::new(false);
+    let revoke = Action::new(move |_: &()| {
+        let (realm, client, session) = (realm.clone(), client.clone(), session.clone());
+        async move {
+            let result = revoke_offline_session(realm, client, session).await;
+            if result.is_ok() {
+                reload_with(
+                    FLASH,
+                    "The offline session was revoked. Its offline token no longer works.",
+                );
             }
-        })}
+            result
+        }
+    });
+    let others = if other_clients.is_empty() {
+        String::new()
+    } else {
+        format!(
+            " It also ends this session's offline access for {}.",
+            other_clients.join(", ")
+        )
+    };
+    view! {
+        <button type="button" class="danger small" on:click=move |_| confirming.set(true)>"Revoke…"</button>
+        {move || revoke.value().get().and_then(Result::err).map(|e| view! { <ErrorBox error=e/> })}
+        {move || confirming.get().then(|| {
+            let username = username.clone(); let others = others.clone();
+            view! {
+            <ConfirmDialog
+                title=format!("Revoke {username}'s offline session?")
+                confirm_label="Revoke offline session".to_owned()
+                pending=revoke.pending().into()
+                on_cancel=Callback::new(move |_| confirming.set(false))
+                on_confirm=Callback::new(move |_| {
+                    revoke.dispatch(());
+                    confirming.set(false);
+                })
+            >
+                <p>
+                    "The application's offline token stops working at its next use, so it can no longer act for "
+                    {username.clone()} " while they are away." {others.clone()}
+                    " They keep their account; the application has to ask for offline access again."
+                </p>
+            </ConfirmDialog>
+        }})}
     }
 }
 
 #[component]
-fn SessionsTable(
-    page: OfflineSessionsPage,
-    pending: RwSignal<Option<OfflineSessionRow>>,
-) -> impl IntoView {
+fn SessionsTable(page: OfflineSessionsPage) -> impl IntoView {
     let base = format!(
         "{}?",
         realm_path(&page.realm, &format!("/clients/{}", seg(&page.client.id)))
@@ -123,9 +137,10 @@ fn SessionsTable(
     let realm = page.realm.clone();
     let now = page.now_ms;
     let can_revoke = page.can_revoke;
+    let page_client = page.client.id.clone();
     let rows = page.rows.into_iter().map(|row| {
         let user_href = realm_path(&realm, &format!("/users/{}", seg(&row.user_id)));
-        let row_for_dialog = row.clone();
+        let client = page_client.clone();
         view! {
             <tr>
                 <td><a href=user_href>{row.username.clone()}</a></td>
@@ -138,9 +153,8 @@ fn SessionsTable(
                 <td>
                     {if can_revoke {
                         view! {
-                            <button type="button" class="danger small" on:click=move |_| pending.set(Some(row_for_dialog.clone()))>
-                                "Revoke…"
-                            </button>
+                            <RevokeSession realm=realm.clone() client=client session=row.id.clone()
+                                username=row.username.clone() other_clients=row.other_clients.clone()/>
                         }.into_any()
                     } else {
                         view! { <span class="muted" title="Revoking needs the manage-users role">"view only"</span> }.into_any()

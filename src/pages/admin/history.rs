@@ -3,9 +3,10 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use crate::api::history::{history_trends, load_history_status, SnapshotHistory};
+use crate::api::history::{history_trends, load_history_status, snapshot_history};
 use crate::components::chart::{Line, TrendLines};
 use crate::components::errors::ErrorBox;
+use crate::components::flash::{reload_with, Flash};
 use crate::components::pager::thousands;
 use crate::components::time::Moment;
 use crate::model::history::{HistoryStatus, Trends, UNUSUAL_MIN_GROWTH, UNUSUAL_MIN_PERCENT};
@@ -27,11 +28,7 @@ fn ConnectForm(label: &'static str, next: String, enabled: bool) -> impl IntoVie
 }
 
 #[component]
-fn StatusView(
-    status: HistoryStatus,
-    next: String,
-    snapshot: ServerAction<SnapshotHistory>,
-) -> impl IntoView {
+fn StatusView(status: HistoryStatus, next: String) -> impl IntoView {
     let now_ms = status.now_ms;
     let key = status.key_configured;
     let no_key = (!key).then(|| view! {
@@ -69,8 +66,7 @@ fn StatusView(
                 None => view! {
                     <p class="history-state">"Connected by " <strong class="connected-by">{by}</strong> " " <Moment ms=c.connected_at_ms now_ms=now_ms/> ". Snapshots every " {every} "."</p>
                     <div class="actions">
-                        <button type="button" disabled=move || snapshot.pending().get()
-                            on:click=move |_| { snapshot.dispatch(SnapshotHistory {}); }>"Snapshot now"</button>
+                        <SnapshotNow/>
                         <a href="/admin/history">"Trends"</a>
                         <a href="/history.csv" download="">"Download CSV"</a>
                     </div>
@@ -81,26 +77,45 @@ fn StatusView(
     view! { {no_key} {body} {last_run} }
 }
 
+const FLASH: &str = "history";
+
+/// "Snapshot now"; the page reloads after it, showing the new last run.
+#[island]
+fn SnapshotNow() -> impl IntoView {
+    let snapshot = Action::new(move |_: &()| async move {
+        let result = snapshot_history().await;
+        if let Ok(s) = &result {
+            reload_with(
+                FLASH,
+                &format!(
+                    "Snapshot taken: {} offline sessions in {} clients of {} realms.",
+                    thousands(s.offline_sessions),
+                    s.clients,
+                    s.realms
+                ),
+            );
+        }
+        result
+    });
+    view! {
+        <button type="button" disabled=move || snapshot.pending().get()
+            on:click=move |_| { snapshot.dispatch(()); }>"Snapshot now"</button>
+        {move || snapshot.value().get().and_then(Result::err).map(|e| view! { <ErrorBox error=e/> })}
+    }
+}
+
 /// The overview's history card: connect, status, snapshot now.
 #[component]
 pub fn HistoryPanel(realm: Memo<String>) -> impl IntoView {
-    let snapshot = ServerAction::<SnapshotHistory>::new();
-    let status = Resource::new(move || snapshot.version().get(), |_| load_history_status());
+    let status = Resource::new(|| (), |_| load_history_status());
     view! {
         <section class="card history-panel" aria-labelledby="history-title">
             <h2 id="history-title">"History"</h2>
-            {move || snapshot.value().get().map(|result| match result {
-                Ok(s) => view! {
-                    <p class="alert success" role="status">
-                        {format!("Snapshot taken: {} offline sessions in {} clients of {} realms.", thousands(s.offline_sessions), s.clients, s.realms)}
-                    </p>
-                }.into_any(),
-                Err(e) => view! { <ErrorBox error=e/> }.into_any(),
-            })}
+            <Flash key=FLASH.to_owned()/>
             <Suspense fallback=|| view! { <p class="loading">"Loading history…"</p> }>
                 {move || Suspend::new(async move {
                     match status.await {
-                        Ok(s) => view! { <StatusView status=s next=format!("/admin/{}", realm.get_untracked()) snapshot=snapshot/> }.into_any(),
+                        Ok(s) => view! { <StatusView status=s next=format!("/admin/{}", realm.get_untracked())/> }.into_any(),
                         Err(e) => view! { <ErrorBox error=e/> }.into_any(),
                     }
                 })}

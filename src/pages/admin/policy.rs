@@ -8,64 +8,74 @@ use leptos_meta::Title;
 use super::client_policies::ClientPolicies;
 use super::policy_review::ReviewDialog;
 use super::readiness::ReadinessChecks;
-use super::revocation::RevocationPolicy;
+use super::revocation::{self, RevocationPolicy};
 use super::{use_realm, RealmHeader};
+use crate::api::client_policy::load_client_policies;
 use crate::api::policy::{load_realm_policy, SaveRealmPolicy};
-use crate::api::revocation::{PushRealmRevocation, SetRealmNotBefore};
 use crate::components::duration_input::DurationInput;
 use crate::components::errors::ErrorBox;
+use crate::components::flash::{reload_with, Flash};
 use crate::model::realm_policy::{
     PolicyForm, PolicySettings, RealmPolicyPage, FIELD_CLIENT_IDLE, FIELD_CLIENT_MAX,
     FIELD_MAX_REUSE, FIELD_OFFLINE_IDLE, FIELD_OFFLINE_MAX,
 };
 use crate::model::time::format_duration;
 
+const FLASH: &str = "realm-policy";
+
 #[component]
 pub fn PolicyPage() -> impl IntoView {
     let realm = use_realm();
-    let save = ServerAction::<SaveRealmPolicy>::new();
-    let set_not_before = ServerAction::<SetRealmNotBefore>::new();
-    let push = ServerAction::<PushRealmRevocation>::new();
-    let data = Resource::new(
-        move || {
-            (
-                realm.get(),
-                save.version().get(),
-                set_not_before.version().get(),
-            )
-        },
-        |(realm, _, _)| load_realm_policy(realm),
-    );
+    // Two resources, so that both reads run at once.
+    let policy = Resource::new(move || realm.get(), load_realm_policy);
+    let clients = Resource::new(move || realm.get(), load_client_policies);
     view! {
         <Title text="Realm policy"/>
         <RealmHeader title="Realm policy" realm=realm/>
-        {move || save.value().get().map(|result| match result {
-            Ok(saved) => view! {
-                <div class="alert success" role="status">
-                    "Saved. An offline token unused for " {format_duration(saved.offline().effective(None, None).idle_secs)}
-                    " now stops working" {saved.offline().effective(None, None).max_secs.map(|m| format!("; offline sessions end {} after they started", format_duration(m)))} "."
-                </div>
-            }.into_any(),
-            Err(e) => view! { <ErrorBox error=e/> }.into_any(),
-        })}
-        <Transition fallback=|| view! { <p class="loading">"Loading the realm's settings…"</p> }>
+        <Flash key=FLASH.to_owned()/>
+        <Flash key=revocation::FLASH.to_owned()/>
+        <Suspense fallback=|| view! { <p class="loading">"Loading the realm's settings…"</p> }>
             {move || Suspend::new(async move {
-                match data.await {
-                    Err(e) => view! { <ErrorBox error=e/> }.into_any(),
-                    Ok(page) => view! {
-                        <PolicyEditor page=page.clone() save=save/>
-                        <RevocationPolicy page=page set_not_before=set_not_before push=push/>
+                match (policy.await, clients.await) {
+                    (Err(e), _) => view! { <ErrorBox error=e/> }.into_any(),
+                    (Ok(page), clients) => view! {
+                        <PolicyEditor page=page.clone()/>
+                        <RevocationPolicy page=page/>
+                        <ClientPolicies realm=realm.get_untracked() table=clients/>
                     }.into_any(),
                 }
             })}
-        </Transition>
-        <ClientPolicies realm=realm version=save.version()/>
-        <ReadinessChecks realm=realm/>
+        </Suspense>
+        <ReadinessChecks realm=realm.get_untracked()/>
     }
 }
 
-#[component]
-fn PolicyEditor(page: RealmPolicyPage, save: ServerAction<SaveRealmPolicy>) -> impl IntoView {
+/// "Saved. An offline token unused for 20 days now stops working."
+fn saved_message(saved: &PolicySettings) -> String {
+    let effective = saved.offline().effective(None, None);
+    format!(
+        "Saved. An offline token unused for {} now stops working{}.",
+        format_duration(effective.idle_secs),
+        effective
+            .max_secs
+            .map(|m| format!(
+                "; offline sessions end {} after they started",
+                format_duration(m)
+            ))
+            .unwrap_or_default()
+    )
+}
+
+/// The settings form with its review dialog; the page reloads after a save, so the form, the
+/// revocation policy and the client table all show what Keycloak now has.
+#[island]
+fn PolicyEditor(page: RealmPolicyPage) -> impl IntoView {
+    let save = ServerAction::<SaveRealmPolicy>::new();
+    Effect::new(move |_| {
+        if let Some(Ok(saved)) = save.value().get() {
+            reload_with(FLASH, &saved_message(&saved));
+        }
+    });
     let loaded: PolicySettings = page.settings;
     let start = PolicyForm::from_settings(&loaded);
     let offline_idle = RwSignal::new(start.offline_idle);
@@ -116,6 +126,7 @@ fn PolicyEditor(page: RealmPolicyPage, save: ServerAction<SaveRealmPolicy>) -> i
     let realm = page.realm.clone();
     let offline_clients = page.offline_clients.clone();
     view! {
+        {move || save.value().get().and_then(Result::err).map(|e| view! { <ErrorBox error=e/> })}
         <section class="card policy-settings" aria-labelledby="settings-title">
             <h2 id="settings-title">"Offline sessions and refresh tokens"</h2>
             {(!can_manage).then(|| view! {

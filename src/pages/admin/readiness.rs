@@ -7,8 +7,9 @@ use crate::components::errors::ErrorBox;
 use crate::error::AppError;
 use crate::model::readiness::Readiness;
 
-#[component]
-pub fn ReadinessChecks(realm: Memo<String>) -> impl IntoView {
+#[island]
+pub fn ReadinessChecks(realm: String) -> impl IntoView {
+    let client_realm = realm.clone();
     let client_check = ServerAction::<CheckClientReadiness>::new();
     let user_check = ServerAction::<CheckUserReadiness>::new();
     view! {
@@ -18,7 +19,7 @@ pub fn ReadinessChecks(realm: Memo<String>) -> impl IntoView {
             <div class="card-grid">
                 <div class="card">
                     <ActionForm action=client_check attr:class="inline-form" attr:id="client-readiness">
-                        <input type="hidden" name="realm" value=move || realm.get()/>
+                        <input type="hidden" name="realm" value=client_realm/>
                         <div class="field">
                             <label for="readiness-client">"Client (clientId)"</label>
                             <input id="readiness-client" name="client_id" required autocomplete="off"/>
@@ -29,7 +30,7 @@ pub fn ReadinessChecks(realm: Memo<String>) -> impl IntoView {
                 </div>
                 <div class="card">
                     <ActionForm action=user_check attr:class="inline-form" attr:id="user-readiness">
-                        <input type="hidden" name="realm" value=move || realm.get()/>
+                        <input type="hidden" name="realm" value=realm/>
                         <div class="field">
                             <label for="readiness-user">"Username"</label>
                             <input id="readiness-user" name="username" required autocomplete="off"/>

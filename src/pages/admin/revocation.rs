@@ -3,21 +3,21 @@
 
 use leptos::prelude::*;
 
-use crate::api::revocation::{PushRealmRevocation, SetRealmNotBefore};
+use crate::api::revocation::{push_realm_revocation, set_realm_not_before};
 use crate::components::confirm::ConfirmDialog;
 use crate::components::errors::ErrorBox;
+use crate::components::flash::reload_with;
 use crate::components::href::{realm_path, seg};
 use crate::components::pager::thousands;
 use crate::components::time::Moment;
 use crate::model::realm_policy::RealmPolicyPage;
 
+/// The message of a new not-before. It shows above the page's settings, not in this card:
+/// setting it to now may sign the administrator out, and then the card is not shown.
+pub const FLASH: &str = "not-before";
+
 #[component]
-pub fn RevocationPolicy(
-    page: RealmPolicyPage,
-    set_not_before: ServerAction<SetRealmNotBefore>,
-    push: ServerAction<PushRealmRevocation>,
-) -> impl IntoView {
-    let confirming = RwSignal::new(false);
+pub fn RevocationPolicy(page: RealmPolicyPage) -> impl IntoView {
     let realm = page.realm.clone();
     let can_manage = page.can_manage;
     let current = if page.not_before > 0 {
@@ -39,9 +39,6 @@ pub fn RevocationPolicy(
             </div>
         }
     });
-    let realm_for_clear = realm.clone();
-    let realm_for_push = realm.clone();
-    let realm_for_set = realm.clone();
     view! {
         <section class="card revocation" aria-labelledby="revocation-title">
             <h2 id="revocation-title">"Revocation policy (not-before)"</h2>
@@ -52,51 +49,70 @@ pub fn RevocationPolicy(
                 ". The offline sessions stay listed and counted until they expire or are revoked. "
                 "People signed in to this realm, you included, must sign in again."
             </p>
-            {move || set_not_before.value().get().map(|result| match result {
-                Ok(0) => view! { <p class="alert success" role="status">"Not-before cleared: tokens are no longer refused for their age."</p> }.into_any(),
-                Ok(_) => view! { <p class="alert success" role="status">"Not-before set to now: every token issued before it is refused (Stale token)."</p> }.into_any(),
-                Err(e) => view! { <ErrorBox error=e/> }.into_any(),
-            })}
-            {move || push.value().get().map(|result| match result {
-                Ok(outcome) => view! {
-                    <p class="alert success" role="status">
-                        {format!("Pushed: {} client(s) reached, {} failed.", outcome.reached.len(), outcome.failed.len())}
-                        {(!outcome.failed.is_empty()).then(|| format!(" Failed: {}.", outcome.failed.join(", ")))}
-                        " Only clients with an admin URL are told; pushing does not change the not-before."
-                    </p>
-                }.into_any(),
-                Err(e) => view! { <ErrorBox error=e/> }.into_any(),
-            })}
             {sessions_left}
-            <div class="actions">
-                <button type="button" class="danger" disabled=!can_manage on:click=move |_| confirming.set(true)>"Set to now…"</button>
-                <button type="button" class="secondary" disabled=!can_manage
-                    on:click=move |_| { set_not_before.dispatch(SetRealmNotBefore { realm: realm_for_clear.clone(), to_now: false }); }>"Clear"</button>
-                <button type="button" class="secondary" disabled=!can_manage
-                    on:click=move |_| { push.dispatch(PushRealmRevocation { realm: realm_for_push.clone() }); }>"Push"</button>
-            </div>
+            <RevocationActions realm=realm can_manage=can_manage/>
         </section>
-        {move || confirming.get().then(|| {
-            let realm = realm_for_set.clone();
-            view! {
-                <ConfirmDialog
-                    title="Set the not-before to now?".to_owned()
-                    confirm_label="Set to now".to_owned()
-                    pending=set_not_before.pending().into()
-                    on_cancel=Callback::new(move |_| confirming.set(false))
-                    on_confirm=Callback::new(move |_| {
-                        set_not_before.dispatch(SetRealmNotBefore { realm: realm.clone(), to_now: true });
-                        confirming.set(false);
-                    })
-                >
-                    <p>
-                        "Every token of this realm issued until now stops working: applications holding offline tokens get "
-                        "\u{201c}Stale token\u{201d} at their next refresh and must ask the user to sign in again. "
-                        "Their offline sessions stay listed until revoked. You are signed out too if you signed in to this realm."
-                    </p>
-                </ConfirmDialog>
-            }
-        })}
     }
     .into_any()
+}
+
+/// Set to now (after a confirmation), clear, push. The page reloads after a new not-before;
+/// a push changes nothing on the page, so its outcome shows here.
+#[island]
+fn RevocationActions(realm: String, can_manage: bool) -> impl IntoView {
+    let confirming = RwSignal::new(false);
+    let set_not_before = {
+        let realm = realm.clone();
+        Action::new(move |to_now: &bool| {
+            let (realm, to_now) = (realm.clone(), *to_now);
+            async move {
+                let result = set_realm_not_before(realm, to_now).await;
+                match &result {
+                    Ok(0) => reload_with(FLASH, "Not-before cleared: tokens are no longer refused for their age."),
+                    Ok(_) => reload_with(FLASH, "Not-before set to now: every token issued before it is refused (Stale token)."),
+                    Err(_) => {}
+                }
+                result
+            }
+        })
+    };
+    let push = Action::new(move |_: &()| push_realm_revocation(realm.clone()));
+    view! {
+        {move || set_not_before.value().get().and_then(Result::err).map(|e| view! { <ErrorBox error=e/> })}
+        {move || push.value().get().map(|result| match result {
+            Ok(outcome) => view! {
+                <p class="alert success" role="status">
+                    {format!("Pushed: {} client(s) reached, {} failed.", outcome.reached.len(), outcome.failed.len())}
+                    {(!outcome.failed.is_empty()).then(|| format!(" Failed: {}.", outcome.failed.join(", ")))}
+                    " Only clients with an admin URL are told; pushing does not change the not-before."
+                </p>
+            }.into_any(),
+            Err(e) => view! { <ErrorBox error=e/> }.into_any(),
+        })}
+        <div class="actions">
+            <button type="button" class="danger" disabled=!can_manage on:click=move |_| confirming.set(true)>"Set to now…"</button>
+            <button type="button" class="secondary" disabled=!can_manage
+                on:click=move |_| { set_not_before.dispatch(false); }>"Clear"</button>
+            <button type="button" class="secondary" disabled=!can_manage
+                on:click=move |_| { push.dispatch(()); }>"Push"</button>
+        </div>
+        {move || confirming.get().then(|| view! {
+            <ConfirmDialog
+                title="Set the not-before to now?".to_owned()
+                confirm_label="Set to now".to_owned()
+                pending=set_not_before.pending().into()
+                on_cancel=Callback::new(move |_| confirming.set(false))
+                on_confirm=Callback::new(move |_| {
+                    set_not_before.dispatch(true);
+                    confirming.set(false);
+                })
+            >
+                <p>
+                    "Every token of this realm issued until now stops working: applications holding offline tokens get "
+                    "\u{201c}Stale token\u{201d} at their next refresh and must ask the user to sign in again. "
+                    "Their offline sessions stay listed until revoked. You are signed out too if you signed in to this realm."
+                </p>
+            </ConfirmDialog>
+        })}
+    }
 }

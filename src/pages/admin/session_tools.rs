@@ -22,60 +22,82 @@ pub fn SessionToolsPage() -> impl IntoView {
     let realm = use_realm();
     let params = use_params_map();
     let client = Memo::new(move |_| params.read().get("client").unwrap_or_default());
-    let start = ServerAction::<StartSessionFilter>::new();
-    let cancel = ServerAction::<CancelSessionJob>::new();
-    let revoke = ServerAction::<RevokeSessionJobMatches>::new();
-    // While a job runs, the page asks for its progress every second.
-    let tick = RwSignal::new(0u64);
-    let running = RwSignal::new(false);
-    #[cfg(feature = "hydrate")]
-    if let Ok(handle) = set_interval_with_handle(
-        move || {
-            if running.get_untracked() {
-                tick.update(|t| *t += 1);
-            }
-        },
-        std::time::Duration::from_secs(1),
-    ) {
-        on_cleanup(move || handle.clear());
-    }
     let job = Resource::new(
-        move || {
-            (
-                realm.get(),
-                client.get(),
-                tick.get(),
-                start.version().get(),
-                cancel.version().get(),
-                revoke.version().get(),
-            )
-        },
-        |(realm, client, ..)| latest_session_job(realm, client),
+        move || (realm.get(), client.get()),
+        |(realm, client)| latest_session_job(realm, client),
     );
     let back = move || realm_path(&realm.get(), &format!("/clients/{}", seg(&client.get())));
     view! {
         <Title text="Find and revoke offline sessions"/>
         <RealmHeader title="Find and revoke offline sessions" realm=realm/>
         <p><a href=back>"← All offline sessions of this client"</a></p>
+        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                let job = job.await;
+                view! { <SessionTools realm=realm.get_untracked() client=client.get_untracked() job=job/> }
+            })}
+        </Suspense>
+    }
+}
+
+/// The filter form and the latest job. The island asks for the job again after every
+/// action, and every second while it runs.
+#[island]
+fn SessionTools(
+    realm: String,
+    client: String,
+    job: Result<Option<SessionJob>, AppError>,
+) -> impl IntoView {
+    let job = RwSignal::new(job);
+    let start = ServerAction::<StartSessionFilter>::new();
+    let cancel = ServerAction::<CancelSessionJob>::new();
+    let revoke = ServerAction::<RevokeSessionJobMatches>::new();
+    let refresh = {
+        let (realm, client) = (realm.clone(), client.clone());
+        move || {
+            let (realm, client) = (realm.clone(), client.clone());
+            leptos::task::spawn_local(async move {
+                job.set(latest_session_job(realm, client).await);
+            });
+        }
+    };
+    Effect::watch(
+        move || {
+            (
+                start.version().get(),
+                cancel.version().get(),
+                revoke.version().get(),
+            )
+        },
+        {
+            let refresh = refresh.clone();
+            move |_, _, _| refresh()
+        },
+        false,
+    );
+    #[cfg(feature = "hydrate")]
+    if let Ok(handle) = set_interval_with_handle(
+        move || {
+            if job.with_untracked(|j| matches!(j, Ok(Some(j)) if j.state.is_running())) {
+                refresh();
+            }
+        },
+        std::time::Duration::from_secs(1),
+    ) {
+        on_cleanup(move || handle.clear());
+    }
+    view! {
         <FilterForm realm=realm client=client start=start/>
         <ActionError result=Signal::derive(move || start.value().get().map(|r| r.map(|_| ())))/>
         <ActionError result=Signal::derive(move || cancel.value().get().map(|r| r.map(|_| ())))/>
         <ActionError result=Signal::derive(move || revoke.value().get().map(|r| r.map(|_| ())))/>
-        <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match job.await {
-                    Err(e) => view! { <ErrorBox error=e/> }.into_any(),
-                    Ok(None) => {
-                        running.set(false);
-                        view! { <p class="empty">"No dry run yet. Choose criteria above and start one: nothing is revoked without your confirmation."</p> }.into_any()
-                    }
-                    Ok(Some(job)) => {
-                        running.set(job.state.is_running());
-                        view! { <JobPanel job=job cancel=cancel revoke=revoke/> }.into_any()
-                    }
-                }
-            })}
-        </Transition>
+        {move || match job.get() {
+            Err(e) => view! { <ErrorBox error=e/> }.into_any(),
+            Ok(None) => view! {
+                <p class="empty">"No dry run yet. Choose criteria above and start one: nothing is revoked without your confirmation."</p>
+            }.into_any(),
+            Ok(Some(job)) => view! { <JobPanel job=job cancel=cancel revoke=revoke/> }.into_any(),
+        }}
     }
 }
 
@@ -89,8 +111,8 @@ fn ActionError(result: Signal<Option<Result<(), AppError>>>) -> impl IntoView {
 
 #[component]
 fn FilterForm(
-    realm: Memo<String>,
-    client: Memo<String>,
+    realm: String,
+    client: String,
     start: ServerAction<StartSessionFilter>,
 ) -> impl IntoView {
     let idle = RwSignal::new(String::new());
@@ -102,8 +124,8 @@ fn FilterForm(
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         start.dispatch(StartSessionFilter {
-            realm: realm.get_untracked(),
-            client: client.get_untracked(),
+            realm: realm.clone(),
+            client: client.clone(),
             idle_days: days(idle.get_untracked()),
             expiring_days: days(expiring.get_untracked()),
             started_before: text(before.get_untracked()),

@@ -6,70 +6,89 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 use super::{use_realm, RealmHeader};
-use crate::api::users::{load_user_access, RevokeUserConsent};
+use crate::api::users::{load_user_access, revoke_user_consent};
 use crate::components::confirm::ConfirmDialog;
 use crate::components::errors::ErrorBox;
+use crate::components::flash::{reload_with, Flash};
 use crate::components::href::seg;
 use crate::components::time::Moment;
 use crate::model::admin::{SessionRow, UserAccess};
+
+const FLASH: &str = "user-access";
 
 #[component]
 pub fn UserAccessPage() -> impl IntoView {
     let realm = use_realm();
     let params = use_params_map();
     let user = Memo::new(move |_| params.read().get("user").unwrap_or_default());
-    let revoke = ServerAction::<RevokeUserConsent>::new();
     let data = Resource::new(
-        move || (realm.get(), user.get(), revoke.version().get()),
-        |(realm, user, _)| load_user_access(realm, user),
+        move || (realm.get(), user.get()),
+        |(realm, user)| load_user_access(realm, user),
     );
-    let pending: RwSignal<Option<String>> = RwSignal::new(None);
     view! {
         <Title text="User access"/>
         <RealmHeader title="User access" realm=realm/>
-        {move || revoke.value().get().map(|result| match result {
-            Ok(()) => view! { <div class="alert success" role="status">"Access revoked: the consent and the application's offline tokens are gone."</div> }.into_any(),
-            Err(e) => view! { <ErrorBox error=e/> }.into_any(),
-        })}
-        <Transition fallback=|| view! { <p class="loading">"Loading the user's access…"</p> }>
+        <Flash key=FLASH.to_owned()/>
+        <Suspense fallback=|| view! { <p class="loading">"Loading the user's access…"</p> }>
             {move || Suspend::new(async move {
                 match data.await {
                     Err(e) => view! { <ErrorBox error=e/> }.into_any(),
-                    Ok(access) => view! { <AccessView access=access pending=pending/> }.into_any(),
+                    Ok(access) => view! { <AccessView access=access/> }.into_any(),
                 }
             })}
-        </Transition>
-        {move || pending.get().map(|client_id| {
-            let target = client_id.clone();
-            view! {
-                <ConfirmDialog
-                    title=format!("Revoke {client_id}'s access?")
-                    confirm_label="Revoke consent and offline tokens".to_owned()
-                    pending=revoke.pending().into()
-                    on_cancel=Callback::new(move |_| pending.set(None))
-                    on_confirm=Callback::new(move |_| {
-                        revoke.dispatch(RevokeUserConsent {
-                            realm: realm.get_untracked(),
-                            user: user.get_untracked(),
-                            client_id: target.clone(),
-                        });
-                        pending.set(None);
-                    })
-                >
-                    <p>
-                        "The user's consent to " <strong>{client_id.clone()}</strong> " is removed and every offline token of "
-                        {client_id.clone()} " stops working, so it can no longer act for the user while they are away. "
-                        "If a consent existed, the user's current sessions in " {client_id} " are signed out too. "
-                        "The application must ask again."
-                    </p>
-                </ConfirmDialog>
+        </Suspense>
+    }
+}
+
+/// "Revoke…" for one client's consent and offline tokens; the page reloads after it.
+#[island]
+fn RevokeConsent(realm: String, user: String, client_id: String) -> impl IntoView {
+    let confirming = RwSignal::new(false);
+    let revoke = {
+        let client_id = client_id.clone();
+        Action::new(move |_: &()| {
+            let (realm, user, client_id) = (realm.clone(), user.clone(), client_id.clone());
+            async move {
+                let result = revoke_user_consent(realm, user, client_id).await;
+                if result.is_ok() {
+                    reload_with(
+                        FLASH,
+                        "Access revoked: the consent and the application's offline tokens are gone.",
+                    );
+                }
+                result
             }
-        })}
+        })
+    };
+    view! {
+        <button type="button" class="danger small" on:click=move |_| confirming.set(true)>"Revoke…"</button>
+        {move || revoke.value().get().and_then(Result::err).map(|e| view! { <ErrorBox error=e/> })}
+        {move || confirming.get().then(|| {
+            let client_id = client_id.clone();
+            view! {
+            <ConfirmDialog
+                title=format!("Revoke {client_id}'s access?")
+                confirm_label="Revoke consent and offline tokens".to_owned()
+                pending=revoke.pending().into()
+                on_cancel=Callback::new(move |_| confirming.set(false))
+                on_confirm=Callback::new(move |_| {
+                    revoke.dispatch(());
+                    confirming.set(false);
+                })
+            >
+                <p>
+                    "The user's consent to " <strong>{client_id.clone()}</strong> " is removed and every offline token of "
+                    {client_id.clone()} " stops working, so it can no longer act for the user while they are away. "
+                    "If a consent existed, the user's current sessions in " {client_id.clone()} " are signed out too. "
+                    "The application must ask again."
+                </p>
+            </ConfirmDialog>
+        }})}
     }
 }
 
 #[component]
-fn AccessView(access: UserAccess, pending: RwSignal<Option<String>>) -> impl IntoView {
+fn AccessView(access: UserAccess) -> impl IntoView {
     let now = access.now_ms;
     let can_manage = access.can_manage;
     let user = access.user.clone();
@@ -96,7 +115,7 @@ fn AccessView(access: UserAccess, pending: RwSignal<Option<String>>) -> impl Int
                     </tr></thead>
                     <tbody>
                         {access.consents.into_iter().map(|c| {
-                            let client_id = c.client_id.clone();
+                            let (realm, user_id) = (access.realm.clone(), user.id.clone());
                             view! {
                                 <tr>
                                     <td>{c.client_id.clone()}</td>
@@ -106,9 +125,7 @@ fn AccessView(access: UserAccess, pending: RwSignal<Option<String>>) -> impl Int
                                     <td>{c.offline_token.then(|| view! { <span class="badge offline">"Offline Token"</span> })}</td>
                                     <td>
                                         {if can_manage {
-                                            view! {
-                                                <button type="button" class="danger small" on:click=move |_| pending.set(Some(client_id.clone()))>"Revoke…"</button>
-                                            }.into_any()
+                                            view! { <RevokeConsent realm=realm user=user_id client_id=c.client_id.clone()/> }.into_any()
                                         } else {
                                             view! { <span class="muted" title="Revoking needs the manage-users role">"view only"</span> }.into_any()
                                         }}

@@ -7,39 +7,29 @@ use leptos_meta::Title;
 
 use super::card::ApplicationCard;
 use super::sign_in_path;
-use crate::api::me::{load_my_applications, RemoveMyAccess};
+use crate::api::me::{load_my_applications, remove_my_access};
 use crate::components::confirm::ConfirmDialog;
 use crate::components::errors::ErrorBox;
+use crate::components::flash::{reload_with, Flash};
 use crate::error::AppError;
 use crate::model::me::{MyApplication, MyApplications, RemovalNotice};
 use crate::pages::admin::use_realm;
 
+const FLASH: &str = "my-applications";
+
 #[component]
 pub fn MyApplicationsPage() -> impl IntoView {
     let realm = use_realm();
-    let remove = ServerAction::<RemoveMyAccess>::new();
-    let data = Resource::new(
-        move || (realm.get(), remove.version().get()),
-        |(realm, _)| load_my_applications(realm),
-    );
-    let confirming: RwSignal<Option<MyApplication>> = RwSignal::new(None);
-    let removed_name = RwSignal::new(String::new());
+    let data = Resource::new(move || realm.get(), load_my_applications);
     view! {
         <Title text="My applications"/>
         <h1>"My applications"</h1>
         <p class="lead">"Applications you allowed to use your account. Remove access from any you no longer use or trust."</p>
-        {move || remove.value().get().map(|result| match result {
-            Ok(()) => view! {
-                <div class="alert success" role="status">
-                    "Access removed: " <strong>{removed_name.get()}</strong> " can no longer use your account."
-                </div>
-            }.into_any(),
-            Err(e) => view! { <ErrorBox error=e/> }.into_any(),
-        })}
-        <Transition fallback=|| view! { <p class="loading">"Loading your applications…"</p> }>
+        <Flash key=FLASH.to_owned()/>
+        <Suspense fallback=|| view! { <p class="loading">"Loading your applications…"</p> }>
             {move || Suspend::new(async move {
                 match data.await {
-                    Ok(mine) => view! { <ApplicationsView mine=mine confirming=confirming/> }.into_any(),
+                    Ok(mine) => view! { <ApplicationsView mine=mine/> }.into_any(),
                     Err(AppError::NotSignedIn) => view! { <SignInPrompt realm=realm.get_untracked()/> }.into_any(),
                     Err(e @ AppError::Forbidden(_)) => view! {
                         <ErrorBox error=e/>
@@ -48,38 +38,76 @@ pub fn MyApplicationsPage() -> impl IntoView {
                     Err(e) => view! { <ErrorBox error=e/> }.into_any(),
                 }
             })}
-        </Transition>
-        {move || confirming.get().map(|app| {
-            let client_id = app.client_id.clone();
-            let name = app.name.clone();
-            view! {
-                <ConfirmDialog
-                    title=format!("Remove access of {}?", app.name)
-                    confirm_label="Remove access".to_owned()
-                    pending=remove.pending().into()
-                    on_cancel=Callback::new(move |_| confirming.set(None))
-                    on_confirm=Callback::new(move |_| {
-                        removed_name.set(name.clone());
-                        remove.dispatch(RemoveMyAccess {
-                            realm: realm.get_untracked(),
-                            client_id: client_id.clone(),
-                        });
-                        confirming.set(None);
-                    })
-                >
-                    <RemovalEffects app=app/>
-                </ConfirmDialog>
+        </Suspense>
+    }
+}
+
+/// "Remove access…": a disclosure holding the no-script confirmation (`children`); with
+/// script it opens a dialog instead, and the page reloads after the removal.
+#[island]
+pub fn RemoveAccess(
+    realm: String,
+    client_id: String,
+    name: String,
+    effects: Vec<String>,
+    children: Children,
+) -> impl IntoView {
+    let confirming = RwSignal::new(false);
+    let remove = {
+        let name = name.clone();
+        Action::new(move |_: &()| {
+            let (realm, client_id, name) = (realm.clone(), client_id.clone(), name.clone());
+            async move {
+                let result = remove_my_access(realm, client_id).await;
+                if result.is_ok() {
+                    reload_with(
+                        FLASH,
+                        &format!("Access removed: {name} can no longer use your account."),
+                    );
+                }
+                result
             }
-        })}
+        })
+    };
+    view! {
+        <details class="remove-access">
+            <summary
+                class="button danger small"
+                on:click=move |ev| {
+                    ev.prevent_default();
+                    confirming.set(true);
+                }
+            >
+                "Remove access" <span class="visually-hidden">" of " {name.clone()}</span> "…"
+            </summary>
+            {children()}
+        </details>
+        {move || remove.value().get().and_then(Result::err).map(|e| view! { <ErrorBox error=e/> })}
+        {move || confirming.get().then(|| {
+            let name = name.clone(); let effects = effects.clone();
+            view! {
+            <ConfirmDialog
+                title=format!("Remove access of {name}?")
+                confirm_label="Remove access".to_owned()
+                pending=remove.pending().into()
+                on_cancel=Callback::new(move |_| confirming.set(false))
+                on_confirm=Callback::new(move |_| {
+                    remove.dispatch(());
+                    confirming.set(false);
+                })
+            >
+                <RemovalEffects effects=effects.clone()/>
+            </ConfirmDialog>
+        }})}
     }
 }
 
 /// "If you remove access: …", in the dialog and in the no-script confirmation.
 #[component]
-pub fn RemovalEffects(app: MyApplication) -> impl IntoView {
+pub fn RemovalEffects(effects: Vec<String>) -> impl IntoView {
     view! {
         <p>"If you remove access:"</p>
-        <ul>{app.removal_effects().into_iter().map(|e| view! { <li>{e}</li> }).collect_view()}</ul>
+        <ul>{effects.into_iter().map(|e| view! { <li>{e}</li> }).collect_view()}</ul>
     }
 }
 
@@ -94,10 +122,7 @@ fn SignInPrompt(realm: String) -> impl IntoView {
 }
 
 #[component]
-fn ApplicationsView(
-    mine: MyApplications,
-    confirming: RwSignal<Option<MyApplication>>,
-) -> impl IntoView {
+fn ApplicationsView(mine: MyApplications) -> impl IntoView {
     let now = mine.now_ms;
     let realm = mine.realm.clone();
     let notice = mine.notice.clone().map(|notice| match notice {
@@ -130,7 +155,7 @@ fn ApplicationsView(
         view! {
             <ul class="app-list">
                 {with_access.into_iter().map(|app| view! {
-                    <li><ApplicationCard app=app realm=realm.clone() now_ms=now confirming=confirming/></li>
+                    <li><ApplicationCard app=app realm=realm.clone() now_ms=now/></li>
                 }).collect_view()}
             </ul>
         }

@@ -2,18 +2,13 @@
 
 use leptos::prelude::*;
 
-use super::applications::RemovalEffects;
+use super::applications::{RemovalEffects, RemoveAccess};
 use crate::components::href::seg;
 use crate::components::time::Moment;
 use crate::model::me::MyApplication;
 
 #[component]
-pub fn ApplicationCard(
-    app: MyApplication,
-    realm: String,
-    now_ms: i64,
-    confirming: RwSignal<Option<MyApplication>>,
-) -> impl IntoView {
+pub fn ApplicationCard(app: MyApplication, realm: String, now_ms: i64) -> impl IntoView {
     let heading = format!("app-{}", seg(&app.client_id));
     let origin = if app.third_party {
         "Made by someone else: it asked for your permission on a consent screen."
@@ -63,7 +58,7 @@ pub fn ApplicationCard(
             </ul>
         }
     });
-    let for_dialog = app.clone();
+    let effects = app.removal_effects();
     let labelled_by = heading.clone();
     view! {
         <article class="card app-card" aria-labelledby=labelled_by>
@@ -86,25 +81,16 @@ pub fn ApplicationCard(
             </dl>
             {links}
             // Without JavaScript the disclosure is the confirmation; with it, the dialog is.
-            <details class="remove-access">
-                <summary
-                    class="button danger small"
-                    on:click=move |ev| {
-                        ev.prevent_default();
-                        confirming.set(Some(for_dialog.clone()));
-                    }
-                >
-                    "Remove access" <span class="visually-hidden">" of " {app.name.clone()}</span> "…"
-                </summary>
+            <RemoveAccess realm=realm.clone() client_id=app.client_id.clone() name=app.name.clone() effects=effects.clone()>
                 <div class="remove-confirm">
-                    <RemovalEffects app=app.clone()/>
+                    <RemovalEffects effects=effects.clone()/>
                     <form method="post" action="/api/remove_my_access">
-                        <input type="hidden" name="realm" value=realm/>
+                        <input type="hidden" name="realm" value=realm.clone()/>
                         <input type="hidden" name="client_id" value=app.client_id.clone()/>
                         <button type="submit" class="danger">"Yes, remove access"</button>
                     </form>
                 </div>
-            </details>
+            </RemoveAccess>
         </article>
     }
 }
