@@ -7,7 +7,7 @@ use leptos_router::hooks::use_params_map;
 
 use super::{query_u32, use_realm, RealmHeader};
 use crate::api::sessions::{offline_sessions, revoke_offline_session};
-use crate::components::confirm::ConfirmDialog;
+use crate::components::confirm::ConfirmedChange;
 use crate::components::errors::ErrorBox;
 use crate::components::flash::{reload_with, Flash};
 use crate::components::href::{realm_path, seg};
@@ -77,27 +77,18 @@ fn RevokeSession(
     };
     view! {
         <button type="button" class="danger small" on:click=move |_| confirming.set(true)>"Revoke…"</button>
-        {move || revoke.value().get().and_then(Result::err).map(|e| view! { <ErrorBox error=e/> })}
-        {move || confirming.get().then(|| {
-            let username = username.clone(); let others = others.clone();
-            view! {
-            <ConfirmDialog
-                title=format!("Revoke {username}'s offline session?")
-                confirm_label="Revoke offline session".to_owned()
-                pending=revoke.pending().into()
-                on_cancel=Callback::new(move |_| confirming.set(false))
-                on_confirm=Callback::new(move |_| {
-                    revoke.dispatch(());
-                    confirming.set(false);
-                })
-            >
-                <p>
-                    "The application's offline token stops working at its next use, so it can no longer act for "
-                    {username.clone()} " while they are away." {others.clone()}
-                    " They keep their account; the application has to ask for offline access again."
-                </p>
-            </ConfirmDialog>
-        }})}
+        <ConfirmedChange
+            action=revoke
+            confirming=confirming
+            title=format!("Revoke {username}'s offline session?")
+            confirm_label="Revoke offline session".to_owned()
+        >
+            <p>
+                "The application's offline token stops working at its next use, so it can no longer act for "
+                {username.clone()} " while they are away." {others.clone()}
+                " They keep their account; the application has to ask for offline access again."
+            </p>
+        </ConfirmedChange>
     }
 }
 

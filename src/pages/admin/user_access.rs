@@ -7,7 +7,7 @@ use leptos_router::hooks::use_params_map;
 
 use super::{use_realm, RealmHeader};
 use crate::api::users::{load_user_access, revoke_user_consent};
-use crate::components::confirm::ConfirmDialog;
+use crate::components::confirm::ConfirmedChange;
 use crate::components::errors::ErrorBox;
 use crate::components::flash::{reload_with, Flash};
 use crate::components::href::seg;
@@ -62,28 +62,19 @@ fn RevokeConsent(realm: String, user: String, client_id: String) -> impl IntoVie
     };
     view! {
         <button type="button" class="danger small" on:click=move |_| confirming.set(true)>"Revoke…"</button>
-        {move || revoke.value().get().and_then(Result::err).map(|e| view! { <ErrorBox error=e/> })}
-        {move || confirming.get().then(|| {
-            let client_id = client_id.clone();
-            view! {
-            <ConfirmDialog
-                title=format!("Revoke {client_id}'s access?")
-                confirm_label="Revoke consent and offline tokens".to_owned()
-                pending=revoke.pending().into()
-                on_cancel=Callback::new(move |_| confirming.set(false))
-                on_confirm=Callback::new(move |_| {
-                    revoke.dispatch(());
-                    confirming.set(false);
-                })
-            >
-                <p>
-                    "The user's consent to " <strong>{client_id.clone()}</strong> " is removed and every offline token of "
-                    {client_id.clone()} " stops working, so it can no longer act for the user while they are away. "
-                    "If a consent existed, the user's current sessions in " {client_id.clone()} " are signed out too. "
-                    "The application must ask again."
-                </p>
-            </ConfirmDialog>
-        }})}
+        <ConfirmedChange
+            action=revoke
+            confirming=confirming
+            title=format!("Revoke {client_id}'s access?")
+            confirm_label="Revoke consent and offline tokens".to_owned()
+        >
+            <p>
+                "The user's consent to " <strong>{client_id.clone()}</strong> " is removed and every offline token of "
+                {client_id.clone()} " stops working, so it can no longer act for the user while they are away. "
+                "If a consent existed, the user's current sessions in " {client_id.clone()} " are signed out too. "
+                "The application must ask again."
+            </p>
+        </ConfirmedChange>
     }
 }
 

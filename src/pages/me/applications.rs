@@ -8,7 +8,7 @@ use leptos_meta::Title;
 use super::card::ApplicationCard;
 use super::sign_in_path;
 use crate::api::me::{load_my_applications, remove_my_access};
-use crate::components::confirm::ConfirmDialog;
+use crate::components::confirm::ConfirmedChange;
 use crate::components::errors::ErrorBox;
 use crate::components::flash::{reload_with, Flash};
 use crate::error::AppError;
@@ -82,23 +82,14 @@ pub fn RemoveAccess(
             </summary>
             {children()}
         </details>
-        {move || remove.value().get().and_then(Result::err).map(|e| view! { <ErrorBox error=e/> })}
-        {move || confirming.get().then(|| {
-            let name = name.clone(); let effects = effects.clone();
-            view! {
-            <ConfirmDialog
-                title=format!("Remove access of {name}?")
-                confirm_label="Remove access".to_owned()
-                pending=remove.pending().into()
-                on_cancel=Callback::new(move |_| confirming.set(false))
-                on_confirm=Callback::new(move |_| {
-                    remove.dispatch(());
-                    confirming.set(false);
-                })
-            >
-                <RemovalEffects effects=effects.clone()/>
-            </ConfirmDialog>
-        }})}
+        <ConfirmedChange
+            action=remove
+            confirming=confirming
+            title=format!("Remove access of {name}?")
+            confirm_label="Remove access".to_owned()
+        >
+            <RemovalEffects effects=effects.clone()/>
+        </ConfirmedChange>
     }
 }
 
