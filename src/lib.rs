@@ -3,6 +3,10 @@
 //! Modules compiled for both the server and the browser hold views, server
 //! function declarations and wire types; server-only modules are gated on `ssr`.
 
+// Debug builds keep every view's full type (release builds erase them); an island holding a
+// confirmation dialog nests deeper than the default limit of 128.
+#![recursion_limit = "256"]
+
 pub mod api;
 pub mod app;
 pub mod components;
