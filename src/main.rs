@@ -4,8 +4,8 @@ use offline_console::config::{Config, ConfigLoadError};
 use offline_console::server;
 
 /// jemalloc: server-side rendering allocates and frees many small buffers per page, and
-/// glibc's malloc spent a third of the console's CPU on them under load; jemalloc's
-/// per-thread caches about double the pages served per second (BENCHMARKS.md, findings).
+/// glibc's malloc spent a third of the console's CPU on them under load; with jemalloc the
+/// console served 60–90 % more pages per second in back-to-back runs (BENCHMARKS.md, findings).
 #[global_allocator]
 static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 
