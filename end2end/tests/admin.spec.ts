@@ -65,3 +65,23 @@ test("an end user opening an admin page gets the permission page", async ({ page
   expect(response?.status()).toBe(403);
   await expect(page.locator(".forbidden")).toContainText("realm administrators");
 });
+
+test.describe("in the viewer's time zone", () => {
+  test.use({ timezoneId: "Asia/Kolkata", locale: "en-GB" });
+
+  test("a session's times switch from UTC to the viewer's local time", async ({ page }) => {
+    await backupServiceOfflineToken("dave");
+    await signIn(page, "demo", "realmadmin");
+    await open(page, "/admin/demo/clients?search=backup");
+    await page.getByRole("link", { name: "backup-service" }).click();
+    await page.waitForURL(/\/clients\/[^/?]+$/);
+    await expect(page.locator("body[data-hydrated]")).toHaveCount(1);
+
+    const started = page.getByRole("row").filter({ hasText: "dave" }).locator("time").first();
+    const ms = Number(await started.getAttribute("data-ms"));
+    const local = await page.evaluate((at) => new Date(at).toLocaleString(), ms);
+    expect(local).not.toContain("UTC");
+    await expect(started).toHaveAttribute("title", local);
+    await expect(started.locator("span")).toHaveText(` · ${local}`);
+  });
+});

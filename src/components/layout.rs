@@ -5,6 +5,7 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_location;
 
 use crate::api::viewer::current_viewer;
+use crate::components::time::LocalTimes;
 
 /// `/admin/<realm>` when the current page belongs to a realm.
 fn realm_base(pathname: &str) -> Option<String> {
@@ -48,6 +49,7 @@ pub fn Layout(children: Children) -> impl IntoView {
             <UserBox/>
         </header>
         <main id="main" tabindex="-1">{children()}</main>
+        <LocalTimes/>
         <footer class="site-footer">
             <p>"offline-console · manages Keycloak offline access"</p>
         </footer>

@@ -1,29 +1,74 @@
 //! A moment shown as "3 days ago" with the full time in the viewer's zone.
 //!
-//! The server renders UTC (it does not know the viewer's zone); once the page
-//! is interactive the title and text switch to the browser's local time. An island
-//! of its own, so that times on otherwise static pages switch too; inside another
-//! island it is an ordinary component.
+//! The server renders the full time in UTC (it does not know the viewer's zone).
+//! One island per page, `LocalTimes`, switches every moment to the browser's local
+//! time once the page is interactive; a moment rendered later inside an island is
+//! local from the start. One island per moment made a page of 25 sessions carry
+//! 75 islands to render and hydrate.
 
 use leptos::prelude::*;
 
 use crate::model::time::{format_utc, relative};
 
-#[island]
+#[component]
 pub fn Moment(ms: i64, now_ms: i64) -> impl IntoView {
-    let absolute = RwSignal::new(format_utc(ms));
-    #[cfg(feature = "hydrate")]
-    Effect::new(move |_| {
-        let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms as f64));
-        absolute.set(String::from(
-            date.to_locale_string("default", &wasm_bindgen::JsValue::UNDEFINED),
-        ));
-    });
-    let iso = format_utc(ms);
+    let full = full_time(ms);
+    let title = full.clone();
     view! {
-        <time datetime=iso title=move || absolute.get()>
+        <time datetime=format_utc(ms) title=title data-ms=ms>
             {relative(ms, now_ms)}
-            <span class="muted small">" · " {move || absolute.get()}</span>
+            <span class="muted small">" · " {full}</span>
         </time>
+    }
+}
+
+/// Switches the page's moments to local time; placed once, after the page's content.
+#[island]
+pub fn LocalTimes() -> impl IntoView {
+    #[cfg(feature = "hydrate")]
+    Effect::new(|_| local::switch_page());
+}
+
+#[cfg(not(feature = "hydrate"))]
+fn full_time(ms: i64) -> String {
+    format_utc(ms)
+}
+
+#[cfg(feature = "hydrate")]
+use local::full_time;
+
+#[cfg(feature = "hydrate")]
+mod local {
+    use leptos::prelude::document;
+    use wasm_bindgen::{JsCast, JsValue};
+
+    pub fn full_time(ms: i64) -> String {
+        let date = js_sys::Date::new(&JsValue::from_f64(ms as f64));
+        date.to_locale_string("default", &JsValue::UNDEFINED).into()
+    }
+
+    pub fn switch_page() {
+        let Ok(moments) = document().query_selector_all("time[data-ms]") else {
+            return;
+        };
+        for index in 0..moments.length() {
+            let Some(moment) = moments
+                .item(index)
+                .and_then(|node| node.dyn_into::<web_sys::Element>().ok())
+            else {
+                continue;
+            };
+            let Some(ms) = moment
+                .get_attribute("data-ms")
+                .and_then(|ms| ms.parse::<i64>().ok())
+            else {
+                continue;
+            };
+            let local = full_time(ms);
+            let _ = moment.set_attribute("title", &local);
+            if let Ok(Some(full)) = moment.query_selector("span") {
+                full.set_text_content(Some(&format!(" · {local}")));
+            }
+        }
     }
 }
