@@ -7,7 +7,7 @@ use crate::components::errors::ErrorBox;
 use crate::error::AppError;
 use crate::model::readiness::Readiness;
 
-#[island]
+#[island(lazy)]
 pub fn ReadinessChecks(realm: String) -> impl IntoView {
     let client_check = ServerAction::<CheckClientReadiness>::new();
     let user_check = ServerAction::<CheckUserReadiness>::new();
