@@ -15,6 +15,10 @@ use serde::de::DeserializeOwned;
 /// Arguments in a `POST` body, JSON or URL-encoded; the answer in JSON.
 pub struct JsonOrForm;
 
+impl ContentType for JsonOrForm {
+    const CONTENT_TYPE: &'static str = "application/json";
+}
+
 impl<Input, Output, C, S, E> Protocol<Input, Output, C, S, E> for JsonOrForm
 where
     Input: IntoReq<Json, C::Request, E>
@@ -35,10 +39,12 @@ where
         F: Fn(Input) -> Fut + Send,
         Fut: Future<Output = Result<Output, E>> + Send,
     {
-        let is_form = request
+        // Only a body that says it is JSON is read as JSON: anything else is read as before this
+        // protocol, as a URL-encoded form (a bodiless POST included).
+        let is_json = request
             .to_content_type()
-            .is_some_and(|value| value.starts_with(PostUrl::CONTENT_TYPE));
-        if is_form {
+            .is_some_and(|value| value.starts_with(JsonOrForm::CONTENT_TYPE));
+        if !is_json {
             return <Http<PostUrl, Json> as Protocol<Input, Output, C, S, E>>::run_server(
                 request, server_fn,
             )
