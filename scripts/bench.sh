@@ -38,7 +38,7 @@ if [ "${BENCH_SKIP_BUILD:-}" = 1 ]; then
 elif stale; then
   echo "==> building (release)"
   bash scripts/ensure-tools.sh
-  cargo leptos build --release --precompress
+  cargo leptos build --release --precompress --split
   cargo build --release --locked -p keycloak-sim
   # cargo leaves up-to-date outputs untouched; mark them current so the next run skips this.
   touch "$console_bin" "$sim_bin" "$site_pkg"/*

@@ -10,7 +10,7 @@ console_port=${CONSOLE_PORT:-3000}
 sim_port=${SIM_PORT:-8180}
 
 echo "==> building (release)"
-cargo leptos build --release --precompress
+cargo leptos build --release --precompress --split
 cargo build --release --locked -p keycloak-sim
 
 mkdir -p data/keycloak-sim

@@ -41,8 +41,8 @@ if [ "$status" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
 count "$p" "$f"
 [ "$f" -eq 0 ] || failures+=("Keycloak's JS admin client against keycloak-sim")
 
-echo "==> release build (cargo leptos build --release --precompress, keycloak-sim)"
-if cargo leptos build --release --precompress && cargo build --release --locked -p keycloak-sim; then
+echo "==> release build (cargo leptos build --release --precompress --split, keycloak-sim)"
+if cargo leptos build --release --precompress --split && cargo build --release --locked -p keycloak-sim; then
   count 1 0
   echo "==> Playwright (Chromium)"
   (cd end2end && E2E_SIM_BIN="$CARGO_TARGET_DIR/release/keycloak-sim" \

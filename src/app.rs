@@ -5,6 +5,7 @@ use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
+use crate::components::hydration_marker::HydrationMarker;
 use crate::components::layout::Layout;
 use crate::pages::admin::client_sessions::ClientSessionsPage;
 use crate::pages::admin::clients::ClientsPage;
@@ -38,6 +39,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             </head>
             <body>
                 <App/>
+                // Last, so that it hydrates after every other island.
+                <HydrationMarker/>
             </body>
         </html>
     }

@@ -36,19 +36,9 @@ pub mod server;
 #[cfg(feature = "hydrate")]
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
-    use leptos::prelude::{document, set_timeout};
-
+    // Panic messages in the browser console, for development: the hook's formatting is
+    // dead weight in the release bundle, where a panic aborts either way.
+    #[cfg(debug_assertions)]
     console_error_panic_hook::set_once();
     leptos::mount::hydrate_islands();
-    // leptos' island script hydrates every island right after this returns, within the same
-    // task; a timer fires only after that task, so the marker (for end-to-end tests:
-    // interactive controls work from here on) is set once every island is live.
-    set_timeout(
-        || {
-            if let Some(body) = document().body() {
-                let _ = body.set_attribute("data-hydrated", "true");
-            }
-        },
-        std::time::Duration::ZERO,
-    );
 }

@@ -285,6 +285,7 @@ async function main() {
     ["start page", "/"],
     ["overview page", `/admin/${REALM}`],
     ["offline sessions page", `/admin/${REALM}/clients/${SIZES[0].uuid}?first=0&max=${PAGE}`],
+    ["session tools page", `/admin/${REALM}/clients/${SIZES[0].uuid}/tools`],
     ["user search page", `/admin/${REALM}/users`],
     ["policy page", `/admin/${REALM}/policy`],
     ["audit log page", "/audit"],

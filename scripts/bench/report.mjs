@@ -151,8 +151,9 @@ keycloak-sim run on the same two cores as the console, so requests/s is a floor 
 
 ## 4. Front-end weight (first page load)
 
-The browser bundle is built with leptos islands: only the interactive parts of a page ship as
-wasm, all in one module, and every page loads the same files (read from each page's HTML):
+The browser bundle is built with leptos islands, split: every page loads the main wasm (the
+runtime and the islands every page has), its JS glue, the split loader and the stylesheet; a page
+with lazy islands also fetches their chunks (read from each page's HTML and the split manifest):
 
 | File | Raw | gzip -9 | brotli 11 | Sent by the console (Content-Encoding) |
 |---|---|---|---|---|

@@ -1,9 +1,11 @@
 // Item 4: what a first page load downloads (WASM, JS, CSS): raw, gzip -9, brotli 11,
 // and what the console actually sends to a browser that accepts br and gzip.
-// The build uses leptos islands: one wasm holds every interactive island, and each page's HTML
-// preloads it with its JS glue and links the stylesheet. What a page loads is read from the page
-// itself (its `/pkg/` links), so a page that stopped loading the wasm would show up here.
-import { readFileSync } from "node:fs";
+// The build uses leptos islands, split (`cargo leptos build --split`): each page's HTML preloads
+// the main wasm with its JS glue (which imports the split loader) and links the stylesheet; a
+// page's lazy islands (`#[island(lazy)]`) fetch their chunks while it hydrates, as listed in
+// `__wasm_split_manifest.json`. What a page loads is read from the page itself (its `/pkg/`
+// links and its islands), so a page that stopped loading the wasm would show up here.
+import { existsSync, readFileSync } from "node:fs";
 import { brotliCompressSync, constants, gzipSync } from "node:zlib";
 import { request } from "./http.mjs";
 
@@ -23,9 +25,29 @@ async function measure(pkgDir, consoleUrl, name) {
   };
 }
 
-/** The `/pkg/` files a page's HTML links, preloads or runs, in order, once each. */
-function pkgFiles(html) {
+const SPLIT_LOADER = "__wasm_split.______________________.js";
+
+/** Split name → the chunk files its loader fetches (`{}` for a build without `--split`). */
+function splitManifest(pkgDir) {
+  const file = `${pkgDir}/__wasm_split_manifest.json`;
+  return existsSync(file) ? JSON.parse(readFileSync(file, "utf8")) : {};
+}
+
+/** `PolicyEditor_2065…` (an island in the HTML) → `policy_editor_loader_` (its split's prefix). */
+const splitPrefix = (island) =>
+  `${island.replace(/_\d+$/, "").replace(/(?<!^)([A-Z])/g, "_$1").toLowerCase()}_loader_`;
+
+/** The `/pkg/` files a page loads, once each: what its HTML links, preloads or runs, the split
+ * loader that the JS glue imports, and the chunks of the lazy islands on the page. */
+function pkgFiles(html, pkgDir, manifest) {
   const names = [...html.matchAll(/(?:href|src)="\/pkg\/([^"?#]+)"/g)].map((m) => m[1]);
+  if (existsSync(`${pkgDir}/${SPLIT_LOADER}`)) names.push(SPLIT_LOADER);
+  const islands = new Set([...html.matchAll(/<leptos-island[^>]*data-component="([^"]+)"/g)].map((m) => m[1]));
+  for (const island of islands) {
+    const prefix = splitPrefix(island);
+    const split = Object.keys(manifest).find((name) => name.startsWith(prefix));
+    if (split) names.push(...manifest[split].map((chunk) => `${chunk}.wasm`));
+  }
   return [...new Set(names)];
 }
 
@@ -34,12 +56,13 @@ const totals = (files) => ({ raw: sum(files, "raw"), gzip: sum(files, "gzip"), b
 
 /** `pages`: [name, path] pairs, fetched with `jar` (a signed-in administrator's cookies). */
 export async function frontEndWeight(pkgDir, consoleUrl, jar, pages) {
+  const manifest = splitManifest(pkgDir);
   const measured = new Map();
   const result = [];
   for (const [page, path] of pages) {
     const response = await jar.send("GET", `${consoleUrl}${path}`);
     if (response.status !== 200) throw new Error(`${path} answered ${response.status}`);
-    const names = pkgFiles(response.body);
+    const names = pkgFiles(response.body, pkgDir, manifest);
     if (!names.some((n) => n.endsWith(".wasm"))) throw new Error(`${path} loads no wasm: is this an islands build?`);
     const own = [];
     for (const name of names) {

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use crate::error::AppError;
 use crate::model::audit::{AuditFilter, AuditPage};
 
-#[server(prefix = "/api", endpoint = "audit_log")]
+#[server(prefix = "/api", endpoint = "audit_log", protocol = crate::api::codec::JsonOrForm)]
 pub async fn audit_log(
     // No filter at all (scripts, the first visit) means the whole log.
     #[server(default)] filter: AuditFilter,

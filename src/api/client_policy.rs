@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use crate::error::AppError;
 use crate::model::readiness::ClientPolicyTable;
 
-#[server(prefix = "/api", endpoint = "client_policies")]
+#[server(prefix = "/api", endpoint = "client_policies", protocol = crate::api::codec::JsonOrForm)]
 pub async fn load_client_policies(realm: String) -> Result<ClientPolicyTable, AppError> {
     crate::api::support::respond(ssr::client_policies(realm)).await
 }

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use crate::error::AppError;
 use crate::model::admin::ClientList;
 
-#[server(prefix = "/api", endpoint = "search_clients")]
+#[server(prefix = "/api", endpoint = "search_clients", protocol = crate::api::codec::JsonOrForm)]
 pub async fn search_clients(
     realm: String,
     search: String,

@@ -5,19 +5,19 @@ use leptos::prelude::*;
 use crate::error::AppError;
 use crate::model::history::{HistoryStatus, SnapshotSummary, Trends};
 
-#[server(prefix = "/api", endpoint = "history_status")]
+#[server(prefix = "/api", endpoint = "history_status", protocol = crate::api::codec::JsonOrForm)]
 pub async fn load_history_status() -> Result<HistoryStatus, AppError> {
     crate::api::support::respond(ssr::status()).await
 }
 
 /// Takes a snapshot now with the stored offline token.
-#[server(prefix = "/api", endpoint = "snapshot_history")]
+#[server(prefix = "/api", endpoint = "snapshot_history", protocol = crate::api::codec::JsonOrForm)]
 pub async fn snapshot_history() -> Result<SnapshotSummary, AppError> {
     crate::api::support::respond(ssr::snapshot()).await
 }
 
 /// Offline sessions per client over the recorded runs, for the realms the caller may view.
-#[server(prefix = "/api", endpoint = "history_trends")]
+#[server(prefix = "/api", endpoint = "history_trends", protocol = crate::api::codec::JsonOrForm)]
 pub async fn history_trends() -> Result<Trends, AppError> {
     crate::api::support::respond(ssr::trends()).await
 }

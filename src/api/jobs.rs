@@ -7,7 +7,7 @@ use crate::error::AppError;
 use crate::model::jobs::SessionJob;
 
 /// Starts a filter job; empty criteria are left out.
-#[server(prefix = "/api", endpoint = "start_session_filter")]
+#[server(prefix = "/api", endpoint = "start_session_filter", protocol = crate::api::codec::JsonOrForm)]
 pub async fn start_session_filter(
     realm: String,
     client: String,
@@ -25,13 +25,13 @@ pub async fn start_session_filter(
     crate::api::support::respond(ssr::start(realm, client, filter)).await
 }
 
-#[server(prefix = "/api", endpoint = "session_job_status")]
+#[server(prefix = "/api", endpoint = "session_job_status", protocol = crate::api::codec::JsonOrForm)]
 pub async fn session_job_status(id: String) -> Result<SessionJob, AppError> {
     crate::api::support::respond(ssr::status(id)).await
 }
 
 /// The caller's newest job for the client, so a reloaded page finds it again.
-#[server(prefix = "/api", endpoint = "latest_session_job")]
+#[server(prefix = "/api", endpoint = "latest_session_job", protocol = crate::api::codec::JsonOrForm)]
 pub async fn latest_session_job(
     realm: String,
     client: String,
@@ -40,13 +40,13 @@ pub async fn latest_session_job(
 }
 
 /// Stops a running job, or drops a dry run without revoking.
-#[server(prefix = "/api", endpoint = "cancel_session_job")]
+#[server(prefix = "/api", endpoint = "cancel_session_job", protocol = crate::api::codec::JsonOrForm)]
 pub async fn cancel_session_job(id: String) -> Result<SessionJob, AppError> {
     crate::api::support::respond(ssr::cancel(id)).await
 }
 
 /// Revokes exactly what the finished dry run matched; `confirmation` must be the clientId.
-#[server(prefix = "/api", endpoint = "revoke_session_job_matches")]
+#[server(prefix = "/api", endpoint = "revoke_session_job_matches", protocol = crate::api::codec::JsonOrForm)]
 pub async fn revoke_session_job_matches(
     id: String,
     confirmation: String,

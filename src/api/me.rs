@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use crate::error::AppError;
 use crate::model::me::MyApplications;
 
-#[server(prefix = "/api", endpoint = "my_applications")]
+#[server(prefix = "/api", endpoint = "my_applications", protocol = crate::api::codec::JsonOrForm)]
 pub async fn load_my_applications(realm: String) -> Result<MyApplications, AppError> {
     crate::api::support::respond(ssr::my_applications(realm)).await
 }
@@ -15,7 +15,7 @@ pub async fn load_my_applications(realm: String) -> Result<MyApplications, AppEr
 /// Removes the consent and offline access of one application. Posted by a
 /// plain form (no JavaScript), it answers with a redirect back to the page,
 /// which then shows the outcome once.
-#[server(prefix = "/api", endpoint = "remove_my_access")]
+#[server(prefix = "/api", endpoint = "remove_my_access", protocol = crate::api::codec::JsonOrForm)]
 pub async fn remove_my_access(realm: String, client_id: String) -> Result<(), AppError> {
     let result = crate::api::support::respond(ssr::remove_my_access(&realm, &client_id)).await;
     ssr::back_to_the_page_after_a_plain_form_post(&realm, &client_id, &result).await;

@@ -4,6 +4,7 @@
 pub mod audit;
 pub mod client_policy;
 pub mod clients;
+pub mod codec;
 pub mod history;
 pub mod jobs;
 pub mod me;

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use crate::error::AppError;
 use crate::model::admin::Overview;
 
-#[server(prefix = "/api", endpoint = "overview")]
+#[server(prefix = "/api", endpoint = "overview", protocol = crate::api::codec::JsonOrForm)]
 pub async fn realm_overview(realm: String) -> Result<Overview, AppError> {
     crate::api::support::respond(ssr::overview(realm)).await
 }

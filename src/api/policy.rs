@@ -6,14 +6,14 @@ use leptos::prelude::*;
 use crate::error::AppError;
 use crate::model::realm_policy::{ClientImpact, PolicyForm, PolicySettings, RealmPolicyPage};
 
-#[server(prefix = "/api", endpoint = "realm_policy")]
+#[server(prefix = "/api", endpoint = "realm_policy", protocol = crate::api::codec::JsonOrForm)]
 pub async fn load_realm_policy(realm: String) -> Result<RealmPolicyPage, AppError> {
     crate::api::support::respond(ssr::load_realm_policy(realm)).await
 }
 
 /// Saves the form; `expected` is what the page loaded, and the save is refused
 /// if the realm no longer has those values.
-#[server(prefix = "/api", endpoint = "save_realm_policy")]
+#[server(prefix = "/api", endpoint = "save_realm_policy", protocol = crate::api::codec::JsonOrForm)]
 pub async fn save_realm_policy(
     realm: String,
     form: PolicyForm,
@@ -23,7 +23,7 @@ pub async fn save_realm_policy(
 }
 
 /// How many of one client's current offline sessions the form's settings would end at once.
-#[server(prefix = "/api", endpoint = "preview_policy_impact")]
+#[server(prefix = "/api", endpoint = "preview_policy_impact", protocol = crate::api::codec::JsonOrForm)]
 pub async fn preview_policy_impact(
     realm: String,
     form: PolicyForm,

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use crate::error::AppError;
 use crate::model::readiness::Readiness;
 
-#[server(prefix = "/api", endpoint = "client_readiness")]
+#[server(prefix = "/api", endpoint = "client_readiness", protocol = crate::api::codec::JsonOrForm)]
 pub async fn check_client_readiness(
     realm: String,
     client_id: String,
@@ -14,7 +14,7 @@ pub async fn check_client_readiness(
     crate::api::support::respond(ssr::client_readiness(realm, client_id)).await
 }
 
-#[server(prefix = "/api", endpoint = "user_readiness")]
+#[server(prefix = "/api", endpoint = "user_readiness", protocol = crate::api::codec::JsonOrForm)]
 pub async fn check_user_readiness(realm: String, username: String) -> Result<Readiness, AppError> {
     crate::api::support::respond(ssr::user_readiness(realm, username)).await
 }

@@ -7,13 +7,13 @@ use crate::model::realm_policy::PushOutcome;
 
 /// Sets the realm's not-before to Keycloak's now (`to_now`) or clears it (0).
 /// Returns the new value (epoch seconds).
-#[server(prefix = "/api", endpoint = "set_realm_not_before")]
+#[server(prefix = "/api", endpoint = "set_realm_not_before", protocol = crate::api::codec::JsonOrForm)]
 pub async fn set_realm_not_before(realm: String, to_now: bool) -> Result<i64, AppError> {
     crate::api::support::respond(ssr::set_realm_not_before(realm, to_now)).await
 }
 
 /// Tells every client with an admin URL about the realm's not-before.
-#[server(prefix = "/api", endpoint = "push_realm_revocation")]
+#[server(prefix = "/api", endpoint = "push_realm_revocation", protocol = crate::api::codec::JsonOrForm)]
 pub async fn push_realm_revocation(realm: String) -> Result<PushOutcome, AppError> {
     crate::api::support::respond(ssr::push_realm_revocation(realm)).await
 }

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use crate::error::AppError;
 use crate::model::admin::OfflineSessionsPage;
 
-#[server(prefix = "/api", endpoint = "offline_sessions")]
+#[server(prefix = "/api", endpoint = "offline_sessions", protocol = crate::api::codec::JsonOrForm)]
 pub async fn offline_sessions(
     realm: String,
     client: String,
@@ -16,7 +16,7 @@ pub async fn offline_sessions(
 }
 
 /// Ends a whole offline session (`DELETE /sessions/{id}?isOffline=true`).
-#[server(prefix = "/api", endpoint = "revoke_offline_session")]
+#[server(prefix = "/api", endpoint = "revoke_offline_session", protocol = crate::api::codec::JsonOrForm)]
 pub async fn revoke_offline_session(
     realm: String,
     client: String,

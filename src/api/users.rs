@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use crate::error::AppError;
 use crate::model::admin::{UserAccess, UserSearchPage};
 
-#[server(prefix = "/api", endpoint = "search_users")]
+#[server(prefix = "/api", endpoint = "search_users", protocol = crate::api::codec::JsonOrForm)]
 pub async fn search_users(
     realm: String,
     search: String,
@@ -15,13 +15,13 @@ pub async fn search_users(
     crate::api::support::respond(ssr::search_users(realm, search, first, max)).await
 }
 
-#[server(prefix = "/api", endpoint = "user_access")]
+#[server(prefix = "/api", endpoint = "user_access", protocol = crate::api::codec::JsonOrForm)]
 pub async fn load_user_access(realm: String, user: String) -> Result<UserAccess, AppError> {
     crate::api::support::respond(ssr::user_access(realm, user)).await
 }
 
 /// Revokes the user's consent to a client and every offline token of that client.
-#[server(prefix = "/api", endpoint = "revoke_user_consent")]
+#[server(prefix = "/api", endpoint = "revoke_user_consent", protocol = crate::api::codec::JsonOrForm)]
 pub async fn revoke_user_consent(
     realm: String,
     user: String,

@@ -5,13 +5,13 @@ use leptos::prelude::*;
 use crate::error::AppError;
 use crate::model::admin::Viewer;
 
-#[server(prefix = "/api", endpoint = "viewer")]
+#[server(prefix = "/api", endpoint = "viewer", protocol = crate::api::codec::JsonOrForm)]
 pub async fn current_viewer() -> Result<Option<Viewer>, AppError> {
     ssr::viewer().await
 }
 
 /// Realms the signed-in administrator may open (as Keycloak lists them).
-#[server(prefix = "/api", endpoint = "admin_realms")]
+#[server(prefix = "/api", endpoint = "admin_realms", protocol = crate::api::codec::JsonOrForm)]
 pub async fn admin_realms() -> Result<Vec<String>, AppError> {
     crate::api::support::respond(ssr::admin_realms()).await
 }

@@ -6,6 +6,7 @@ pub mod duration_input;
 pub mod errors;
 pub mod flash;
 pub mod href;
+pub mod hydration_marker;
 pub mod layout;
 pub mod pager;
 pub mod search_form;

@@ -290,7 +290,8 @@ pub async fn signed_in_client(
     http
 }
 
-/// Calls a server function as the page's JavaScript does (form-encoded POST, same origin).
+/// Calls a server function as a plain form post does (form-encoded POST, same origin); the
+/// islands send JSON, which the server reads too (`api::codec`).
 pub async fn call(
     app: &TestApp,
     http: &reqwest::Client,

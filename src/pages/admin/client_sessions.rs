@@ -45,7 +45,7 @@ pub fn ClientSessionsPage() -> impl IntoView {
 }
 
 /// "Revoke…" for one offline session, with its confirmation; the page reloads after it.
-#[island]
+#[island(lazy)]
 fn RevokeSession(
     realm: String,
     client: String,

@@ -80,7 +80,7 @@ fn StatusView(status: HistoryStatus, next: String) -> impl IntoView {
 const FLASH: &str = "history";
 
 /// "Snapshot now"; the page reloads after it, showing the new last run.
-#[island]
+#[island(lazy)]
 fn SnapshotNow() -> impl IntoView {
     let snapshot = Action::new(move |_: &()| async move {
         let result = snapshot_history().await;

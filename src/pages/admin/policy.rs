@@ -68,7 +68,7 @@ fn saved_message(saved: &PolicySettings) -> String {
 
 /// The settings form with its review dialog; the page reloads after a save, so the form, the
 /// revocation policy and the client table all show what Keycloak now has.
-#[island]
+#[island(lazy)]
 fn PolicyEditor(page: RealmPolicyPage) -> impl IntoView {
     let save = ServerAction::<SaveRealmPolicy>::new();
     Effect::new(move |_| {

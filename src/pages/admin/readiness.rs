@@ -7,36 +7,55 @@ use crate::components::errors::ErrorBox;
 use crate::error::AppError;
 use crate::model::readiness::Readiness;
 
-#[island]
+#[island(lazy)]
 pub fn ReadinessChecks(realm: String) -> impl IntoView {
-    let client_realm = realm.clone();
     let client_check = ServerAction::<CheckClientReadiness>::new();
     let user_check = ServerAction::<CheckUserReadiness>::new();
+    let client_id = RwSignal::new(String::new());
+    let username = RwSignal::new(String::new());
+    // Typed arguments sent as JSON: an `ActionForm` would bring URL-form decoding into the wasm.
+    let check_client = {
+        let realm = realm.clone();
+        move |ev: leptos::ev::SubmitEvent| {
+            ev.prevent_default();
+            client_check.dispatch(CheckClientReadiness {
+                realm: realm.clone(),
+                client_id: client_id.get_untracked(),
+            });
+        }
+    };
+    let check_user = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        user_check.dispatch(CheckUserReadiness {
+            realm: realm.clone(),
+            username: username.get_untracked(),
+        });
+    };
     view! {
         <section class="readiness" aria-labelledby="readiness-title">
             <h2 id="readiness-title">"Offline-access readiness"</h2>
             <p class="hint">"Why does an application get no offline token? Check the client and the user against Keycloak's conditions."</p>
             <div class="card-grid">
                 <div class="card">
-                    <ActionForm action=client_check attr:class="inline-form" attr:id="client-readiness">
-                        <input type="hidden" name="realm" value=client_realm/>
+                    <form class="inline-form" id="client-readiness" on:submit=check_client>
                         <div class="field">
                             <label for="readiness-client">"Client (clientId)"</label>
-                            <input id="readiness-client" name="client_id" required autocomplete="off"/>
+                            <input id="readiness-client" name="client_id" required autocomplete="off"
+                                prop:value=client_id on:input=move |ev| client_id.set(event_target_value(&ev))/>
                         </div>
                         <div class="field"><button type="submit">"Check client"</button></div>
-                    </ActionForm>
+                    </form>
                     <Report result=Signal::derive(move || client_check.value().get())/>
                 </div>
                 <div class="card">
-                    <ActionForm action=user_check attr:class="inline-form" attr:id="user-readiness">
-                        <input type="hidden" name="realm" value=realm/>
+                    <form class="inline-form" id="user-readiness" on:submit=check_user>
                         <div class="field">
                             <label for="readiness-user">"Username"</label>
-                            <input id="readiness-user" name="username" required autocomplete="off"/>
+                            <input id="readiness-user" name="username" required autocomplete="off"
+                                prop:value=username on:input=move |ev| username.set(event_target_value(&ev))/>
                         </div>
                         <div class="field"><button type="submit">"Check user"</button></div>
-                    </ActionForm>
+                    </form>
                     <Report result=Signal::derive(move || user_check.value().get())/>
                 </div>
             </div>

@@ -58,7 +58,7 @@ pub fn RevocationPolicy(page: RealmPolicyPage) -> impl IntoView {
 
 /// Set to now (after a confirmation), clear, push. The page reloads after a new not-before;
 /// a push changes nothing on the page, so its outcome shows here.
-#[island]
+#[island(lazy)]
 fn RevocationActions(realm: String, can_manage: bool) -> impl IntoView {
     let confirming = RwSignal::new(false);
     let set_not_before = {

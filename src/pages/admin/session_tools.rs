@@ -42,7 +42,7 @@ pub fn SessionToolsPage() -> impl IntoView {
 
 /// The filter form and the latest job. The island asks for the job again after every
 /// action, and every second while it runs.
-#[island]
+#[island(lazy)]
 fn SessionTools(
     realm: String,
     client: String,

@@ -41,7 +41,7 @@ pub fn UserAccessPage() -> impl IntoView {
 }
 
 /// "Revoke…" for one client's consent and offline tokens; the page reloads after it.
-#[island]
+#[island(lazy)]
 fn RevokeConsent(realm: String, user: String, client_id: String) -> impl IntoView {
     let confirming = RwSignal::new(false);
     let revoke = {

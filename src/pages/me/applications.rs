@@ -44,7 +44,7 @@ pub fn MyApplicationsPage() -> impl IntoView {
 
 /// "Remove access…": a disclosure holding the no-script confirmation (`children`); with
 /// script it opens a dialog instead, and the page reloads after the removal.
-#[island]
+#[island(lazy)]
 pub fn RemoveAccess(
     realm: String,
     client_id: String,
