@@ -230,3 +230,38 @@ async fn the_overview_counts_sessions_per_client_with_totals() {
             .sum::<u64>()
     );
 }
+
+/// The islands send a server function's arguments as JSON: read like the form, and a body
+/// that is not the arguments is the caller's mistake (400), not a failure of the console.
+#[tokio::test]
+async fn arguments_sent_as_json_are_read_and_malformed_json_is_a_clear_400() {
+    let app = spawn_app().await;
+    seed(&app, "demo", 3, "user", &["backup-service"]).await;
+    let (http, backup) = realmadmin_and_backup(&app).await;
+    let post = |body: String| {
+        http.post(format!("{}/api/offline_sessions", app.url))
+            .header("origin", &app.url)
+            .header("content-type", "application/json")
+            .body(body)
+            .send()
+    };
+
+    let args = json!({ "realm": "demo", "client": backup, "first": 0, "max": 25 });
+    let page = post(args.to_string()).await.unwrap();
+    assert_eq!(page.status(), 200);
+    let page: Value = page.json().await.unwrap();
+    assert_eq!(page["total"], 3);
+    assert_eq!(page["rows"].as_array().unwrap().len(), 3);
+
+    for body in [
+        "{\"realm\": \"demo\"".to_owned(),
+        json!({ "realm": "demo", "client": backup, "first": "zero", "max": 25 }).to_string(),
+        String::new(),
+    ] {
+        let refused = post(body.clone()).await.unwrap();
+        assert_eq!(refused.status(), 400, "{body}");
+        let error: Value = refused.json().await.unwrap();
+        let message = error["InvalidInput"].as_str().unwrap_or_default();
+        assert!(message.starts_with("The request was malformed: "), "{body}: {error}");
+    }
+}
