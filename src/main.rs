@@ -11,13 +11,13 @@ static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 
 /// Built in rather than left to the environment, so the memory bound holds however the
 /// console is started. No background purging thread: with it, every freed page woke that
-/// thread, about 18 context switches per page and a quarter of the console's CPU. Freed
-/// pages are returned from the allocating threads instead, after 1 s rather than jemalloc's
-/// default 10 s (at 0 s every page took 66 page faults); that keeps the 64-administrator
-/// load under 64 MB. Measured: 1.9–2.0 ms of CPU per page before, 1.22 ms after.
+/// thread (about 18 context switches per page under load, a quarter of the console's CPU).
+/// The serving threads return freed pages themselves after 0.5 s instead of jemalloc's
+/// default 10 s; at 0 s every page took 66 page faults. Measured: 1.9–2.0 ms of CPU per page
+/// before, 1.2–1.4 ms after, with the 64-administrator load at 61 MB (BENCHMARKS.md, findings).
 #[allow(non_upper_case_globals)]
 #[export_name = "_rjem_malloc_conf"]
-pub static malloc_conf: &[u8] = b"background_thread:false,dirty_decay_ms:1000,muzzy_decay_ms:0\0";
+pub static malloc_conf: &[u8] = b"background_thread:false,dirty_decay_ms:500,muzzy_decay_ms:0\0";
 
 /// Worker stack size. Debug builds of the server-side rendering of some error
 /// pages need more than tokio's 2 MiB default and would abort the process.
