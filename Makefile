@@ -2,13 +2,16 @@
 #   make demo   run keycloak-sim with the demo realms and the console against it
 #   make test   run every check and test; ends with "N passed, N failed"
 #   make bench  measure speed, load, memory and bundle size against keycloak-sim; writes BENCHMARKS.md
+#   make bench-cost  the console's CPU, page faults and context switches per page (perf stat; for A/B)
 #   make fuzz   fuzz every parser of user input, FUZZ_SECONDS (default 600) per target
-.PHONY: demo test bench fuzz
+.PHONY: demo test bench bench-cost fuzz
 demo:
 	@bash scripts/demo.sh
 test:
 	@bash scripts/test.sh
 bench:
 	@bash scripts/bench.sh
+bench-cost:
+	@BENCH_COST=1 bash scripts/bench.sh
 fuzz:
 	@bash scripts/fuzz.sh

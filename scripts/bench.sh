@@ -10,7 +10,8 @@
 # (skip exporting the largest client), BENCH_CONSOLE_PORT, BENCH_SIM_PORT,
 # BENCH_SKIP_BUILD=1 (use the existing binaries and site as they are; noted in the report, with
 # BENCH_CONSOLE_BIN / BENCH_SIM_BIN / LEPTOS_SITE_ROOT to pick them and BENCH_BUILD_NOTE to say
-# where they come from).
+# where they come from), BENCH_COST=1 (measure only the console's cost per page with perf stat,
+# scripts/bench/cost.mjs: BENCH_COST_USERS, BENCH_COST_PAGES; prints one JSON line, writes nothing).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
@@ -76,6 +77,11 @@ DATABASE_URL="sqlite://${work}/console.db" \
 console_pid=$!
 wait_for "$console_url/healthz"
 
+if [ "${BENCH_COST:-}" = 1 ]; then
+  command -v perf >/dev/null || { echo "make bench-cost needs perf (Debian: apt-get install linux-perf)" >&2; exit 1; }
+  CONSOLE_URL="$console_url" SIM_URL="$sim_url" CONSOLE_PID="$console_pid" node scripts/bench/cost.mjs
+  exit
+fi
 echo "==> measuring (about 10 minutes with the defaults)"
 mkdir -p target
 export_routes=0

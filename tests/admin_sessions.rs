@@ -262,6 +262,9 @@ async fn arguments_sent_as_json_are_read_and_malformed_json_is_a_clear_400() {
         assert_eq!(refused.status(), 400, "{body}");
         let error: Value = refused.json().await.unwrap();
         let message = error["InvalidInput"].as_str().unwrap_or_default();
-        assert!(message.starts_with("The request was malformed: "), "{body}: {error}");
+        assert!(
+            message.starts_with("The request was malformed: "),
+            "{body}: {error}"
+        );
     }
 }

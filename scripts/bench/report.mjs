@@ -70,9 +70,10 @@ export function render(r) {
     // Growth during the export itself: the RSS it starts from is whatever the tests before it
     // left (the allocator returns freed memory after a delay), so peaks alone compare baselines.
     const growth = (e) => e.peakRssMb - e.rssBeforeMb;
+    const signed = (mb) => `${mb < 0 ? "−" : "+"}${Math.abs(mb).toFixed(1)} MB`;
     goals.push({
       what: `5. Export ${format.toUpperCase()}: constant memory (RSS growth during the export at ${num(big.rows)} rows ≤ growth at ${num(small.rows)} rows + 5 MB)`,
-      measured: `+${growth(big).toFixed(1)} MB (peak ${big.peakRssMb.toFixed(1)} MB) vs +${growth(small).toFixed(1)} MB (peak ${small.peakRssMb.toFixed(1)} MB); ${num(Math.round(big.rowsPerSecond))} rows/s`,
+      measured: `${signed(growth(big))} (peak ${big.peakRssMb.toFixed(1)} MB) vs ${signed(growth(small))} (peak ${small.peakRssMb.toFixed(1)} MB); ${num(Math.round(big.rowsPerSecond))} rows/s`,
       ok: growth(big) <= growth(small) + 5,
       load: Math.max(small.load, big.load),
     });
