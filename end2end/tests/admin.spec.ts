@@ -1,15 +1,19 @@
-import { expect, test } from "@playwright/test";
+import { expect, type Page, test } from "@playwright/test";
 import { backupServiceOfflineToken, open, refreshStatus, signIn } from "./helpers";
 
-test("an administrator revokes one of backup-service's offline sessions and the total drops", async ({ page }) => {
-  const carol = await backupServiceOfflineToken("carol");
-  await backupServiceOfflineToken("dave");
+/** Signs in as realmadmin and opens backup-service's offline sessions from the client list. */
+async function openBackupServiceSessions(page: Page) {
   await signIn(page, "demo", "realmadmin");
-
   await open(page, "/admin/demo/clients?search=backup");
   await page.getByRole("link", { name: "backup-service" }).click();
   await page.waitForURL(/\/clients\/[^/?]+$/);
   await expect(page.locator("body[data-hydrated]")).toHaveCount(1);
+}
+
+test("an administrator revokes one of backup-service's offline sessions and the total drops", async ({ page }) => {
+  const carol = await backupServiceOfflineToken("carol");
+  await backupServiceOfflineToken("dave");
+  await openBackupServiceSessions(page);
   const total = page.locator(".client-heading .badge");
   const before = Number((await total.textContent())!.replace(/\D/g, ""));
   expect(before).toBeGreaterThanOrEqual(2);
@@ -71,11 +75,7 @@ test.describe("in the viewer's time zone", () => {
 
   test("a session's times switch from UTC to the viewer's local time", async ({ page }) => {
     await backupServiceOfflineToken("dave");
-    await signIn(page, "demo", "realmadmin");
-    await open(page, "/admin/demo/clients?search=backup");
-    await page.getByRole("link", { name: "backup-service" }).click();
-    await page.waitForURL(/\/clients\/[^/?]+$/);
-    await expect(page.locator("body[data-hydrated]")).toHaveCount(1);
+    await openBackupServiceSessions(page);
 
     const started = page.getByRole("row").filter({ hasText: "dave" }).locator("time").first();
     const ms = Number(await started.getAttribute("data-ms"));
