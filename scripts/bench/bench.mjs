@@ -4,7 +4,8 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { bulkBenchmark, exportBenchmark } from "./power.mjs";
 import { peakReset, processUsage } from "./proc.mjs";
 import { frontEndWeight } from "./weight.mjs";
-import { callServerFn, expect, form, request, signIn } from "./http.mjs";
+import { callServerFn, expect, request, signIn } from "./http.mjs";
+import { adminToken as simAdminToken, clientUuid as simClientUuid, seedOfflineSessions } from "./sim.mjs";
 import { render } from "./report.mjs";
 import { loadAverage, percentile, Series } from "./stats.mjs";
 
@@ -40,34 +41,18 @@ const log = (...args) => console.error("bench:", ...args);
 async function seed(sizes) {
   for (const s of sizes) {
     const started = Date.now();
-    const r = await request("POST", `${SIM}/_sim/realms/${REALM}/seed`, {
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ users: s.sessions, prefix: s.prefix, offlineClients: [s.client] }),
-    });
-    expect(r, 200, `seeding ${s.client}`);
+    await seedOfflineSessions(SIM, REALM, s);
     s.seeded = s.sessions;
     log(`seeded ${s.sessions} offline sessions for ${s.client} in ${Date.now() - started} ms`);
   }
 }
 
-/** An admin access token straight from Keycloak, as a script using the admin API would hold. */
-async function adminToken() {
-  const r = await request("POST", `${SIM}/realms/${REALM}/protocol/openid-connect/token`, {
-    headers: { "content-type": "application/x-www-form-urlencoded" },
-    body: form({ grant_type: "password", client_id: "admin-cli", username: "realmadmin", password: "realmadmin" }),
-  });
-  expect(r, 200, "admin token");
-  return JSON.parse(r.body).access_token;
-}
+const adminToken = () => simAdminToken(SIM, REALM);
 
 async function clientUuids(token) {
   for (const s of SIZES) {
     s.seeded ??= 0;
-    const r = await request("GET", `${SIM}/admin/realms/${REALM}/clients?clientId=${s.client}`, {
-      headers: { authorization: `Bearer ${token}` },
-    });
-    expect(r, 200, `looking up ${s.client}`);
-    s.uuid = JSON.parse(r.body)[0].id;
+    s.uuid = await simClientUuid(SIM, REALM, s.client, token);
     const count = await request("GET", `${SIM}/admin/realms/${REALM}/clients/${s.uuid}/offline-session-count`, {
       headers: { authorization: `Bearer ${token}` },
     });
@@ -260,11 +245,7 @@ async function powerTools(jar) {
 }
 
 async function clientUuid(clientId) {
-  const r = await request("GET", `${SIM}/admin/realms/${REALM}/clients?clientId=${clientId}`, {
-    headers: { authorization: `Bearer ${await adminToken()}` },
-  });
-  expect(r, 200, `looking up ${clientId}`);
-  return JSON.parse(r.body)[0].id;
+  return simClientUuid(SIM, REALM, clientId, await adminToken());
 }
 
 async function main() {

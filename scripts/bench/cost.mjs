@@ -4,35 +4,26 @@
 // Rates move with the machine's load; CPU per page does not (much), so A/B comparisons of
 // allocator settings or rendering changes use this (round 6 in findings.md).
 import { spawn } from "node:child_process";
-import { request, signIn, form, expect } from "./http.mjs";
+import { expect, signIn } from "./http.mjs";
 import { peakReset, processUsage } from "./proc.mjs";
+import { adminToken, clientUuid, seedOfflineSessions } from "./sim.mjs";
 import { percentile } from "./stats.mjs";
 
 const { CONSOLE_URL, SIM_URL, CONSOLE_PID } = process.env;
 const USERS = Number(process.env.BENCH_COST_USERS ?? 64);
 const PAGES = Number(process.env.BENCH_COST_PAGES ?? 6000);
 const REALM = "demo";
-const SEEDS = [["photo-print", 10, "pp"], ["mobile-app", 10_000, "ma"]];
+const SEEDS = [
+  { client: "photo-print", sessions: 10, prefix: "pp" },
+  { client: "mobile-app", sessions: 10_000, prefix: "ma" },
+];
 
 async function clientPages() {
-  for (const [client, users, prefix] of SEEDS) {
-    const r = await request("POST", `${SIM_URL}/_sim/realms/${REALM}/seed`, {
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ users, prefix, offlineClients: [client] }),
-    });
-    expect(r, 200, `seeding ${client}`);
-  }
-  const token = await request("POST", `${SIM_URL}/realms/${REALM}/protocol/openid-connect/token`, {
-    headers: { "content-type": "application/x-www-form-urlencoded" },
-    body: form({ grant_type: "password", client_id: "admin-cli", username: "realmadmin", password: "realmadmin" }),
-  });
-  expect(token, 200, "admin token");
-  const bearer = { authorization: `Bearer ${JSON.parse(token.body).access_token}` };
+  for (const seed of SEEDS) await seedOfflineSessions(SIM_URL, REALM, seed);
+  const token = await adminToken(SIM_URL, REALM);
   const pages = [];
-  for (const client of [...SEEDS.map(([c]) => c), "backup-service"]) {
-    const r = await request("GET", `${SIM_URL}/admin/realms/${REALM}/clients?clientId=${client}`, { headers: bearer });
-    expect(r, 200, `looking up ${client}`);
-    pages.push(`/admin/${REALM}/clients/${JSON.parse(r.body)[0].id}?first=0&max=25`);
+  for (const client of [...SEEDS.map((s) => s.client), "backup-service"]) {
+    pages.push(`/admin/${REALM}/clients/${await clientUuid(SIM_URL, REALM, client, token)}?first=0&max=25`);
   }
   return [`/admin/${REALM}`, `/admin/${REALM}/clients`, ...pages, `/admin/${REALM}/users`];
 }
