@@ -135,10 +135,7 @@ pub async fn run(config: Config) -> Result<(), StartError> {
         .local_addr()
         .map_err(|e| StartError::Serve(e.to_string()))?;
     tracing::info!(%bound, %public_url, "offline-console listening");
-    // `into_make_service`: each connection shares the finished router. Served as is, axum
-    // rebuilt every route's service stack for each new connection (about 290 kB per open
-    // keep-alive connection, and its CPU); routes are cloned per request either way.
-    axum::serve(listener, router.into_make_service())
+    axum::serve(listener, router)
         .with_graceful_shutdown(shutdown_signal())
         .await
         .map_err(|e| StartError::Serve(e.to_string()))?;
