@@ -92,3 +92,35 @@ async fn pages_carry_security_headers_and_unknown_paths_are_404() {
     assert_eq!(missing.status(), 404);
     assert!(missing.text().await.unwrap().contains("Page not found"));
 }
+
+/// Building a console in the same process (the tests do, and so does an in-process restart)
+/// while another renders pages must not stall them: generating the route list once left
+/// every resource first polled meanwhile, in any render, pending for good.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pages_keep_answering_while_another_console_is_built_in_the_process() {
+    use std::time::Duration;
+    use support::{get_page, signed_in_client};
+
+    let app = spawn_app().await;
+    let http = signed_in_client(&app, "demo", "realmadmin", "realmadmin").await;
+    let building = tokio::spawn(async {
+        for _ in 0..12 {
+            drop(spawn_app().await);
+        }
+    });
+    let mut loads = 0;
+    while !building.is_finished() {
+        let pages = (0..8).map(|_| get_page(&app, &http, "/admin/demo/clients"));
+        let answered =
+            tokio::time::timeout(Duration::from_secs(20), futures::future::join_all(pages))
+                .await
+                .expect("every page answers while another console is built");
+        for response in answered {
+            assert_eq!(response.status(), 200);
+            assert!(response.text().await.unwrap().contains("backup-service"));
+        }
+        loads += 8;
+    }
+    building.await.unwrap();
+    assert!(loads >= 8, "pages were loaded while consoles were built");
+}

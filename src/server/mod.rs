@@ -6,12 +6,13 @@ pub mod security;
 pub mod state;
 pub mod telemetry;
 
+use std::sync::OnceLock;
 use std::time::Duration;
 
 use axum::routing::get;
 use axum::Router;
 use leptos::prelude::*;
-use leptos_axum::{generate_route_list, LeptosRoutes};
+use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
 use tokio::net::TcpListener;
 use tower::limit::GlobalConcurrencyLimitLayer;
 use tower_sessions::cookie::SameSite;
@@ -72,7 +73,7 @@ pub async fn build(config: Config) -> Result<(Router, AppState), StartError> {
     crate::history::scheduler::start(&state)
         .await
         .map_err(|e| StartError::Jobs(format!("history: {e}")))?;
-    let routes = generate_route_list(App);
+    let routes = route_list();
     let context = {
         let state = state.clone();
         move || {
@@ -120,6 +121,15 @@ pub async fn build(config: Config) -> Result<(Router, AppState), StartError> {
     Ok((router, state))
 }
 
+/// The console's routes, generated once per process. Generating them sets leptos'
+/// process-wide "suppress resource loading" flag, and any resource first polled meanwhile,
+/// in any render, stays pending for good (leptos #4773): a console built while another
+/// renders (the tests, an in-process restart) would hang that page.
+fn route_list() -> Vec<AxumRouteListing> {
+    static ROUTES: OnceLock<Vec<AxumRouteListing>> = OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
+}
+
 /// Binds, serves until SIGINT/SIGTERM, then drains in-flight requests.
 pub async fn run(config: Config) -> Result<(), StartError> {
     let addr = config.bind;
@@ -135,7 +145,10 @@ pub async fn run(config: Config) -> Result<(), StartError> {
         .local_addr()
         .map_err(|e| StartError::Serve(e.to_string()))?;
     tracing::info!(%bound, %public_url, "offline-console listening");
-    axum::serve(listener, router)
+    // `into_make_service`: each connection shares the finished router. Served as is, axum
+    // rebuilt every route's service stack for each new connection (about 290 kB per open
+    // keep-alive connection, and its CPU); routes are cloned per request either way.
+    axum::serve(listener, router.into_make_service())
         .with_graceful_shutdown(shutdown_signal())
         .await
         .map_err(|e| StartError::Serve(e.to_string()))?;

@@ -35,7 +35,7 @@ fn serve(
 ) {
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let handle = tokio::spawn(async move {
-        let _ = axum::serve(listener, router)
+        let _ = axum::serve(listener, router.into_make_service())
             .with_graceful_shutdown(async {
                 let _ = stopped.await;
             })
@@ -176,6 +176,10 @@ pub async fn spawn_app_with_flags(extra: &[&str]) -> TestApp {
 }
 
 async fn spawn_configured(extra: &[&str], adjust: impl FnOnce(&mut Config)) -> TestApp {
+    // OC_TEST_LOG=<filter> (e.g. "info,tower_http=debug") prints every test console's logs.
+    if let Ok(level) = std::env::var("OC_TEST_LOG") {
+        offline_console::server::telemetry::init(&level, offline_console::config::LogFormat::Text);
+    }
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let url = format!("http://{addr}");
