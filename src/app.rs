@@ -12,6 +12,8 @@ use crate::pages::admin::clients::ClientsPage;
 use crate::pages::admin::history::TrendsPage;
 use crate::pages::admin::overview::OverviewPage;
 use crate::pages::admin::policy::PolicyPage;
+use crate::pages::admin::readiness::ReadinessPage;
+use crate::pages::admin::revocation::RevocationPage;
 use crate::pages::admin::session_tools::SessionToolsPage;
 use crate::pages::admin::user_access::UserAccessPage;
 use crate::pages::admin::users::UsersPage;
@@ -72,6 +74,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/me") view=MeHome ssr=SsrMode::Async/>
                     <Route path=path!("/realms/:realm/my-applications") view=MyApplicationsPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/:realm/policy") view=PolicyPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/:realm/revocation") view=RevocationPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/:realm/readiness") view=ReadinessPage ssr=SsrMode::Async/>
                 </Routes>
             </Layout>
         </Router>

@@ -73,6 +73,16 @@ impl FromServerFnError for AppError {
     }
 }
 
+impl AppError {
+    /// A signed-in person without any administrative role on an administrators' page.
+    pub fn admin_only() -> Self {
+        AppError::Forbidden(
+            "This page is for realm administrators. Your account has no administrative roles."
+                .into(),
+        )
+    }
+}
+
 #[cfg(feature = "ssr")]
 impl AppError {
     /// Logs the internal detail and returns the opaque error.

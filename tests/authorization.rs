@@ -88,8 +88,11 @@ async fn every_server_function_and_page_answers_each_role_as_expected() {
         }
     }
 
-    let pages: [(&str, [u16; 5]); 8] = [
+    let pages: [(&str, [u16; 5]); 11] = [
         ("/admin/history", [401, 403, 200, 200, 200]),
+        ("/admin/demo/policy", [401, 403, 403, 200, 200]),
+        ("/admin/demo/revocation", [401, 403, 403, 200, 200]),
+        ("/admin/demo/readiness", [401, 403, 200, 200, 200]),
         ("/history.csv", [401, 403, 200, 200, 200]),
         ("/admin/demo", [401, 403, 403, 200, 200]),
         ("/admin/demo/clients", [401, 403, 200, 200, 200]),

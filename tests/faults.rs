@@ -166,6 +166,9 @@ fn pages(w: &World) -> Vec<(String, Kind, u16)> {
         ("/admin/demo/users".into(), Kind::Read, 401),
         (format!("/admin/demo/users/{alice}"), Kind::Read, 401),
         ("/admin/demo/policy".into(), Kind::Read, 401),
+        ("/admin/demo/revocation".into(), Kind::Read, 401),
+        // The checks run on demand; the realm switcher asks Keycloak.
+        ("/admin/demo/readiness".into(), Kind::Read, 401),
         ("/admin/history".into(), Kind::Local(200), 401),
         ("/me".into(), Kind::Local(200), 200),
         ("/realms/demo/my-applications".into(), Kind::Read, 401),

@@ -80,7 +80,7 @@ test("bad durations get inline messages and nothing is saved", async ({ page }) 
 
 test("readiness explains why no-offline-app gets no offline token", async ({ page }) => {
   await signIn(page, "demo", "realmadmin");
-  await open(page, "/admin/demo/policy");
+  await open(page, "/admin/demo/readiness");
   await page.locator("#readiness-client").fill("no-offline-app");
   await page.getByRole("button", { name: "Check client" }).click();
   const report = page.locator(".readiness-report");
@@ -89,4 +89,18 @@ test("readiness explains why no-offline-app gets no offline token", async ({ pag
   await page.locator("#readiness-user").fill("eve");
   await page.getByRole("button", { name: "Check user" }).click();
   await expect(page.locator(".readiness-report").nth(1)).toContainText("eve does not hold the realm role offline_access");
+});
+
+test("the revocation page pushes the realm's revocation and clears an unset not-before", async ({ page }) => {
+  await signIn(page, "demo", "realmadmin");
+  await open(page, "/admin/demo/policy");
+  await page.getByRole("link", { name: "revocation policy" }).click();
+  await expect(page).toHaveURL(/\/admin\/demo\/revocation$/);
+  await expect(page.locator("body[data-hydrated]")).toHaveCount(1);
+  await expect(page.locator(".not-before")).toHaveText("not set");
+  await page.getByRole("button", { name: "Push" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Pushed:" })).toBeVisible();
+  await page.getByRole("button", { name: "Clear" }).click();
+  await expect(page.locator(".alert.success")).toContainText("Not-before cleared");
+  await expect(page.locator(".not-before")).toHaveText("not set");
 });

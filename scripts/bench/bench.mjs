@@ -269,6 +269,8 @@ async function main() {
     ["session tools page", `/admin/${REALM}/clients/${SIZES[0].uuid}/tools`],
     ["user search page", `/admin/${REALM}/users`],
     ["policy page", `/admin/${REALM}/policy`],
+    ["revocation page", `/admin/${REALM}/revocation`],
+    ["readiness page", `/admin/${REALM}/readiness`],
     ["audit log page", "/audit"],
   ]);
   const results = {

@@ -80,10 +80,7 @@ impl Caller {
     /// This caller, if they hold any administrative role.
     pub fn require_admin(self) -> Result<Self, AppError> {
         if !self.who().is_admin() {
-            return Err(AppError::Forbidden(
-                "This page is for realm administrators. Your account has no administrative roles."
-                    .into(),
-            ));
+            return Err(AppError::admin_only());
         }
         Ok(self)
     }

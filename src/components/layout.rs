@@ -39,6 +39,8 @@ pub fn Layout(children: Children) -> impl IntoView {
                     <li><A href=link("clients")>"Clients"</A></li>
                     <li><A href=link("users")>"Users"</A></li>
                     <li><A href=link("policy")>"Realm policy"</A></li>
+                    <li><A href=link("revocation")>"Revocation"</A></li>
+                    <li><A href=link("readiness")>"Readiness"</A></li>
                     <li><A href="/admin/history">"History"</A></li>
                     <li><A href="/audit">"Audit log"</A></li>
                 </NavSection>

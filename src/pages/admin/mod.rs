@@ -57,7 +57,7 @@ pub fn AdminHome() -> impl IntoView {
                     Ok(Some(v)) => {
                         let section = section.get();
                         let rest = match section.as_str() {
-                            "clients" | "users" | "policy" => format!("/{section}"),
+                            "clients" | "users" | "policy" | "revocation" | "readiness" => format!("/{section}"),
                             _ => String::new(),
                         };
                         view! { <Redirect path=realm_path(&v.realm, &rest)/> }.into_any()

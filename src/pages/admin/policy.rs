@@ -1,20 +1,21 @@
 //! `/admin/:realm/policy`: the realm's offline-session and refresh-token
-//! settings made safe to change, the policy each client really gets, the
-//! revocation policy and offline-access readiness checks.
+//! settings made safe to change, and the policy each client really gets. The
+//! revocation policy and the readiness checks have pages of their own, so each
+//! page's first load carries only its own islands.
 
 use leptos::prelude::*;
 use leptos_meta::Title;
+use send_wrapper::SendWrapper;
 
 use super::client_policies::ClientPolicies;
-use super::policy_review::ReviewDialog;
-use super::readiness::ReadinessChecks;
-use super::revocation::{self, RevocationPolicy};
+use super::policy_review::{review_dialog, ReviewDialogProps};
 use super::{use_realm, RealmHeader};
 use crate::api::client_policy::load_client_policies;
 use crate::api::policy::{load_realm_policy, SaveRealmPolicy};
 use crate::components::duration_input::DurationInput;
 use crate::components::errors::ErrorBox;
 use crate::components::flash::{reload_with, Flash};
+use crate::components::href::realm_path;
 use crate::model::realm_policy::{
     PolicyForm, PolicySettings, RealmPolicyPage, FIELD_CLIENT_IDLE, FIELD_CLIENT_MAX,
     FIELD_MAX_REUSE, FIELD_OFFLINE_IDLE, FIELD_OFFLINE_MAX,
@@ -33,20 +34,23 @@ pub fn PolicyPage() -> impl IntoView {
         <Title text="Realm policy"/>
         <RealmHeader title="Realm policy" realm=realm/>
         <Flash key=FLASH.to_owned()/>
-        <Flash key=revocation::FLASH.to_owned()/>
         <Suspense fallback=|| view! { <p class="loading">"Loading the realm's settings…"</p> }>
             {move || Suspend::new(async move {
                 match (policy.await, clients.await) {
                     (Err(e), _) => view! { <ErrorBox error=e/> }.into_any(),
                     (Ok(page), clients) => view! {
-                        <PolicyEditor page=page.clone()/>
-                        <RevocationPolicy page=page/>
+                        <PolicyEditor page=page/>
                         <ClientPolicies realm=realm.get_untracked() table=clients/>
                     }.into_any(),
                 }
             })}
         </Suspense>
-        <ReadinessChecks realm=realm.get_untracked()/>
+        <p class="hint see-also">
+            "To make every token issued so far stop working at once, set the realm's "
+            <a href=move || realm_path(&realm.get(), "/revocation")>"revocation policy"</a>
+            ". To find out why an application gets no offline token, run the "
+            <a href=move || realm_path(&realm.get(), "/readiness")>"readiness checks"</a> "."
+        </p>
     }
 }
 
@@ -190,16 +194,19 @@ fn PolicyEditor(page: RealmPolicyPage) -> impl IntoView {
                 <button type="submit" disabled=!can_manage>"Review changes…"</button>
             </form>
         </section>
-        {move || reviewing.get().map(|(after, form)| view! {
-            <ReviewDialog
-                realm=realm.clone()
-                before=loaded
-                after=after
-                form=form
-                offline_clients=offline_clients.clone()
-                save=save
-                on_close=Callback::new(move |_| reviewing.set(None))
-            />
+        {move || reviewing.get().map(|(after, form)| {
+            let dialog = review_dialog(ReviewDialogProps {
+                realm: realm.clone(),
+                before: loaded,
+                after,
+                form,
+                offline_clients: offline_clients.clone(),
+                save,
+                on_close: Callback::new(move |_| reviewing.set(None)),
+            });
+            // Loading a split chunk is browser-only work (not Send). Nothing is being
+            // reviewed while the server renders, so this runs only in the browser.
+            Suspend::new(SendWrapper::new(dialog))
         })}
     }
     .into_any()

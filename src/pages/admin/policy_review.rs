@@ -11,6 +11,13 @@ use crate::error::AppError;
 use crate::model::admin::ClientStatsRow;
 use crate::model::realm_policy::{ClientImpact, PolicyForm, PolicySettings};
 
+/// The review dialog, from its own split chunk: the browser fetches it at the first
+/// "Review changes…" instead of with the page.
+#[lazy]
+pub fn review_dialog(props: ReviewDialogProps) -> AnyView {
+    ReviewDialog(props).into_any()
+}
+
 #[component]
 pub fn ReviewDialog(
     realm: String,

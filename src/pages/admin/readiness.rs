@@ -1,14 +1,40 @@
-//! Offline-access readiness of a client or a user, check by check, with fixes.
+//! `/admin/:realm/readiness`: offline-access readiness of a client or a user,
+//! check by check, with fixes.
 
 use leptos::prelude::*;
+use leptos_meta::Title;
+
+use super::{use_realm, RealmHeader};
+use crate::api::viewer::current_viewer;
 
 use crate::api::readiness::{CheckClientReadiness, CheckUserReadiness};
 use crate::components::errors::ErrorBox;
 use crate::error::AppError;
 use crate::model::readiness::Readiness;
 
+#[component]
+pub fn ReadinessPage() -> impl IntoView {
+    let realm = use_realm();
+    // The checks need an administrator: others are told so before they fill in the form.
+    let viewer = Resource::new(|| (), |_| current_viewer());
+    view! {
+        <Title text="Offline-access readiness"/>
+        <RealmHeader title="Offline-access readiness" realm=realm/>
+        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match viewer.await {
+                    Ok(Some(v)) if v.is_admin => view! { <ReadinessChecks realm=realm.get_untracked()/> }.into_any(),
+                    Ok(Some(_)) => view! { <ErrorBox error=AppError::admin_only()/> }.into_any(),
+                    Ok(None) => view! { <ErrorBox error=AppError::NotSignedIn/> }.into_any(),
+                    Err(e) => view! { <ErrorBox error=e/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
 #[island(lazy)]
-pub fn ReadinessChecks(realm: String) -> impl IntoView {
+fn ReadinessChecks(realm: String) -> impl IntoView {
     let client_check = ServerAction::<CheckClientReadiness>::new();
     let user_check = ServerAction::<CheckUserReadiness>::new();
     let client_id = RwSignal::new(String::new());
@@ -32,8 +58,7 @@ pub fn ReadinessChecks(realm: String) -> impl IntoView {
         });
     };
     view! {
-        <section class="readiness" aria-labelledby="readiness-title">
-            <h2 id="readiness-title">"Offline-access readiness"</h2>
+        <section class="readiness">
             <p class="hint">"Why does an application get no offline token? Check the client and the user against Keycloak's conditions."</p>
             <div class="card-grid">
                 <div class="card">

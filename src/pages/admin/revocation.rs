@@ -1,7 +1,12 @@
-//! The realm's not-before: current value, set to now, clear, push, and what
-//! it does to offline tokens.
+//! `/admin/:realm/revocation`: the realm's not-before: current value, set to
+//! now, clear, push, and what it does to offline tokens.
 
 use leptos::prelude::*;
+use leptos_meta::Title;
+
+use super::{use_realm, RealmHeader};
+use crate::api::policy::load_realm_policy;
+use crate::components::flash::Flash;
 
 use crate::api::revocation::{push_realm_revocation, set_realm_not_before};
 use crate::components::confirm::ConfirmDialog;
@@ -17,7 +22,26 @@ use crate::model::realm_policy::RealmPolicyPage;
 pub const FLASH: &str = "not-before";
 
 #[component]
-pub fn RevocationPolicy(page: RealmPolicyPage) -> impl IntoView {
+pub fn RevocationPage() -> impl IntoView {
+    let realm = use_realm();
+    let policy = Resource::new(move || realm.get(), load_realm_policy);
+    view! {
+        <Title text="Revocation policy"/>
+        <RealmHeader title="Revocation policy" realm=realm/>
+        <Flash key=FLASH.to_owned()/>
+        <Suspense fallback=|| view! { <p class="loading">"Loading the realm's not-before…"</p> }>
+            {move || Suspend::new(async move {
+                match policy.await {
+                    Err(e) => view! { <ErrorBox error=e/> }.into_any(),
+                    Ok(page) => view! { <RevocationPolicy page=page/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn RevocationPolicy(page: RealmPolicyPage) -> impl IntoView {
     let realm = page.realm.clone();
     let can_manage = page.can_manage;
     let current = if page.not_before > 0 {
@@ -41,7 +65,7 @@ pub fn RevocationPolicy(page: RealmPolicyPage) -> impl IntoView {
     });
     view! {
         <section class="card revocation" aria-labelledby="revocation-title">
-            <h2 id="revocation-title">"Revocation policy (not-before)"</h2>
+            <h2 id="revocation-title">"Not-before"</h2>
             <p>"Not-before: " <strong class="not-before">{current}</strong></p>
             <p class="hint">
                 "Every token issued before this moment stops working, offline tokens included: refreshing one answers "
