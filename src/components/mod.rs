@@ -1,4 +1,4 @@
-//! Reusable UI pieces; nothing here talks to the server directly.
+//! Reusable UI pieces; only `revoke`, the island of every revoke button, calls the server.
 
 pub mod chart;
 pub mod confirm;
@@ -9,5 +9,6 @@ pub mod href;
 pub mod hydration_marker;
 pub mod layout;
 pub mod pager;
+pub mod revoke;
 pub mod search_form;
 pub mod time;

@@ -6,12 +6,12 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 use super::{query_u32, use_realm, RealmHeader};
-use crate::api::sessions::{offline_sessions, revoke_offline_session};
-use crate::components::confirm::ConfirmedChange;
+use crate::api::sessions::offline_sessions;
 use crate::components::errors::ErrorBox;
-use crate::components::flash::{reload_with, Flash};
+use crate::components::flash::Flash;
 use crate::components::href::{realm_path, seg};
 use crate::components::pager::{thousands, Pager};
+use crate::components::revoke::{Confirmation, Revocation, Revoke};
 use crate::components::time::Moment;
 use crate::model::admin::OfflineSessionsPage;
 use crate::model::time::format_duration;
@@ -45,7 +45,7 @@ pub fn ClientSessionsPage() -> impl IntoView {
 }
 
 /// "Revoke…" for one offline session, with its confirmation; the page reloads after it.
-#[island(lazy)]
+#[component]
 fn RevokeSession(
     realm: String,
     client: String,
@@ -53,20 +53,6 @@ fn RevokeSession(
     username: String,
     other_clients: Vec<String>,
 ) -> impl IntoView {
-    let confirming = RwSignal::new(false);
-    let revoke = Action::new(move |_: &()| {
-        let (realm, client, session) = (realm.clone(), client.clone(), session.clone());
-        async move {
-            let result = revoke_offline_session(realm, client, session).await;
-            if result.is_ok() {
-                reload_with(
-                    FLASH,
-                    "The offline session was revoked. Its offline token no longer works.",
-                );
-            }
-            result
-        }
-    });
     let others = if other_clients.is_empty() {
         String::new()
     } else {
@@ -75,20 +61,20 @@ fn RevokeSession(
             other_clients.join(", ")
         )
     };
+    let confirmation = Confirmation {
+        title: format!("Revoke {username}'s offline session?"),
+        confirm_label: "Revoke offline session".to_owned(),
+        paragraphs: vec![format!(
+            "The application's offline token stops working at its next use, so it can no longer act for {username} while they are away.{others} They keep their account; the application has to ask for offline access again."
+        )],
+        list: Vec::new(),
+        flash_key: FLASH.to_owned(),
+        done: "The offline session was revoked. Its offline token no longer works.".to_owned(),
+    };
     view! {
-        <button type="button" class="danger small" on:click=move |_| confirming.set(true)>"Revoke…"</button>
-        <ConfirmedChange
-            action=revoke
-            confirming=confirming
-            title=format!("Revoke {username}'s offline session?")
-            confirm_label="Revoke offline session".to_owned()
-        >
-            <p>
-                "The application's offline token stops working at its next use, so it can no longer act for "
-                {username.clone()} " while they are away." {others.clone()}
-                " They keep their account; the application has to ask for offline access again."
-            </p>
-        </ConfirmedChange>
+        <Revoke revocation=Revocation::OfflineSession { realm, client, session } confirmation=confirmation>
+            <button type="button" class="danger small" data-confirm-trigger>"Revoke…"</button>
+        </Revoke>
     }
 }
 

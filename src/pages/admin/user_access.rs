@@ -6,11 +6,11 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 use super::{use_realm, RealmHeader};
-use crate::api::users::{load_user_access, revoke_user_consent};
-use crate::components::confirm::ConfirmedChange;
+use crate::api::users::load_user_access;
 use crate::components::errors::ErrorBox;
-use crate::components::flash::{reload_with, Flash};
+use crate::components::flash::Flash;
 use crate::components::href::seg;
+use crate::components::revoke::{Confirmation, Revocation, Revoke};
 use crate::components::time::Moment;
 use crate::model::admin::{SessionRow, UserAccess};
 
@@ -41,40 +41,22 @@ pub fn UserAccessPage() -> impl IntoView {
 }
 
 /// "Revoke…" for one client's consent and offline tokens; the page reloads after it.
-#[island(lazy)]
+#[component]
 fn RevokeConsent(realm: String, user: String, client_id: String) -> impl IntoView {
-    let confirming = RwSignal::new(false);
-    let revoke = {
-        let client_id = client_id.clone();
-        Action::new(move |_: &()| {
-            let (realm, user, client_id) = (realm.clone(), user.clone(), client_id.clone());
-            async move {
-                let result = revoke_user_consent(realm, user, client_id).await;
-                if result.is_ok() {
-                    reload_with(
-                        FLASH,
-                        "Access revoked: the consent and the application's offline tokens are gone.",
-                    );
-                }
-                result
-            }
-        })
+    let confirmation = Confirmation {
+        title: format!("Revoke {client_id}'s access?"),
+        confirm_label: "Revoke consent and offline tokens".to_owned(),
+        paragraphs: vec![format!(
+            "The user's consent to {client_id} is removed and every offline token of {client_id} stops working, so it can no longer act for the user while they are away. If a consent existed, the user's current sessions in {client_id} are signed out too. The application must ask again."
+        )],
+        list: Vec::new(),
+        flash_key: FLASH.to_owned(),
+        done: "Access revoked: the consent and the application's offline tokens are gone.".to_owned(),
     };
     view! {
-        <button type="button" class="danger small" on:click=move |_| confirming.set(true)>"Revoke…"</button>
-        <ConfirmedChange
-            action=revoke
-            confirming=confirming
-            title=format!("Revoke {client_id}'s access?")
-            confirm_label="Revoke consent and offline tokens".to_owned()
-        >
-            <p>
-                "The user's consent to " <strong>{client_id.clone()}</strong> " is removed and every offline token of "
-                {client_id.clone()} " stops working, so it can no longer act for the user while they are away. "
-                "If a consent existed, the user's current sessions in " {client_id.clone()} " are signed out too. "
-                "The application must ask again."
-            </p>
-        </ConfirmedChange>
+        <Revoke revocation=Revocation::Consent { realm, user, client_id } confirmation=confirmation>
+            <button type="button" class="danger small" data-confirm-trigger>"Revoke…"</button>
+        </Revoke>
     }
 }
 

@@ -7,10 +7,10 @@ use leptos_meta::Title;
 
 use super::card::ApplicationCard;
 use super::sign_in_path;
-use crate::api::me::{load_my_applications, remove_my_access};
-use crate::components::confirm::ConfirmedChange;
+use crate::api::me::load_my_applications;
 use crate::components::errors::ErrorBox;
-use crate::components::flash::{reload_with, Flash};
+use crate::components::flash::Flash;
+use crate::components::revoke::{Confirmation, Revocation, Revoke};
 use crate::error::AppError;
 use crate::model::me::{MyApplication, MyApplications, RemovalNotice};
 use crate::pages::admin::use_realm;
@@ -43,8 +43,8 @@ pub fn MyApplicationsPage() -> impl IntoView {
 }
 
 /// "Remove access…": a disclosure holding the no-script confirmation (`children`); with
-/// script it opens a dialog instead, and the page reloads after the removal.
-#[island(lazy)]
+/// script its summary opens a dialog instead, and the page reloads after the removal.
+#[component]
 pub fn RemoveAccess(
     realm: String,
     client_id: String,
@@ -52,52 +52,33 @@ pub fn RemoveAccess(
     effects: Vec<String>,
     children: Children,
 ) -> impl IntoView {
-    let confirming = RwSignal::new(false);
-    let remove = {
-        let name = name.clone();
-        Action::new(move |_: &()| {
-            let (realm, client_id, name) = (realm.clone(), client_id.clone(), name.clone());
-            async move {
-                let result = remove_my_access(realm, client_id).await;
-                if result.is_ok() {
-                    reload_with(
-                        FLASH,
-                        &format!("Access removed: {name} can no longer use your account."),
-                    );
-                }
-                result
-            }
-        })
+    let confirmation = Confirmation {
+        title: format!("Remove access of {name}?"),
+        confirm_label: "Remove access".to_owned(),
+        paragraphs: vec![EFFECTS_LEAD.to_owned()],
+        list: effects,
+        flash_key: FLASH.to_owned(),
+        done: format!("Access removed: {name} can no longer use your account."),
     };
     view! {
-        <details class="remove-access">
-            <summary
-                class="button danger small"
-                on:click=move |ev| {
-                    ev.prevent_default();
-                    confirming.set(true);
-                }
-            >
-                "Remove access" <span class="visually-hidden">" of " {name.clone()}</span> "…"
-            </summary>
-            {children()}
-        </details>
-        <ConfirmedChange
-            action=remove
-            confirming=confirming
-            title=format!("Remove access of {name}?")
-            confirm_label="Remove access".to_owned()
-        >
-            <RemovalEffects effects=effects.clone()/>
-        </ConfirmedChange>
+        <Revoke revocation=Revocation::MyAccess { realm, client_id } confirmation=confirmation>
+            <details class="remove-access">
+                <summary class="button danger small" data-confirm-trigger>
+                    "Remove access" <span class="visually-hidden">" of " {name}</span> "…"
+                </summary>
+                {children()}
+            </details>
+        </Revoke>
     }
 }
 
-/// "If you remove access: …", in the dialog and in the no-script confirmation.
+const EFFECTS_LEAD: &str = "If you remove access:";
+
+/// "If you remove access: …", in the no-script confirmation (the dialog says the same).
 #[component]
 pub fn RemovalEffects(effects: Vec<String>) -> impl IntoView {
     view! {
-        <p>"If you remove access:"</p>
+        <p>{EFFECTS_LEAD}</p>
         <ul>{effects.into_iter().map(|e| view! { <li>{e}</li> }).collect_view()}</ul>
     }
 }
