@@ -109,6 +109,16 @@ pub fn Revoke(
     }
 }
 
+/// The usual trigger: a "Revoke…" button.
+#[component]
+pub fn RevokeButton(revocation: Revocation, confirmation: Confirmation) -> impl IntoView {
+    view! {
+        <Revoke revocation=revocation confirmation=confirmation>
+            <button type="button" class="danger small" data-confirm-trigger>"Revoke…"</button>
+        </Revoke>
+    }
+}
+
 /// Whether a click landed on the trigger (not, say, on the no-script form of a disclosure
 /// opened before the page was interactive).
 #[cfg(feature = "hydrate")]

@@ -11,7 +11,7 @@ use crate::components::errors::ErrorBox;
 use crate::components::flash::Flash;
 use crate::components::href::{realm_path, seg};
 use crate::components::pager::{thousands, Pager};
-use crate::components::revoke::{Confirmation, Revocation, Revoke};
+use crate::components::revoke::{Confirmation, Revocation, RevokeButton};
 use crate::components::time::Moment;
 use crate::model::admin::OfflineSessionsPage;
 use crate::model::time::format_duration;
@@ -71,11 +71,7 @@ fn RevokeSession(
         flash_key: FLASH.to_owned(),
         done: "The offline session was revoked. Its offline token no longer works.".to_owned(),
     };
-    view! {
-        <Revoke revocation=Revocation::OfflineSession { realm, client, session } confirmation=confirmation>
-            <button type="button" class="danger small" data-confirm-trigger>"Revoke…"</button>
-        </Revoke>
-    }
+    view! { <RevokeButton revocation=Revocation::OfflineSession { realm, client, session } confirmation=confirmation/> }
 }
 
 #[component]

@@ -10,7 +10,7 @@ use crate::api::users::load_user_access;
 use crate::components::errors::ErrorBox;
 use crate::components::flash::Flash;
 use crate::components::href::seg;
-use crate::components::revoke::{Confirmation, Revocation, Revoke};
+use crate::components::revoke::{Confirmation, Revocation, RevokeButton};
 use crate::components::time::Moment;
 use crate::model::admin::{SessionRow, UserAccess};
 
@@ -53,11 +53,7 @@ fn RevokeConsent(realm: String, user: String, client_id: String) -> impl IntoVie
         flash_key: FLASH.to_owned(),
         done: "Access revoked: the consent and the application's offline tokens are gone.".to_owned(),
     };
-    view! {
-        <Revoke revocation=Revocation::Consent { realm, user, client_id } confirmation=confirmation>
-            <button type="button" class="danger small" data-confirm-trigger>"Revoke…"</button>
-        </Revoke>
-    }
+    view! { <RevokeButton revocation=Revocation::Consent { realm, user, client_id } confirmation=confirmation/> }
 }
 
 #[component]
