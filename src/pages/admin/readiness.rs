@@ -5,9 +5,8 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use super::{use_realm, RealmHeader};
-use crate::api::viewer::current_viewer;
-
 use crate::api::readiness::{CheckClientReadiness, CheckUserReadiness};
+use crate::api::viewer::current_viewer;
 use crate::components::errors::ErrorBox;
 use crate::error::AppError;
 use crate::model::readiness::Readiness;

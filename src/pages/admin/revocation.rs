@@ -6,20 +6,18 @@ use leptos_meta::Title;
 
 use super::{use_realm, RealmHeader};
 use crate::api::policy::load_realm_policy;
-use crate::components::flash::Flash;
-
 use crate::api::revocation::{push_realm_revocation, set_realm_not_before};
 use crate::components::confirm::ConfirmDialog;
 use crate::components::errors::ErrorBox;
-use crate::components::flash::reload_with;
+use crate::components::flash::{reload_with, Flash};
 use crate::components::href::{realm_path, seg};
 use crate::components::pager::thousands;
 use crate::components::time::Moment;
 use crate::model::realm_policy::RealmPolicyPage;
 
-/// The message of a new not-before. It shows above the page's settings, not in this card:
+/// The message of a new not-before. It shows at the top of the page, not in the card:
 /// setting it to now may sign the administrator out, and then the card is not shown.
-pub const FLASH: &str = "not-before";
+const FLASH: &str = "not-before";
 
 #[component]
 pub fn RevocationPage() -> impl IntoView {
