@@ -25,6 +25,7 @@ use crate::clock::Clock;
 use crate::state::AppState;
 use crate::store::journal::{self, Event, Journal};
 use crate::store::Db;
+use axum::serve::ListenerExt;
 use serde_json::Value;
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -138,6 +139,10 @@ pub async fn start(options: SimOptions) -> Result<RunningSim, StartError> {
         .local_addr()
         .map_err(|e| StartError(e.to_string()))?
         .port();
+    // Keycloak serves through Vert.x, whose TCP_NODELAY defaults to true (Nagle off).
+    let listener = listener.tap_io(|connection| {
+        let _ = connection.set_nodelay(true);
+    });
     let app = http::router(state.clone());
     let (tx, rx) = oneshot::channel::<()>();
     let task = tokio::spawn(async move {

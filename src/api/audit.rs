@@ -32,7 +32,7 @@ mod ssr {
         // Administrators of one realm see that realm's entries only.
         let who = caller.who();
         if who.realm != caller.state.config.admin_realm {
-            filter.realm = Some(who.realm);
+            filter.realm = Some(who.realm.clone());
         }
         let max = page_size(max);
         let db = &caller.state.db;

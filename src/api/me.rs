@@ -44,7 +44,7 @@ mod ssr {
     /// account API answers for the realm of the token only.
     async fn caller_in(realm: &RealmName) -> Result<Caller, AppError> {
         let caller = Caller::current().await?;
-        let signed_in_to = caller.who().realm;
+        let signed_in_to = caller.who().realm.clone();
         if signed_in_to != realm.as_str() {
             return Err(AppError::Forbidden(format!(
                 "You are signed in to the realm \u{201c}{signed_in_to}\u{201d}. \
@@ -132,7 +132,7 @@ mod ssr {
         let console_client = &caller.state.config.client_id;
         Ok(MyApplications {
             realm: realm.to_string(),
-            username: caller.who().username,
+            username: caller.who().username.clone(),
             applications: applications
                 .into_iter()
                 .map(|app| my_application(app, console_client))

@@ -121,7 +121,8 @@ pub fn now_ms() -> i64 {
 /// fresh as the token (a 401 makes the console fetch a new one).
 pub fn keycloak_now(caller: &crate::auth::Caller) -> i64 {
     use base64::Engine as _;
-    let tokens = caller.who().tokens;
+    let who = caller.who();
+    let tokens = &who.tokens;
     let exp = tokens
         .access_token
         .split('.')

@@ -28,8 +28,8 @@ mod ssr {
                 let who = caller.who();
                 Ok(Some(Viewer {
                     is_admin: who.is_admin(),
-                    username: who.username,
-                    realm: who.realm,
+                    username: who.username.clone(),
+                    realm: who.realm.clone(),
                 }))
             }
             Err(AppError::NotSignedIn) => Ok(None),
@@ -39,7 +39,7 @@ mod ssr {
 
     pub async fn admin_realms() -> Result<Vec<String>, AppError> {
         let caller = Caller::admin().await?;
-        let realm = caller.who().realm;
+        let realm = caller.who().realm.clone();
         let realms = caller
             .state
             .keycloak

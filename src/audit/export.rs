@@ -40,7 +40,7 @@ pub async fn download(
     }
     // Administrators of one realm see that realm's entries only.
     if who.realm != state.config.admin_realm {
-        filter.realm = Some(who.realm);
+        filter.realm = Some(who.realm.clone());
     }
     let db = state.db.clone();
     // (before this id, finished): each step sends the header or one chunk of rows.

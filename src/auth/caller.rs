@@ -33,7 +33,8 @@ impl RefreshLocks {
 pub struct Caller {
     pub state: AppState,
     session: Session,
-    signed_in: Mutex<SignedIn>,
+    /// Shared, not copied: `who()` is asked several times per request and the roles are maps.
+    signed_in: Mutex<Arc<SignedIn>>,
 }
 
 impl Caller {
@@ -51,7 +52,7 @@ impl Caller {
         Ok(Caller {
             state,
             session,
-            signed_in: Mutex::new(who),
+            signed_in: Mutex::new(Arc::new(who)),
         })
     }
 
@@ -85,7 +86,7 @@ impl Caller {
         Ok(self)
     }
 
-    pub fn who(&self) -> SignedIn {
+    pub fn who(&self) -> Arc<SignedIn> {
         self.signed_in
             .lock()
             .unwrap_or_else(|p| p.into_inner())
@@ -95,7 +96,7 @@ impl Caller {
     async fn fresh_token(&self, force: bool) -> Result<String, KcError> {
         let held = self.who();
         if !force && held.tokens.access_expires_at - REFRESH_MARGIN_SECS > now() {
-            return Ok(held.tokens.access_token);
+            return Ok(held.tokens.access_token.clone());
         }
         let key = self
             .session
@@ -116,7 +117,7 @@ impl Caller {
             || (!force && current.tokens.access_expires_at - REFRESH_MARGIN_SECS > now());
         if already_fresh {
             let token = current.tokens.access_token.clone();
-            *self.signed_in.lock().unwrap_or_else(|p| p.into_inner()) = current;
+            *self.signed_in.lock().unwrap_or_else(|p| p.into_inner()) = Arc::new(current);
             return Ok(token);
         }
         match self
@@ -136,7 +137,7 @@ impl Caller {
                     .save()
                     .await
                     .map_err(|e| KcError::Unavailable(format!("session store: {e}")))?;
-                *self.signed_in.lock().unwrap_or_else(|p| p.into_inner()) = renewed;
+                *self.signed_in.lock().unwrap_or_else(|p| p.into_inner()) = Arc::new(renewed);
                 Ok(token)
             }
             Err(OidcError::Keycloak(e)) if e.is_transient() => Err(e),

@@ -1,7 +1,6 @@
 //! Header, navigation and main landmark around every page.
 
 use leptos::prelude::*;
-use leptos_router::components::A;
 use leptos_router::hooks::use_location;
 
 use crate::api::viewer::current_viewer;
@@ -11,21 +10,62 @@ use crate::components::time::LocalTimes;
 fn realm_base(pathname: &str) -> Option<String> {
     let mut parts = pathname.split('/').skip(1);
     match (parts.next(), parts.next()) {
-        (Some("admin"), Some(realm)) if !realm.is_empty() => Some(format!("/admin/{realm}")),
+        // `/admin/history` is the console's own page, across realms.
+        (Some("admin"), Some(realm)) if !realm.is_empty() && realm != "history" => {
+            Some(format!("/admin/{realm}"))
+        }
         _ => None,
     }
 }
 
-#[component]
-pub fn Layout(children: Children) -> impl IntoView {
-    let location = use_location();
-    let base = realm_base(&location.pathname.get_untracked());
-    let link = move |section: &str| match &base {
-        Some(base) if section.is_empty() => base.clone(),
+/// Whether a navigation link leads to the page at `pathname` (or, unless `exact`, to a page
+/// it contains). Links with a query pick a realm first and never mark the current page.
+fn is_current(pathname: &str, href: &str, exact: bool) -> bool {
+    if href.contains('?') {
+        return false;
+    }
+    let (here, href) = (pathname.trim_end_matches('/'), href.trim_end_matches('/'));
+    here == href || (!exact && here.strip_prefix(href).is_some_and(|rest| rest.starts_with('/')))
+}
+
+/// The realm's sections: path under `/admin/<realm>`, whether only that exact page is
+/// current, label.
+const REALM_SECTIONS: [(&str, bool, &str); 6] = [
+    ("", true, "Overview"),
+    ("clients", false, "Clients"),
+    ("users", false, "Users"),
+    ("policy", false, "Realm policy"),
+    ("revocation", false, "Revocation"),
+    ("readiness", false, "Readiness"),
+];
+
+/// A realm section's link; outside a realm, the admin home asks for the realm first.
+fn section_href(base: Option<&str>, section: &str) -> String {
+    match base {
+        Some(base) if section.is_empty() => base.to_owned(),
         Some(base) => format!("{base}/{section}"),
         None if section.is_empty() => "/admin".to_owned(),
         None => format!("/admin?section={section}"),
-    };
+    }
+}
+
+/// Plain links, marked on the server: islands pages load whole, so leptos' `<A>` would only
+/// repeat on every page the reactive work of tracking a location that never changes.
+#[component]
+pub fn Layout(children: Children) -> impl IntoView {
+    let here = use_location().pathname.get_untracked();
+    let base = realm_base(&here);
+    let admin_links = REALM_SECTIONS
+        .into_iter()
+        .map(|(section, exact, label)| {
+            nav_link(&here, section_href(base.as_deref(), section), exact, label)
+        })
+        .chain([
+            nav_link(&here, "/admin/history".to_owned(), false, "History"),
+            nav_link(&here, "/audit".to_owned(), false, "Audit log"),
+        ])
+        .collect_view();
+    let self_service_links = nav_link(&here, "/me".to_owned(), false, "My applications");
     view! {
         <a class="skip-link" href="#main">"Skip to content"</a>
         <header class="site-header">
@@ -34,19 +74,8 @@ pub fn Layout(children: Children) -> impl IntoView {
                 "offline-console"
             </a>
             <SiteNav>
-                <NavSection title="Administration">
-                    <li><A href=link("") exact=true>"Overview"</A></li>
-                    <li><A href=link("clients")>"Clients"</A></li>
-                    <li><A href=link("users")>"Users"</A></li>
-                    <li><A href=link("policy")>"Realm policy"</A></li>
-                    <li><A href=link("revocation")>"Revocation"</A></li>
-                    <li><A href=link("readiness")>"Readiness"</A></li>
-                    <li><A href="/admin/history">"History"</A></li>
-                    <li><A href="/audit">"Audit log"</A></li>
-                </NavSection>
-                <NavSection title="Self-service">
-                    <li><A href="/me">"My applications"</A></li>
-                </NavSection>
+                <NavSection title="Administration">{admin_links}</NavSection>
+                <NavSection title="Self-service">{self_service_links}</NavSection>
             </SiteNav>
             <UserBox/>
         </header>
@@ -56,6 +85,11 @@ pub fn Layout(children: Children) -> impl IntoView {
             <p>"offline-console · manages Keycloak offline access"</p>
         </footer>
     }
+}
+
+fn nav_link(here: &str, href: String, exact: bool, label: &'static str) -> impl IntoView {
+    let current = is_current(here, &href, exact).then_some("page");
+    view! { <li><a href=href aria-current=current>{label}</a></li> }
 }
 
 /// The main navigation and the button that opens it on narrow screens.
@@ -113,7 +147,7 @@ fn UserBox() -> impl IntoView {
 
 #[cfg(test)]
 mod tests {
-    use super::realm_base;
+    use super::{is_current, realm_base};
 
     #[test]
     fn finds_the_realm_of_admin_pages() {
@@ -126,6 +160,18 @@ mod tests {
             Some("/admin/my%20realm".into())
         );
         assert_eq!(realm_base("/admin"), None);
+        assert_eq!(realm_base("/admin/history"), None);
         assert_eq!(realm_base("/audit"), None);
+    }
+
+    #[test]
+    fn marks_the_link_of_the_page_and_of_the_pages_under_it() {
+        assert!(is_current("/admin/demo", "/admin/demo", true));
+        assert!(!is_current("/admin/demo/clients", "/admin/demo", true));
+        assert!(is_current("/admin/demo/clients/abc", "/admin/demo/clients", false));
+        assert!(is_current("/admin/demo/clients/", "/admin/demo/clients", false));
+        assert!(!is_current("/admin/demo/clientsx", "/admin/demo/clients", false));
+        assert!(!is_current("/admin/demo", "/admin/demo/clients", false));
+        assert!(!is_current("/admin", "/admin?section=clients", false));
     }
 }

@@ -12,10 +12,13 @@ use crate::model::time::{format_utc, relative};
 
 #[component]
 pub fn Moment(ms: i64, now_ms: i64) -> impl IntoView {
-    let full = full_time(ms);
+    let utc = format_utc(ms);
+    // A valid HTML date-time: "2026-11-27T08:05Z" for "2026-11-27 08:05 UTC".
+    let datetime = utc.replacen(' ', "T", 1).replace(" UTC", "Z");
+    let full = full_time(ms, utc);
     let title = full.clone();
     view! {
-        <time datetime=format_utc(ms) title=title data-ms=ms>
+        <time datetime=datetime title=title data-ms=ms>
             {relative(ms, now_ms)}
             <span class="muted small">" · " {full}</span>
         </time>
@@ -29,13 +32,16 @@ pub fn LocalTimes() -> impl IntoView {
     Effect::new(|_| local::switch_page());
 }
 
+/// The server does not know the viewer's zone: UTC, as formatted.
 #[cfg(not(feature = "hydrate"))]
-fn full_time(ms: i64) -> String {
-    format_utc(ms)
+fn full_time(_ms: i64, utc: String) -> String {
+    utc
 }
 
 #[cfg(feature = "hydrate")]
-use local::full_time;
+fn full_time(ms: i64, _utc: String) -> String {
+    local::full_time(ms)
+}
 
 #[cfg(feature = "hydrate")]
 mod local {
@@ -70,5 +76,19 @@ mod local {
                 full.set_text_content(Some(&format!(" · {local}")));
             }
         }
+    }
+}
+
+#[cfg(all(test, not(feature = "hydrate")))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_moment_says_how_long_ago_and_carries_a_valid_utc_date_time() {
+        let hour_later = 3_600_000;
+        let html = view! { <Moment ms=0 now_ms=hour_later/> }.to_html();
+        assert!(html.contains(r#"datetime="1970-01-01T00:00Z""#), "{html}");
+        assert!(html.contains(r#"title="1970-01-01 00:00 UTC""#), "{html}");
+        assert!(html.contains("1 hour ago"), "{html}");
     }
 }

@@ -15,8 +15,11 @@ use crate::jobs::JobTasks;
 use crate::keycloak::Keycloak;
 use crate::server::ConsoleSessionStore;
 
+/// Cloned for every request, extractor and render context, so cloning is one reference count.
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<Shared>);
+
+pub struct Shared {
     pub leptos_options: LeptosOptions,
     pub config: Arc<Config>,
     pub db: Pool,
@@ -44,7 +47,7 @@ impl AppState {
             tower_sessions::cookie::time::Duration::try_from(config.session_lifetime)
                 .unwrap_or(tower_sessions::cookie::time::Duration::hours(8)),
         );
-        AppState {
+        AppState(Arc::new(Shared {
             leptos_options,
             config: Arc::new(config),
             db,
@@ -55,7 +58,15 @@ impl AppState {
             session_store,
             session_expiry,
             history: HistoryLock::default(),
-        }
+        }))
+    }
+}
+
+impl std::ops::Deref for AppState {
+    type Target = Shared;
+
+    fn deref(&self) -> &Shared {
+        &self.0
     }
 }
 

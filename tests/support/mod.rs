@@ -35,7 +35,7 @@ fn serve(
 ) {
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let handle = tokio::spawn(async move {
-        let _ = axum::serve(listener, router.into_make_service())
+        let _ = axum::serve(server::without_nagle(listener), router.into_make_service())
             .with_graceful_shutdown(async {
                 let _ = stopped.await;
             })
