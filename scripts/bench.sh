@@ -11,7 +11,8 @@
 # BENCH_SKIP_BUILD=1 (use the existing binaries and site as they are; noted in the report, with
 # BENCH_CONSOLE_BIN / BENCH_SIM_BIN / LEPTOS_SITE_ROOT to pick them and BENCH_BUILD_NOTE to say
 # where they come from), BENCH_COST=1 (measure only the console's cost per page with perf stat,
-# scripts/bench/cost.mjs: BENCH_COST_USERS, BENCH_COST_PAGES; prints one JSON line, writes nothing).
+# scripts/bench/cost.mjs: BENCH_COST_USERS, BENCH_COST_PAGES, and BENCH_COST_PATHS=/signin,... or
+# BENCH_COST_PAGE=i for given paths or one of the load test's pages; prints one JSON line, writes nothing).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
