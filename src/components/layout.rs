@@ -25,7 +25,11 @@ fn is_current(pathname: &str, href: &str, exact: bool) -> bool {
         return false;
     }
     let (here, href) = (pathname.trim_end_matches('/'), href.trim_end_matches('/'));
-    here == href || (!exact && here.strip_prefix(href).is_some_and(|rest| rest.starts_with('/')))
+    let under = || {
+        here.strip_prefix(href)
+            .is_some_and(|rest| rest.starts_with('/'))
+    };
+    here == href || (!exact && under())
 }
 
 /// The realm's sections: path under `/admin/<realm>`, whether only that exact page is
@@ -49,8 +53,6 @@ fn section_href(base: Option<&str>, section: &str) -> String {
     }
 }
 
-/// Plain links, marked on the server: islands pages load whole, so leptos' `<A>` would only
-/// repeat on every page the reactive work of tracking a location that never changes.
 #[component]
 pub fn Layout(children: Children) -> impl IntoView {
     let here = use_location().pathname.get_untracked();
@@ -87,6 +89,8 @@ pub fn Layout(children: Children) -> impl IntoView {
     }
 }
 
+/// A plain link, marked on the server: islands pages load whole, so leptos' `<A>` would only
+/// repeat on every page the reactive work of tracking a location that never changes.
 fn nav_link(here: &str, href: String, exact: bool, label: &'static str) -> impl IntoView {
     let current = is_current(here, &href, exact).then_some("page");
     view! { <li><a href=href aria-current=current>{label}</a></li> }
@@ -168,9 +172,10 @@ mod tests {
     fn marks_the_link_of_the_page_and_of_the_pages_under_it() {
         assert!(is_current("/admin/demo", "/admin/demo", true));
         assert!(!is_current("/admin/demo/clients", "/admin/demo", true));
-        assert!(is_current("/admin/demo/clients/abc", "/admin/demo/clients", false));
-        assert!(is_current("/admin/demo/clients/", "/admin/demo/clients", false));
-        assert!(!is_current("/admin/demo/clientsx", "/admin/demo/clients", false));
+        let clients_link_at = |here| is_current(here, "/admin/demo/clients", false);
+        assert!(clients_link_at("/admin/demo/clients/abc"));
+        assert!(clients_link_at("/admin/demo/clients/"));
+        assert!(!clients_link_at("/admin/demo/clientsx"));
         assert!(!is_current("/admin/demo", "/admin/demo/clients", false));
         assert!(!is_current("/admin", "/admin?section=clients", false));
     }
