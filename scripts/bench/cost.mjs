@@ -62,9 +62,10 @@ function perfStat() {
 
 // BENCH_COST_PATHS=/healthz,/signin measures those paths instead (the fixed cost of a request);
 // BENCH_COST_PAGE=2 only the third of the load test's pages.
-const pages = process.env.BENCH_COST_PATHS
-  ? process.env.BENCH_COST_PATHS.split(",")
-  : (await clientPages()).filter((_, i) => (process.env.BENCH_COST_PAGE ?? i) == i);
+const { BENCH_COST_PATHS, BENCH_COST_PAGE } = process.env;
+const pages = BENCH_COST_PATHS
+  ? BENCH_COST_PATHS.split(",")
+  : (await clientPages()).filter((_, i) => BENCH_COST_PAGE === undefined || Number(BENCH_COST_PAGE) === i);
 const jars = [];
 for (let i = 0; i < USERS; i++) jars.push(await signIn(CONSOLE_URL, REALM, "realmadmin", "realmadmin"));
 await browse(jars, pages, 2000);
