@@ -1,5 +1,5 @@
 import { expect, type Page, test } from "@playwright/test";
-import { backupServiceOfflineToken, open, refreshStatus, signIn } from "./helpers";
+import { backupServiceOfflineToken, open, refreshStatus, signIn, simUrl } from "./helpers";
 
 /** Signs in as realmadmin and opens backup-service's offline sessions from the client list. */
 async function openBackupServiceSessions(page: Page) {
@@ -30,6 +30,33 @@ test("an administrator revokes one of backup-service's offline sessions and the 
   const refreshed = await refreshStatus(carol);
   expect(refreshed.status).toBe(400);
   expect(refreshed.body.error).toBe("invalid_grant");
+});
+
+test("a revocation Keycloak fails keeps its dialog open with the reason, and trying again works", async ({ page }) => {
+  const carol = await backupServiceOfflineToken("carol");
+  await openBackupServiceSessions(page);
+  const fault = await fetch(`${simUrl}/_sim/faults`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ pathPrefix: "/admin/realms/demo/sessions/", status: 500 }),
+  });
+  expect(fault.status).toBe(200);
+  const { id } = await fault.json();
+  try {
+    await page.getByRole("row").filter({ hasText: "carol" }).getByRole("button", { name: "Revoke…" }).click();
+    const dialog = page.getByRole("alertdialog");
+    const confirm = dialog.getByRole("button", { name: "Revoke offline session" });
+    await confirm.click();
+    await expect(dialog.getByRole("alert")).toContainText("Keycloak failed");
+    await expect(confirm).toBeEnabled();
+    await fetch(`${simUrl}/_sim/faults/${id}`, { method: "DELETE" });
+    await confirm.click();
+  } finally {
+    await fetch(`${simUrl}/_sim/faults/${id}`, { method: "DELETE" });
+  }
+  await expect(page.getByRole("status")).toContainText("was revoked");
+  await expect(page.getByRole("row").filter({ hasText: "carol" })).toHaveCount(0);
+  expect((await refreshStatus(carol)).body.error).toBe("invalid_grant");
 });
 
 test("an administrator revokes alice's access for a client from her access page", async ({ page }) => {

@@ -1,5 +1,7 @@
 //! Shared plumbing of server functions: error mapping and HTTP status.
 
+use std::future::Future;
+
 use leptos::prelude::use_context;
 
 use crate::audit::Recorder;
@@ -10,18 +12,25 @@ use crate::model::ids::IdError;
 
 /// Sets the response status to match the error, so scripts and tests see a
 /// 401/403/404 rather than a generic 500.
-pub async fn respond<T>(
-    result: impl std::future::Future<Output = Result<T, AppError>>,
-) -> Result<T, AppError> {
-    let result = result.await;
-    if let Err(e) = &result {
-        if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
-            if let Ok(status) = axum::http::StatusCode::from_u16(e.status()) {
-                response.set_status(status);
+///
+/// The work is boxed at once: a page's future is moved several times while leptos sets up
+/// its resource, and unboxed it held every Keycloak call's state (about 44 kB for a client's
+/// offline sessions), so each move copied all of it.
+pub fn respond<T>(
+    result: impl Future<Output = Result<T, AppError>> + Send,
+) -> impl Future<Output = Result<T, AppError>> + Send {
+    let result = Box::pin(result);
+    async move {
+        let result = result.await;
+        if let Err(e) = &result {
+            if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+                if let Ok(status) = axum::http::StatusCode::from_u16(e.status()) {
+                    response.set_status(status);
+                }
             }
         }
+        result
     }
-    result
 }
 
 /// An administrative change, as the audit log records it and a refusal words it.

@@ -7,7 +7,7 @@ use crate::model::admin::Viewer;
 
 #[server(prefix = "/api", endpoint = "viewer", protocol = crate::api::codec::JsonOrForm)]
 pub async fn current_viewer() -> Result<Option<Viewer>, AppError> {
-    ssr::viewer().await
+    crate::api::support::respond(ssr::viewer()).await
 }
 
 /// Realms the signed-in administrator may open (as Keycloak lists them).
@@ -44,9 +44,9 @@ mod ssr {
             .state
             .keycloak
             .admin(&caller)
-            .realms()
+            .realms_cached()
             .await
             .map_err(|e| keycloak_error(e, &realm, "view-realm", "list realms"))?;
-        Ok(realms.into_iter().map(|r| r.realm).collect())
+        Ok(realms.iter().map(|r| r.realm.clone()).collect())
     }
 }

@@ -2,9 +2,6 @@
 
 use leptos::prelude::*;
 
-use crate::components::errors::ErrorBox;
-use crate::error::AppError;
-
 #[component]
 pub fn ConfirmDialog(
     title: String,
@@ -34,37 +31,5 @@ pub fn ConfirmDialog(
                 </div>
             </div>
         </div>
-    }
-}
-
-/// A one-shot change behind its confirmation: the dialog shows while `confirming`, its
-/// confirm button runs `action` once, and the change's error, if any, shows here.
-#[component]
-pub fn ConfirmedChange(
-    action: Action<(), Result<(), AppError>>,
-    confirming: RwSignal<bool>,
-    title: String,
-    confirm_label: String,
-    children: ChildrenFn,
-) -> impl IntoView {
-    view! {
-        {move || action.value().get().and_then(Result::err).map(|e| view! { <ErrorBox error=e/> })}
-        {move || confirming.get().then(|| {
-            let children = children.clone();
-            view! {
-                <ConfirmDialog
-                    title=title.clone()
-                    confirm_label=confirm_label.clone()
-                    pending=action.pending().into()
-                    on_cancel=Callback::new(move |_| confirming.set(false))
-                    on_confirm=Callback::new(move |_| {
-                        action.dispatch(());
-                        confirming.set(false);
-                    })
-                >
-                    {children()}
-                </ConfirmDialog>
-            }
-        })}
     }
 }

@@ -206,6 +206,12 @@ impl<B: Bearer> Admin<'_, B> {
         self.get(self.kc.url(&["admin", "realms"])).await
     }
 
+    /// The realms this caller may see, possibly a few seconds old: every admin page's realm
+    /// switcher lists them.
+    pub async fn realms_cached(&self) -> Result<Arc<Vec<RealmName>>, KcError> {
+        self.get_cached(self.kc.url(&["admin", "realms"])).await
+    }
+
     pub async fn realm(&self, realm: &str) -> Result<Value, KcError> {
         self.get(self.url(realm, &[])).await
     }

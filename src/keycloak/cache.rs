@@ -1,7 +1,7 @@
-//! Short-lived copies of reads that every sessions page repeats and that
-//! rarely change (the realm representation for its offline policy, the client
-//! for its lifespan overrides), per caller, so a page costs two Keycloak reads
-//! instead of four.
+//! Short-lived copies of reads that pages repeat and that rarely change (the
+//! realm representation for its offline policy, the client for its lifespan
+//! overrides, the realm switcher's list of realms), per caller, so a sessions
+//! page costs two Keycloak reads instead of five.
 //!
 //! Entries live `TTL` and all of them are dropped the moment this console
 //! changes a realm (`forget_all`), so the console's own policy edits show at

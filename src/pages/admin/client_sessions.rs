@@ -11,7 +11,7 @@ use crate::components::errors::ErrorBox;
 use crate::components::flash::Flash;
 use crate::components::href::{realm_path, seg};
 use crate::components::pager::{thousands, Pager};
-use crate::components::revoke::{Confirmation, Revocation, RevokeButton};
+use crate::components::revoke::{Confirmation, Revocation, Revocations, Revoke, RevokeButton};
 use crate::components::time::Moment;
 use crate::model::admin::OfflineSessionsPage;
 use crate::model::time::format_duration;
@@ -71,7 +71,12 @@ fn RevokeSession(
         flash_key: FLASH.to_owned(),
         done: "The offline session was revoked. Its offline token no longer works.".to_owned(),
     };
-    view! { <RevokeButton revocation=Revocation::OfflineSession { realm, client, session } confirmation=confirmation/> }
+    let revocation = Revocation::OfflineSession {
+        realm,
+        client,
+        session,
+    };
+    view! { <RevokeButton revoke=Revoke { revocation, confirmation }/> }
 }
 
 #[component]
@@ -158,6 +163,7 @@ fn SessionsTable(page: OfflineSessionsPage) -> impl IntoView {
             view! { <p class="empty">"No offline sessions on this page. Offline sessions appear when a user signs in to this client with scope offline_access."</p> }.into_any()
         } else {
             view! {
+                <Revocations>
                 <div class="table-wrap">
                     <table>
                         <caption>{format!("Offline sessions of {}", page.client.client_id)}</caption>
@@ -176,6 +182,7 @@ fn SessionsTable(page: OfflineSessionsPage) -> impl IntoView {
                         <tbody>{rows}</tbody>
                     </table>
                 </div>
+                </Revocations>
             }.into_any()
         }}
         <Pager base=base first=page.first max=page.max shown=shown total=page.total/>

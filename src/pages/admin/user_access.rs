@@ -10,7 +10,7 @@ use crate::api::users::load_user_access;
 use crate::components::errors::ErrorBox;
 use crate::components::flash::Flash;
 use crate::components::href::seg;
-use crate::components::revoke::{Confirmation, Revocation, RevokeButton};
+use crate::components::revoke::{Confirmation, Revocation, Revocations, Revoke, RevokeButton};
 use crate::components::time::Moment;
 use crate::model::admin::{SessionRow, UserAccess};
 
@@ -53,7 +53,12 @@ fn RevokeConsent(realm: String, user: String, client_id: String) -> impl IntoVie
         flash_key: FLASH.to_owned(),
         done: "Access revoked: the consent and the application's offline tokens are gone.".to_owned(),
     };
-    view! { <RevokeButton revocation=Revocation::Consent { realm, user, client_id } confirmation=confirmation/> }
+    let revocation = Revocation::Consent {
+        realm,
+        user,
+        client_id,
+    };
+    view! { <RevokeButton revoke=Revoke { revocation, confirmation }/> }
 }
 
 #[component]
@@ -74,7 +79,9 @@ fn AccessView(access: UserAccess) -> impl IntoView {
     let consents = if access.consents.is_empty() {
         view! { <p class="empty">"No application holds a consent or an offline token for this user."</p> }.into_any()
     } else {
+        let (realm, user_id) = (access.realm.clone(), user.id.clone());
         view! {
+            <Revocations>
             <div class="table-wrap">
                 <table>
                     <caption>"Consents and offline tokens"</caption>
@@ -84,7 +91,7 @@ fn AccessView(access: UserAccess) -> impl IntoView {
                     </tr></thead>
                     <tbody>
                         {access.consents.into_iter().map(|c| {
-                            let (realm, user_id) = (access.realm.clone(), user.id.clone());
+                            let (realm, user_id) = (realm.clone(), user_id.clone());
                             view! {
                                 <tr>
                                     <td>{c.client_id.clone()}</td>
@@ -105,6 +112,7 @@ fn AccessView(access: UserAccess) -> impl IntoView {
                     </tbody>
                 </table>
             </div>
+            </Revocations>
         }.into_any()
     };
     let offline = access

@@ -10,7 +10,7 @@ use super::sign_in_path;
 use crate::api::me::load_my_applications;
 use crate::components::errors::ErrorBox;
 use crate::components::flash::Flash;
-use crate::components::revoke::{Confirmation, Revocation, Revoke};
+use crate::components::revoke::{Confirmation, Revocation, Revocations, Revoke};
 use crate::error::AppError;
 use crate::model::me::{MyApplication, MyApplications, RemovalNotice};
 use crate::pages::admin::use_realm;
@@ -43,7 +43,8 @@ pub fn MyApplicationsPage() -> impl IntoView {
 }
 
 /// "Remove access…": a disclosure holding the no-script confirmation (`children`); with
-/// script its summary opens a dialog instead, and the page reloads after the removal.
+/// script, inside the page's `Revocations`, its summary opens a dialog instead and the page
+/// reloads after the removal.
 #[component]
 pub fn RemoveAccess(
     realm: String,
@@ -60,15 +61,17 @@ pub fn RemoveAccess(
         flash_key: FLASH.to_owned(),
         done: format!("Access removed: {name} can no longer use your account."),
     };
+    let revoke = Revoke {
+        revocation: Revocation::MyAccess { realm, client_id },
+        confirmation,
+    };
     view! {
-        <Revoke revocation=Revocation::MyAccess { realm, client_id } confirmation=confirmation>
-            <details class="remove-access">
-                <summary class="button danger small" data-confirm-trigger>
-                    "Remove access" <span class="visually-hidden">" of " {name}</span> "…"
-                </summary>
-                {children()}
-            </details>
-        </Revoke>
+        <details class="remove-access">
+            <summary class="button danger small" data-revoke=revoke.attribute()>
+                "Remove access" <span class="visually-hidden">" of " {name}</span> "…"
+            </summary>
+            {children()}
+        </details>
     }
 }
 
@@ -125,11 +128,13 @@ fn ApplicationsView(mine: MyApplications) -> impl IntoView {
         .into_any()
     } else {
         view! {
-            <ul class="app-list">
-                {with_access.into_iter().map(|app| view! {
-                    <li><ApplicationCard app=app realm=realm.clone() now_ms=now/></li>
-                }).collect_view()}
-            </ul>
+            <Revocations>
+                <ul class="app-list">
+                    {with_access.into_iter().map(|app| view! {
+                        <li><ApplicationCard app=app realm=realm.clone() now_ms=now/></li>
+                    }).collect_view()}
+                </ul>
+            </Revocations>
         }
         .into_any()
     };
