@@ -136,7 +136,11 @@ pub fn Revocations(children: Children) -> impl IntoView {
 
 /// The usual trigger: a "Revoke…" button; it works inside `Revocations`.
 #[component]
-pub fn RevokeButton(revoke: Revoke) -> impl IntoView {
+pub fn RevokeButton(revocation: Revocation, confirmation: Confirmation) -> impl IntoView {
+    let revoke = Revoke {
+        revocation,
+        confirmation,
+    };
     view! {
         <button type="button" class="danger small" data-revoke=revoke.attribute()>"Revoke…"</button>
     }

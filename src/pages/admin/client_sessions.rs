@@ -11,7 +11,7 @@ use crate::components::errors::ErrorBox;
 use crate::components::flash::Flash;
 use crate::components::href::{realm_path, seg};
 use crate::components::pager::{thousands, Pager};
-use crate::components::revoke::{Confirmation, Revocation, Revocations, Revoke, RevokeButton};
+use crate::components::revoke::{Confirmation, Revocation, Revocations, RevokeButton};
 use crate::components::time::Moment;
 use crate::model::admin::OfflineSessionsPage;
 use crate::model::time::format_duration;
@@ -71,12 +71,7 @@ fn RevokeSession(
         flash_key: FLASH.to_owned(),
         done: "The offline session was revoked. Its offline token no longer works.".to_owned(),
     };
-    let revocation = Revocation::OfflineSession {
-        realm,
-        client,
-        session,
-    };
-    view! { <RevokeButton revoke=Revoke { revocation, confirmation }/> }
+    view! { <RevokeButton revocation=Revocation::OfflineSession { realm, client, session } confirmation=confirmation/> }
 }
 
 #[component]
@@ -164,24 +159,24 @@ fn SessionsTable(page: OfflineSessionsPage) -> impl IntoView {
         } else {
             view! {
                 <Revocations>
-                <div class="table-wrap">
-                    <table>
-                        <caption>{format!("Offline sessions of {}", page.client.client_id)}</caption>
-                        <thead>
-                            <tr>
-                                <th scope="col">"User"</th>
-                                <th scope="col">"IP address"</th>
-                                <th scope="col">"Started"</th>
-                                <th scope="col">"Last access"</th>
-                                <th scope="col">"Expires (idle)"</th>
-                                {show_max.then(|| view! { <th scope="col">"Expires (max lifespan)"</th> })}
-                                <th scope="col">"Other clients in session"</th>
-                                <th scope="col"><span class="visually-hidden">"Actions"</span></th>
-                            </tr>
-                        </thead>
-                        <tbody>{rows}</tbody>
-                    </table>
-                </div>
+                    <div class="table-wrap">
+                        <table>
+                            <caption>{format!("Offline sessions of {}", page.client.client_id)}</caption>
+                            <thead>
+                                <tr>
+                                    <th scope="col">"User"</th>
+                                    <th scope="col">"IP address"</th>
+                                    <th scope="col">"Started"</th>
+                                    <th scope="col">"Last access"</th>
+                                    <th scope="col">"Expires (idle)"</th>
+                                    {show_max.then(|| view! { <th scope="col">"Expires (max lifespan)"</th> })}
+                                    <th scope="col">"Other clients in session"</th>
+                                    <th scope="col"><span class="visually-hidden">"Actions"</span></th>
+                                </tr>
+                            </thead>
+                            <tbody>{rows}</tbody>
+                        </table>
+                    </div>
                 </Revocations>
             }.into_any()
         }}

@@ -10,7 +10,7 @@ use crate::api::users::load_user_access;
 use crate::components::errors::ErrorBox;
 use crate::components::flash::Flash;
 use crate::components::href::seg;
-use crate::components::revoke::{Confirmation, Revocation, Revocations, Revoke, RevokeButton};
+use crate::components::revoke::{Confirmation, Revocation, Revocations, RevokeButton};
 use crate::components::time::Moment;
 use crate::model::admin::{SessionRow, UserAccess};
 
@@ -53,12 +53,7 @@ fn RevokeConsent(realm: String, user: String, client_id: String) -> impl IntoVie
         flash_key: FLASH.to_owned(),
         done: "Access revoked: the consent and the application's offline tokens are gone.".to_owned(),
     };
-    let revocation = Revocation::Consent {
-        realm,
-        user,
-        client_id,
-    };
-    view! { <RevokeButton revoke=Revoke { revocation, confirmation }/> }
+    view! { <RevokeButton revocation=Revocation::Consent { realm, user, client_id } confirmation=confirmation/> }
 }
 
 #[component]
@@ -82,36 +77,36 @@ fn AccessView(access: UserAccess) -> impl IntoView {
         let (realm, user_id) = (access.realm.clone(), user.id.clone());
         view! {
             <Revocations>
-            <div class="table-wrap">
-                <table>
-                    <caption>"Consents and offline tokens"</caption>
-                    <thead><tr>
-                        <th scope="col">"Client"</th><th scope="col">"Granted scopes"</th><th scope="col">"Granted"</th>
-                        <th scope="col">"Updated"</th><th scope="col">"Additional grants"</th><th scope="col"><span class="visually-hidden">"Actions"</span></th>
-                    </tr></thead>
-                    <tbody>
-                        {access.consents.into_iter().map(|c| {
-                            let (realm, user_id) = (realm.clone(), user_id.clone());
-                            view! {
-                                <tr>
-                                    <td>{c.client_id.clone()}</td>
-                                    <td>{if c.granted_scopes.is_empty() { "—".to_owned() } else { c.granted_scopes.join(", ") }}</td>
-                                    <td>{c.created_ms.map(|ms| view! { <Moment ms=ms now_ms=now/> })}</td>
-                                    <td>{c.updated_ms.map(|ms| view! { <Moment ms=ms now_ms=now/> })}</td>
-                                    <td>{c.offline_token.then(|| view! { <span class="badge offline">"Offline Token"</span> })}</td>
-                                    <td>
-                                        {if can_manage {
-                                            view! { <RevokeConsent realm=realm user=user_id client_id=c.client_id.clone()/> }.into_any()
-                                        } else {
-                                            view! { <span class="muted" title="Revoking needs the manage-users role">"view only"</span> }.into_any()
-                                        }}
-                                    </td>
-                                </tr>
-                            }
-                        }).collect_view()}
-                    </tbody>
-                </table>
-            </div>
+                <div class="table-wrap">
+                    <table>
+                        <caption>"Consents and offline tokens"</caption>
+                        <thead><tr>
+                            <th scope="col">"Client"</th><th scope="col">"Granted scopes"</th><th scope="col">"Granted"</th>
+                            <th scope="col">"Updated"</th><th scope="col">"Additional grants"</th><th scope="col"><span class="visually-hidden">"Actions"</span></th>
+                        </tr></thead>
+                        <tbody>
+                            {access.consents.into_iter().map(|c| {
+                                let (realm, user_id) = (realm.clone(), user_id.clone());
+                                view! {
+                                    <tr>
+                                        <td>{c.client_id.clone()}</td>
+                                        <td>{if c.granted_scopes.is_empty() { "—".to_owned() } else { c.granted_scopes.join(", ") }}</td>
+                                        <td>{c.created_ms.map(|ms| view! { <Moment ms=ms now_ms=now/> })}</td>
+                                        <td>{c.updated_ms.map(|ms| view! { <Moment ms=ms now_ms=now/> })}</td>
+                                        <td>{c.offline_token.then(|| view! { <span class="badge offline">"Offline Token"</span> })}</td>
+                                        <td>
+                                            {if can_manage {
+                                                view! { <RevokeConsent realm=realm user=user_id client_id=c.client_id.clone()/> }.into_any()
+                                            } else {
+                                                view! { <span class="muted" title="Revoking needs the manage-users role">"view only"</span> }.into_any()
+                                            }}
+                                        </td>
+                                    </tr>
+                                }
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                </div>
             </Revocations>
         }.into_any()
     };
