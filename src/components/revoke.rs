@@ -99,6 +99,7 @@ pub fn Revocations(children: Children) -> impl IntoView {
             result
         }
     });
+    // The next dialog starts without this one's error.
     let close = move || {
         asked.set(None);
         action.value().set(None);
@@ -107,7 +108,6 @@ pub fn Revocations(children: Children) -> impl IntoView {
         <div class="confirm-trigger" on:click=move |ev| {
             if let Some(revoke) = clicked_trigger(&ev) {
                 ev.prevent_default();
-                action.value().set(None);
                 asked.set(Some(revoke));
             }
         }>
