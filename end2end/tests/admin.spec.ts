@@ -1,6 +1,9 @@
 import { expect, type Page, test } from "@playwright/test";
 import { backupServiceOfflineToken, open, refreshStatus, signIn, simUrl } from "./helpers";
 
+/** The island that handles a page's "Revoke…" buttons. */
+const REVOCATIONS_ISLAND = 'leptos-island[data-component*="revocations" i]';
+
 /** Signs in as realmadmin and opens backup-service's offline sessions from the client list. */
 async function openBackupServiceSessions(page: Page) {
   await signIn(page, "demo", "realmadmin");
@@ -18,6 +21,7 @@ test("an administrator revokes one of backup-service's offline sessions and the 
   const before = Number((await total.textContent())!.replace(/\D/g, ""));
   expect(before).toBeGreaterThanOrEqual(2);
 
+  await expect(page.locator(REVOCATIONS_ISLAND)).toHaveCount(1); // one for the whole table
   const row = page.getByRole("row").filter({ hasText: "carol" });
   await row.getByRole("button", { name: "Revoke…" }).click();
   const dialog = page.getByRole("alertdialog");
@@ -86,6 +90,7 @@ test("helpdesk sees the permission message instead of a revoke button", async ({
   await page.getByRole("link", { name: "backup-service" }).click();
   await expect(page.locator(".permission-note")).toContainText("manage-users");
   await expect(page.getByRole("button", { name: "Revoke…" })).toHaveCount(0);
+  await expect(page.locator(REVOCATIONS_ISLAND)).toHaveCount(0); // no revoke code for a viewer
   await open(page, "/admin/demo");
   await expect(page.locator(".forbidden")).toContainText("view-realm");
 });

@@ -134,6 +134,17 @@ pub fn Revocations(children: Children) -> impl IntoView {
     }
 }
 
+/// `children` inside `Revocations` when the viewer may revoke, and as they are otherwise, so a
+/// view-only page loads no revoke code.
+#[component]
+pub fn RevocationsIf(may_revoke: bool, children: Children) -> impl IntoView {
+    if may_revoke {
+        view! { <Revocations>{children()}</Revocations> }.into_any()
+    } else {
+        children().into_any()
+    }
+}
+
 /// The usual trigger: a "Revoke…" button; it works inside `Revocations`.
 #[component]
 pub fn RevokeButton(revocation: Revocation, confirmation: Confirmation) -> impl IntoView {

@@ -11,7 +11,7 @@ use crate::components::errors::ErrorBox;
 use crate::components::flash::Flash;
 use crate::components::href::{realm_path, seg};
 use crate::components::pager::{thousands, Pager};
-use crate::components::revoke::{Confirmation, Revocation, Revocations, RevokeButton};
+use crate::components::revoke::{Confirmation, Revocation, RevocationsIf, RevokeButton};
 use crate::components::time::Moment;
 use crate::model::admin::OfflineSessionsPage;
 use crate::model::time::format_duration;
@@ -158,7 +158,7 @@ fn SessionsTable(page: OfflineSessionsPage) -> impl IntoView {
             view! { <p class="empty">"No offline sessions on this page. Offline sessions appear when a user signs in to this client with scope offline_access."</p> }.into_any()
         } else {
             view! {
-                <Revocations>
+                <RevocationsIf may_revoke=can_revoke>
                     <div class="table-wrap">
                         <table>
                             <caption>{format!("Offline sessions of {}", page.client.client_id)}</caption>
@@ -177,7 +177,7 @@ fn SessionsTable(page: OfflineSessionsPage) -> impl IntoView {
                             <tbody>{rows}</tbody>
                         </table>
                     </div>
-                </Revocations>
+                </RevocationsIf>
             }.into_any()
         }}
         <Pager base=base first=page.first max=page.max shown=shown total=page.total/>

@@ -10,7 +10,7 @@ use crate::api::users::load_user_access;
 use crate::components::errors::ErrorBox;
 use crate::components::flash::Flash;
 use crate::components::href::seg;
-use crate::components::revoke::{Confirmation, Revocation, Revocations, RevokeButton};
+use crate::components::revoke::{Confirmation, Revocation, RevocationsIf, RevokeButton};
 use crate::components::time::Moment;
 use crate::model::admin::{SessionRow, UserAccess};
 
@@ -76,7 +76,7 @@ fn AccessView(access: UserAccess) -> impl IntoView {
     } else {
         let (realm, user_id) = (access.realm.clone(), user.id.clone());
         view! {
-            <Revocations>
+            <RevocationsIf may_revoke=can_manage>
                 <div class="table-wrap">
                     <table>
                         <caption>"Consents and offline tokens"</caption>
@@ -107,7 +107,7 @@ fn AccessView(access: UserAccess) -> impl IntoView {
                         </tbody>
                     </table>
                 </div>
-            </Revocations>
+            </RevocationsIf>
         }.into_any()
     };
     let offline = access
