@@ -48,6 +48,9 @@ elif stale; then
 else
   build_note="**Build:** release binaries were newer than the sources (commit $(git rev-parse --short HEAD)); not rebuilt."
 fi
+# The load generator is not what is measured: always built (a no-op when it is current).
+cargo build --release --locked -p loadgen
+export LOADGEN_BIN=$CARGO_TARGET_DIR/release/loadgen
 if git status --porcelain -- src style public Cargo.toml Cargo.lock keycloak-sim | grep -q .; then
   build_note="$build_note The working tree had uncommitted changes."
 fi
@@ -80,7 +83,7 @@ wait_for "$console_url/healthz"
 
 if [ "${BENCH_COST:-}" = 1 ]; then
   command -v perf >/dev/null || { echo "make bench-cost needs perf (Debian: apt-get install linux-perf)" >&2; exit 1; }
-  CONSOLE_URL="$console_url" SIM_URL="$sim_url" CONSOLE_PID="$console_pid" node scripts/bench/cost.mjs
+  CONSOLE_URL="$console_url" SIM_URL="$sim_url" CONSOLE_PID="$console_pid" SIM_PID="$sim_pid" node scripts/bench/cost.mjs
   exit
 fi
 echo "==> measuring (about 10 minutes with the defaults)"

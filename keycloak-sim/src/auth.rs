@@ -2,12 +2,13 @@
 
 use crate::error::ApiError;
 use crate::id::Id;
-use crate::keys::peek_claims;
+use crate::keys::peek_issuer;
 use crate::oidc::urls::base_url;
 use crate::store::{Db, Realm};
 use axum::http::{header, HeaderMap};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 /// The authenticated caller of an API request.
 #[derive(Debug, Clone)]
@@ -26,7 +27,6 @@ pub struct Caller {
     pub client_roles: BTreeMap<String, BTreeSet<String>>,
     /// `aud` of the token.
     pub audience: Vec<String>,
-    pub claims: Value,
 }
 
 impl Caller {
@@ -57,9 +57,7 @@ impl Caller {
 /// invalid, expired, revoked, stale or its session gone (contract §0.3).
 pub fn authenticate(db: &Db, headers: &HeaderMap, now: i64) -> Result<Caller, ApiError> {
     let token = bearer_token(headers).ok_or_else(ApiError::unauthorized)?;
-    let issuer = peek_claims(token)
-        .and_then(|c| c.get("iss").and_then(Value::as_str).map(str::to_string))
-        .ok_or_else(ApiError::unauthorized)?;
+    let issuer = peek_issuer(token).ok_or_else(ApiError::unauthorized)?;
     let realm_name = issuer
         .strip_prefix(&format!("{}/realms/", base_url(headers)))
         .ok_or_else(ApiError::unauthorized)?;
@@ -76,7 +74,7 @@ pub fn bearer_token(headers: &HeaderMap) -> Option<&str> {
 
 /// Claims of a valid access token of `realm` (signature, `typ`, expiry, revocation,
 /// not-before, user enabled, session alive).
-pub fn validate_access_token(realm: &Realm, db: &Db, token: &str, now: i64) -> Option<Value> {
+pub fn validate_access_token(realm: &Realm, db: &Db, token: &str, now: i64) -> Option<Arc<Value>> {
     let claims = realm.key.verify(token)?;
     if claims.get("typ")?.as_str()? != "Bearer" {
         return None;
@@ -121,7 +119,7 @@ pub fn validate_access_token(realm: &Realm, db: &Db, token: &str, now: i64) -> O
     Some(claims)
 }
 
-fn caller(realm: &Realm, claims: Value) -> Option<Caller> {
+fn caller(realm: &Realm, claims: Arc<Value>) -> Option<Caller> {
     let client = realm.client_by_client_id(claims.get("azp")?.as_str()?)?;
     let session = claims
         .get("sid")
@@ -189,6 +187,5 @@ fn caller(realm: &Realm, claims: Value) -> Option<Caller> {
         realm_roles,
         client_roles,
         audience,
-        claims,
     })
 }

@@ -10,7 +10,7 @@ use rsa::RsaPrivateKey;
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 /// How many verified tokens a key remembers; past that it starts over.
 const VERIFIED_CAPACITY: usize = 4096;
@@ -25,7 +25,7 @@ pub struct RealmKey {
     /// admin request. A signature never stops being valid, so this changes no answer: expiry,
     /// sessions and not-before are still checked on every use, by the callers. Only valid
     /// tokens get in, so forged ones cannot fill it.
-    verified: Mutex<HashMap<String, Value>>,
+    verified: Mutex<HashMap<String, Arc<Value>>>,
 }
 
 impl RealmKey {
@@ -66,20 +66,21 @@ impl RealmKey {
     }
 
     /// The claims of a token this key signed; `None` for anything malformed or forged.
-    pub fn verify(&self, token: &str) -> Option<Value> {
+    /// Shared, not copied: a remembered token's claims are read on every call it makes.
+    pub fn verify(&self, token: &str) -> Option<Arc<Value>> {
         if let Some(claims) = self.verified().get(token) {
-            return Some(claims.clone());
+            return Some(Arc::clone(claims));
         }
-        let claims = self.check_signature(token)?;
+        let claims = Arc::new(self.check_signature(token)?);
         let mut verified = self.verified();
         if verified.len() >= VERIFIED_CAPACITY {
             verified.clear();
         }
-        verified.insert(token.to_owned(), claims.clone());
+        verified.insert(token.to_owned(), Arc::clone(&claims));
         Some(claims)
     }
 
-    fn verified(&self) -> std::sync::MutexGuard<'_, HashMap<String, Value>> {
+    fn verified(&self) -> std::sync::MutexGuard<'_, HashMap<String, Arc<Value>>> {
         // The map holds only finished entries, so one left by a panicking thread is sound.
         self.verified
             .lock()
@@ -102,9 +103,14 @@ impl RealmKey {
     }
 }
 
-/// Claims of a JWT without checking its signature (to find the issuing realm first).
-pub fn peek_claims(token: &str) -> Option<Value> {
+/// The `iss` claim of a JWT, without checking its signature (to find the issuing realm
+/// first). Reads only that claim: every admin call starts here.
+pub fn peek_issuer(token: &str) -> Option<String> {
+    #[derive(serde::Deserialize)]
+    struct Issuer {
+        iss: String,
+    }
     let payload = token.split('.').nth(1)?;
-    let claims: Value = serde_json::from_slice(&B64.decode(payload).ok()?).ok()?;
-    claims.is_object().then_some(claims)
+    let claims: Issuer = serde_json::from_slice(&B64.decode(payload).ok()?).ok()?;
+    Some(claims.iss)
 }

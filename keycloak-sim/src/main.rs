@@ -4,6 +4,12 @@ use clap::Parser;
 use keycloak_sim::{RealmSource, SimOptions};
 use std::path::PathBuf;
 
+/// jemalloc: under the console's load test a third of the simulator's CPU went to glibc's
+/// malloc and free (JSON in and out of every admin call); it shares the machine with the
+/// console being measured.
+#[global_allocator]
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
 #[derive(Parser)]
 #[command(name = "keycloak-sim", about = "Keycloak-26-compatible HTTP simulator")]
 struct Cli {

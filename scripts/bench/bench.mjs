@@ -6,6 +6,7 @@ import { peakReset, processUsage } from "./proc.mjs";
 import { frontEndWeight } from "./weight.mjs";
 import { callServerFn, expect, request, signIn } from "./http.mjs";
 import { adminToken as simAdminToken, clientUuid as simClientUuid, seedOfflineSessions } from "./sim.mjs";
+import { runLoad } from "./loadgen.mjs";
 import { render } from "./report.mjs";
 import { loadAverage, percentile, Series } from "./stats.mjs";
 
@@ -158,45 +159,21 @@ async function loadBenchmark(realmUsers, users = LOAD_USERS, seconds = LOAD_SECO
     ...SIZES.map((s) => `/admin/${REALM}/clients/${s.uuid}?first=0&max=${PAGE}`),
     `/admin/${REALM}/users`,
   ];
-  const jars = [];
-  for (let i = 0; i < users; i++) jars.push(await signIn(CONSOLE, REALM, "realmadmin", "realmadmin"));
+  const cookies = [];
+  for (let i = 0; i < users; i++) cookies.push((await signIn(CONSOLE, REALM, "realmadmin", "realmadmin")).header(CONSOLE));
   log(`${users} administrators signed in; browsing ${pages.length} pages for ${seconds} s`);
 
-  const browse = async (seconds, record) => {
-    const until = Date.now() + seconds * 1000;
-    await Promise.all(
-      jars.map(async (jar, i) => {
-        for (let n = i; Date.now() < until; n++) {
-          try {
-            const page = pages[n % pages.length];
-            const r = await jar.send("GET", `${CONSOLE}${page}`);
-            record(r.status === 200 ? null : `HTTP ${r.status}`, r.ms, page);
-          } catch (e) {
-            record(e.code ?? String(e), NaN);
-          }
-        }
-      }),
-    );
-  };
-  await browse(3, () => {}); // warm-up
-  const latencies = [];
-  const perPage = Object.fromEntries(pages.map((p) => [p, []]));
-  const errors = {};
+  await runLoad(CONSOLE, { cookies, pages, seconds: 3 }); // warm-up
   const usage = () => ({ console: processUsage(env.CONSOLE_PID), sim: processUsage(env.SIM_PID) });
   // The peak is this test's own: VmHWM is reset to the current RSS first (where Linux allows).
   const peakIsOwn = peakReset(env.CONSOLE_PID);
-  const before = { proc: usage(), self: process.cpuUsage(), at: process.hrtime.bigint(), load: loadAverage() };
-  await browse(seconds, (error, ms, page) => {
-    if (error) errors[error] = (errors[error] ?? 0) + 1;
-    else {
-      latencies.push(ms);
-      perPage[page].push(ms);
-    }
-  });
+  const before = { proc: usage(), at: process.hrtime.bigint(), load: loadAverage() };
+  const report = await runLoad(CONSOLE, { cookies, pages, seconds });
   const elapsed = Number(process.hrtime.bigint() - before.at) / 1e9;
   const after = usage();
   const cpuPercent = (who) => ((after[who].cpuTicks - before.proc[who].cpuTicks) / 100 / elapsed) * 100;
-  const self = process.cpuUsage(before.self);
+  const latencies = report.latencies.flat();
+  const errors = report.errors;
   const errorCount = Object.values(errors).reduce((a, b) => a + b, 0);
   return {
     realmUsers,
@@ -209,7 +186,10 @@ async function loadBenchmark(realmUsers, users = LOAD_USERS, seconds = LOAD_SECO
     p50: percentile(latencies, 50),
     p99: percentile(latencies, 99),
     errors: errorCount,
-    perPage: pages.map((p) => ({ page: pageLabel(p), requests: perPage[p].length, p50: percentile(perPage[p], 50), p99: percentile(perPage[p], 99) })),
+    perPage: pages.map((p, i) => {
+      const own = report.latencies[i];
+      return { page: pageLabel(p), requests: own.length, p50: percentile(own, 50), p99: percentile(own, 99) };
+    }),
     errorKinds: errors,
     peakRssMb: (after.console.hwmKb * 1024) / 1e6, // decimal MB, as the goal
     peakIsOwn,
@@ -217,7 +197,7 @@ async function loadBenchmark(realmUsers, users = LOAD_USERS, seconds = LOAD_SECO
     rssEndMb: (after.console.rssKb * 1024) / 1e6,
     consoleCpuPercent: cpuPercent("console"),
     simCpuPercent: cpuPercent("sim"),
-    loadGeneratorCpuPercent: ((self.user + self.system) / 1e6 / elapsed) * 100,
+    loadGeneratorCpuPercent: (report.cpuSeconds / elapsed) * 100,
     loadBefore: before.load,
     loadAfter: loadAverage(),
   };

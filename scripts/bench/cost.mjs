@@ -4,12 +4,13 @@
 // Rates move with the machine's load; CPU per page does not (much), so A/B comparisons of
 // allocator settings or rendering changes use this (round 6 in findings.md).
 import { spawn } from "node:child_process";
-import { expect, signIn } from "./http.mjs";
+import { signIn } from "./http.mjs";
+import { runLoad } from "./loadgen.mjs";
 import { peakReset, processUsage } from "./proc.mjs";
 import { adminToken, clientUuid, seedOfflineSessions } from "./sim.mjs";
 import { percentile } from "./stats.mjs";
 
-const { CONSOLE_URL, SIM_URL, CONSOLE_PID } = process.env;
+const { CONSOLE_URL, SIM_URL, CONSOLE_PID, SIM_PID } = process.env;
 const USERS = Number(process.env.BENCH_COST_USERS ?? 64);
 const PAGES = Number(process.env.BENCH_COST_PAGES ?? 6000);
 const REALM = "demo";
@@ -29,24 +30,16 @@ async function clientPages() {
 }
 
 /** `total` page loads shared by every administrator; throws on any non-200. */
-async function browse(jars, pages, total) {
-  let next = 0;
-  const latencies = [];
-  await Promise.all(
-    jars.map(async (jar) => {
-      for (let n = next++; n < total; n = next++) {
-        const r = await jar.send("GET", `${CONSOLE_URL}${pages[n % pages.length]}`);
-        expect(r, 200, pages[n % pages.length]);
-        latencies.push(r.ms);
-      }
-    }),
-  );
-  return latencies;
+async function browse(cookies, pages, total) {
+  const report = await runLoad(CONSOLE_URL, { cookies, pages, requests: total });
+  const failed = Object.entries(report.errors);
+  if (failed.length) throw new Error(`page loads failed: ${JSON.stringify(report.errors)}`);
+  return report;
 }
 
 /** Counts the console's events from now until `stop()` resolves. */
-function perfStat() {
-  const perf = spawn("perf", ["stat", "-x,", "-e", "task-clock,page-faults,context-switches", "-p", CONSOLE_PID], {
+function perfStat(pid) {
+  const perf = spawn("perf", ["stat", "-x,", "-e", "task-clock,page-faults,context-switches", "-p", pid], {
     stdio: ["ignore", "ignore", "pipe"],
   });
   let out = "";
@@ -66,25 +59,29 @@ const { BENCH_COST_PATHS, BENCH_COST_PAGE } = process.env;
 const pages = BENCH_COST_PATHS
   ? BENCH_COST_PATHS.split(",")
   : (await clientPages()).filter((_, i) => BENCH_COST_PAGE === undefined || Number(BENCH_COST_PAGE) === i);
-const jars = [];
-for (let i = 0; i < USERS; i++) jars.push(await signIn(CONSOLE_URL, REALM, "realmadmin", "realmadmin"));
-await browse(jars, pages, 2000);
+const cookies = [];
+for (let i = 0; i < USERS; i++) cookies.push((await signIn(CONSOLE_URL, REALM, "realmadmin", "realmadmin")).header(CONSOLE_URL));
+await browse(cookies, pages, 2000);
 peakReset(CONSOLE_PID);
-const perf = perfStat();
-await perf.started;
-const began = process.hrtime.bigint();
-const latencies = await browse(jars, pages, PAGES);
-const seconds = Number(process.hrtime.bigint() - began) / 1e9;
+const perf = perfStat(CONSOLE_PID);
+const simPerf = perfStat(SIM_PID);
+await Promise.all([perf.started, simPerf.started]);
+const report = await browse(cookies, pages, PAGES);
+const latencies = report.latencies.flat();
 const counted = await perf.stop();
+const simCounted = await simPerf.stop();
 const usage = processUsage(CONSOLE_PID);
 console.log(
   JSON.stringify({
     administrators: USERS,
     pages: PAGES,
     cpuMsPerPage: +(counted["task-clock"] / PAGES).toFixed(3),
+    // The rest of the two cores' budget: the simulator's and this load generator's CPU per page.
+    simCpuMsPerPage: +(simCounted["task-clock"] / PAGES).toFixed(3),
+    loadGeneratorCpuMsPerPage: +((report.cpuSeconds * 1000) / PAGES).toFixed(3),
     pageFaultsPerPage: +(counted["page-faults"] / PAGES).toFixed(1),
     contextSwitchesPerPage: +(counted["context-switches"] / PAGES).toFixed(1),
-    pagesPerSecond: Math.round(PAGES / seconds),
+    pagesPerSecond: Math.round(PAGES / report.seconds),
     p50Ms: +percentile(latencies, 50).toFixed(1),
     p99Ms: +percentile(latencies, 99).toFixed(1),
     peakRssMb: +((usage.hwmKb * 1024) / 1e6).toFixed(1),

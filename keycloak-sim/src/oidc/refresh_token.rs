@@ -9,7 +9,6 @@ use serde_json::Value;
 
 /// A verified refresh token's claims.
 pub struct RefreshClaims {
-    pub claims: Value,
     pub offline: bool,
     pub session: Id,
     pub iat: i64,
@@ -65,7 +64,6 @@ pub fn decode(
         scope: text("scope").unwrap_or_default(),
         jti,
         reuse_id: text("reuse_id").and_then(|s| Id::parse(&s)),
-        claims,
     })
 }
 
