@@ -1,9 +1,10 @@
 //! Every "revoke" that waits for a confirmation dialog: an offline session, a user's consent,
 //! one's own application access. A page's triggers are plain elements inside one island,
 //! `Revocations`, which handles their clicks by delegation: each trigger carries its change
-//! and the dialog's words (`data-revoke`). One island per row made a page of 25 sessions
-//! render, serialise and hydrate 25 islands, a third of its cost. The page writes the dialog's
-//! words, so they stay on the server and out of the browser bundle.
+//! and its own words (`data-revoke`), the island the words its dialogs share. One island per
+//! row made a page of 25 sessions render, serialise and hydrate 25 islands, a third of its
+//! cost. The page writes the dialog's words, so they stay on the server and out of the
+//! browser bundle.
 
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -53,27 +54,47 @@ impl Revocation {
     }
 }
 
-/// What the dialog says, and the message the page shows once it has reloaded.
+/// What the dialogs of one `Revocations` share: the confirm button, the explanation after a
+/// trigger's own words, and the message the page shows once it has reloaded. Written once per
+/// page (the island's props), not once per trigger: repeated on every row, these words were
+/// three fifths of a page of 25 offline sessions.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Confirmation {
-    pub title: String,
+pub struct DialogWords {
     pub confirm_label: String,
     pub paragraphs: Vec<String>,
-    /// A list after the paragraphs, e.g. what removing access does; may be empty.
-    pub list: Vec<String>,
-    /// The page's `Flash` key and its message after the change.
+    /// The page's `Flash` key.
     pub flash_key: String,
     pub done: String,
 }
 
-/// One trigger's change and dialog: the JSON of its `data-revoke` attribute.
+/// One trigger: its change and the words only it has (the JSON of its `data-revoke`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Revoke {
     pub revocation: Revocation,
-    pub confirmation: Confirmation,
+    pub title: String,
+    /// Shown before the shared paragraphs.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub paragraphs: Vec<String>,
+    /// A list after the paragraphs, e.g. what removing this access does.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub list: Vec<String>,
+    /// The message after the change, when it names what this trigger removed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub done: Option<String>,
 }
 
 impl Revoke {
+    /// A trigger whose dialog says only its title and the shared words.
+    pub fn titled(revocation: Revocation, title: String) -> Self {
+        Revoke {
+            revocation,
+            title,
+            paragraphs: Vec::new(),
+            list: Vec::new(),
+            done: None,
+        }
+    }
+
     /// The value of a trigger's `data-revoke` attribute.
     pub fn attribute(&self) -> String {
         serde_json::to_string(self).unwrap_or_default()
@@ -84,17 +105,22 @@ impl Revoke {
 /// dialog. The dialog stays open while the change runs and shows its error, if any; after the
 /// change the page reloads.
 #[island(lazy)]
-pub fn Revocations(children: Children) -> impl IntoView {
+pub fn Revocations(words: DialogWords, children: Children) -> impl IntoView {
     let asked: RwSignal<Option<Revoke>> = RwSignal::new(None);
-    let action = Action::new(|revoke: &Revoke| {
-        let Revoke {
-            revocation,
-            confirmation,
-        } = revoke.clone();
+    let DialogWords {
+        confirm_label,
+        paragraphs: shared,
+        flash_key,
+        done,
+    } = words;
+    let action = Action::new(move |revoke: &Revoke| {
+        let revocation = revoke.revocation.clone();
+        let done = revoke.done.clone().unwrap_or_else(|| done.clone());
+        let flash_key = flash_key.clone();
         async move {
             let result = revocation.send().await;
             if result.is_ok() {
-                reload_with(&confirmation.flash_key, &confirmation.done);
+                reload_with(&flash_key, &done);
             }
             result
         }
@@ -114,7 +140,9 @@ pub fn Revocations(children: Children) -> impl IntoView {
             {children()}
         </div>
         {move || asked.get().map(|revoke| {
-            let Confirmation { title, confirm_label, paragraphs, list, .. } = revoke.confirmation.clone();
+            let Revoke { title, mut paragraphs, list, .. } = revoke.clone();
+            paragraphs.extend(shared.iter().cloned());
+            let confirm_label = confirm_label.clone();
             view! {
                 <ConfirmDialog
                     title=title
@@ -137,9 +165,9 @@ pub fn Revocations(children: Children) -> impl IntoView {
 /// `children` inside `Revocations` when the viewer may revoke, and as they are otherwise, so a
 /// view-only page loads no revoke code.
 #[component]
-pub fn RevocationsIf(may_revoke: bool, children: Children) -> impl IntoView {
+pub fn RevocationsIf(may_revoke: bool, words: DialogWords, children: Children) -> impl IntoView {
     if may_revoke {
-        view! { <Revocations>{children()}</Revocations> }.into_any()
+        view! { <Revocations words=words>{children()}</Revocations> }.into_any()
     } else {
         children().into_any()
     }
@@ -147,11 +175,7 @@ pub fn RevocationsIf(may_revoke: bool, children: Children) -> impl IntoView {
 
 /// The usual trigger: a "Revoke…" button; it works inside `Revocations`.
 #[component]
-pub fn RevokeButton(revocation: Revocation, confirmation: Confirmation) -> impl IntoView {
-    let revoke = Revoke {
-        revocation,
-        confirmation,
-    };
+pub fn RevokeButton(revoke: Revoke) -> impl IntoView {
     view! {
         <button type="button" class="danger small" data-revoke=revoke.attribute()>"Revoke…"</button>
     }

@@ -11,7 +11,7 @@ use crate::components::errors::ErrorBox;
 use crate::components::flash::Flash;
 use crate::components::href::{realm_path, seg};
 use crate::components::pager::{thousands, Pager};
-use crate::components::revoke::{Confirmation, Revocation, RevocationsIf, RevokeButton};
+use crate::components::revoke::{DialogWords, Revocation, RevocationsIf, Revoke, RevokeButton};
 use crate::components::time::Moment;
 use crate::model::admin::OfflineSessionsPage;
 use crate::model::time::format_duration;
@@ -44,7 +44,19 @@ pub fn ClientSessionsPage() -> impl IntoView {
     }
 }
 
-/// "Revoke…" for one offline session, with its confirmation; the page reloads after it.
+/// What every session's dialog says after its own title and note.
+fn dialog_words() -> DialogWords {
+    DialogWords {
+        confirm_label: "Revoke offline session".to_owned(),
+        paragraphs: vec![
+            "The application's offline token stops working at its next use, so it can no longer act for the user while they are away. They keep their account; the application has to ask for offline access again.".to_owned(),
+        ],
+        flash_key: FLASH.to_owned(),
+        done: "The offline session was revoked. Its offline token no longer works.".to_owned(),
+    }
+}
+
+/// "Revoke…" for one offline session; the page reloads after it.
 #[component]
 fn RevokeSession(
     realm: String,
@@ -53,25 +65,21 @@ fn RevokeSession(
     username: String,
     other_clients: Vec<String>,
 ) -> impl IntoView {
-    let others = if other_clients.is_empty() {
-        String::new()
-    } else {
-        format!(
-            " It also ends this session's offline access for {}.",
+    let mut revoke = Revoke::titled(
+        Revocation::OfflineSession {
+            realm,
+            client,
+            session,
+        },
+        format!("Revoke {username}'s offline session?"),
+    );
+    if !other_clients.is_empty() {
+        revoke.paragraphs.push(format!(
+            "It also ends this session's offline access for {}.",
             other_clients.join(", ")
-        )
-    };
-    let confirmation = Confirmation {
-        title: format!("Revoke {username}'s offline session?"),
-        confirm_label: "Revoke offline session".to_owned(),
-        paragraphs: vec![format!(
-            "The application's offline token stops working at its next use, so it can no longer act for {username} while they are away.{others} They keep their account; the application has to ask for offline access again."
-        )],
-        list: Vec::new(),
-        flash_key: FLASH.to_owned(),
-        done: "The offline session was revoked. Its offline token no longer works.".to_owned(),
-    };
-    view! { <RevokeButton revocation=Revocation::OfflineSession { realm, client, session } confirmation=confirmation/> }
+        ));
+    }
+    view! { <RevokeButton revoke=revoke/> }
 }
 
 #[component]
@@ -158,7 +166,7 @@ fn SessionsTable(page: OfflineSessionsPage) -> impl IntoView {
             view! { <p class="empty">"No offline sessions on this page. Offline sessions appear when a user signs in to this client with scope offline_access."</p> }.into_any()
         } else {
             view! {
-                <RevocationsIf may_revoke=can_revoke>
+                <RevocationsIf may_revoke=can_revoke words=dialog_words()>
                     <div class="table-wrap">
                         <table>
                             <caption>{format!("Offline sessions of {}", page.client.client_id)}</caption>

@@ -10,7 +10,7 @@ use crate::api::users::load_user_access;
 use crate::components::errors::ErrorBox;
 use crate::components::flash::Flash;
 use crate::components::href::seg;
-use crate::components::revoke::{Confirmation, Revocation, RevocationsIf, RevokeButton};
+use crate::components::revoke::{DialogWords, Revocation, RevocationsIf, Revoke, RevokeButton};
 use crate::components::time::Moment;
 use crate::model::admin::{SessionRow, UserAccess};
 
@@ -40,20 +40,28 @@ pub fn UserAccessPage() -> impl IntoView {
     }
 }
 
+/// What every consent's dialog says after its title.
+fn dialog_words() -> DialogWords {
+    DialogWords {
+        confirm_label: "Revoke consent and offline tokens".to_owned(),
+        paragraphs: vec![
+            "The user's consent to the application is removed and every offline token of the application stops working, so it can no longer act for the user while they are away. If a consent existed, the user's current sessions in the application are signed out too. The application must ask again.".to_owned(),
+        ],
+        flash_key: FLASH.to_owned(),
+        done: "Access revoked: the consent and the application's offline tokens are gone.".to_owned(),
+    }
+}
+
 /// "Revoke…" for one client's consent and offline tokens; the page reloads after it.
 #[component]
 fn RevokeConsent(realm: String, user: String, client_id: String) -> impl IntoView {
-    let confirmation = Confirmation {
-        title: format!("Revoke {client_id}'s access?"),
-        confirm_label: "Revoke consent and offline tokens".to_owned(),
-        paragraphs: vec![format!(
-            "The user's consent to {client_id} is removed and every offline token of {client_id} stops working, so it can no longer act for the user while they are away. If a consent existed, the user's current sessions in {client_id} are signed out too. The application must ask again."
-        )],
-        list: Vec::new(),
-        flash_key: FLASH.to_owned(),
-        done: "Access revoked: the consent and the application's offline tokens are gone.".to_owned(),
+    let title = format!("Revoke {client_id}'s access?");
+    let revocation = Revocation::Consent {
+        realm,
+        user,
+        client_id,
     };
-    view! { <RevokeButton revocation=Revocation::Consent { realm, user, client_id } confirmation=confirmation/> }
+    view! { <RevokeButton revoke=Revoke::titled(revocation, title)/> }
 }
 
 #[component]
@@ -76,7 +84,7 @@ fn AccessView(access: UserAccess) -> impl IntoView {
     } else {
         let (realm, user_id) = (access.realm.clone(), user.id.clone());
         view! {
-            <RevocationsIf may_revoke=can_manage>
+            <RevocationsIf may_revoke=can_manage words=dialog_words()>
                 <div class="table-wrap">
                     <table>
                         <caption>"Consents and offline tokens"</caption>

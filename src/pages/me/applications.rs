@@ -10,7 +10,7 @@ use super::sign_in_path;
 use crate::api::me::load_my_applications;
 use crate::components::errors::ErrorBox;
 use crate::components::flash::Flash;
-use crate::components::revoke::{Confirmation, Revocation, Revocations, Revoke};
+use crate::components::revoke::{DialogWords, Revocation, Revocations, Revoke};
 use crate::error::AppError;
 use crate::model::me::{MyApplication, MyApplications, RemovalNotice};
 use crate::pages::admin::use_realm;
@@ -53,17 +53,14 @@ pub fn RemoveAccess(
     effects: Vec<String>,
     children: Children,
 ) -> impl IntoView {
-    let confirmation = Confirmation {
-        title: format!("Remove access of {name}?"),
-        confirm_label: "Remove access".to_owned(),
-        paragraphs: vec![EFFECTS_LEAD.to_owned()],
-        list: effects,
-        flash_key: FLASH.to_owned(),
-        done: format!("Access removed: {name} can no longer use your account."),
-    };
     let revoke = Revoke {
         revocation: Revocation::MyAccess { realm, client_id },
-        confirmation,
+        title: format!("Remove access of {name}?"),
+        paragraphs: vec![EFFECTS_LEAD.to_owned()],
+        list: effects,
+        done: Some(format!(
+            "Access removed: {name} can no longer use your account."
+        )),
     };
     view! {
         <details class="remove-access">
@@ -76,6 +73,16 @@ pub fn RemoveAccess(
 }
 
 const EFFECTS_LEAD: &str = "If you remove access:";
+
+/// What every removal's dialog shares; each names its application and effects itself.
+fn dialog_words() -> DialogWords {
+    DialogWords {
+        confirm_label: "Remove access".to_owned(),
+        paragraphs: Vec::new(),
+        flash_key: FLASH.to_owned(),
+        done: "Access removed.".to_owned(),
+    }
+}
 
 /// "If you remove access: …", in the no-script confirmation (the dialog says the same).
 #[component]
@@ -128,7 +135,7 @@ fn ApplicationsView(mine: MyApplications) -> impl IntoView {
         .into_any()
     } else {
         view! {
-            <Revocations>
+            <Revocations words=dialog_words()>
                 <ul class="app-list">
                     {with_access.into_iter().map(|app| view! {
                         <li><ApplicationCard app=app realm=realm.clone() now_ms=now/></li>
