@@ -30,6 +30,7 @@ mod ssr {
     use super::*;
     use crate::api::support::{keycloak_error, now_ms};
     use crate::audit::Recorder;
+    use crate::auth::session::request_session;
     use crate::auth::Caller;
     use crate::components::href::my_applications_path;
     use crate::keycloak::account::Application;
@@ -101,10 +102,8 @@ mod ssr {
         }
     }
 
-    async fn session() -> Result<Session, AppError> {
-        leptos_axum::extract()
-            .await
-            .map_err(|e| AppError::internal(format!("session: {e}")))
+    fn session() -> Result<Session, AppError> {
+        request_session().ok_or_else(|| AppError::internal("no session in the request"))
     }
 
     pub async fn my_applications(realm: String) -> Result<MyApplications, AppError> {
@@ -123,8 +122,7 @@ mod ssr {
                     "The account service of this realm".into(),
                 )
             })?;
-        let notice = session()
-            .await?
+        let notice = session()?
             .remove::<RemovalNotice>(NOTICE_KEY)
             .await
             .ok()
@@ -182,15 +180,14 @@ mod ssr {
 
     /// A browser posting the form itself asks for HTML; the page's script asks for JSON.
     fn is_plain_form_post() -> bool {
-        use_context::<Parts>()
-            .and_then(|parts| {
-                parts
-                    .headers
-                    .get(header::ACCEPT)
-                    .and_then(|v| v.to_str().ok())
-                    .map(|accept| accept.contains("text/html"))
-            })
-            .unwrap_or(false)
+        with_context(|parts: &Parts| {
+            parts
+                .headers
+                .get(header::ACCEPT)
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|accept| accept.contains("text/html"))
+        })
+        .unwrap_or(false)
     }
 
     /// Keeps the outcome in the session (never in the URL, where anyone could
@@ -211,7 +208,7 @@ mod ssr {
                 message: e.to_string(),
             },
         };
-        if let Ok(session) = session().await {
+        if let Ok(session) = session() {
             if let Err(e) = session.insert(NOTICE_KEY, notice).await {
                 tracing::warn!(error = %e, "keeping the removal outcome failed");
             }

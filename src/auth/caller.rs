@@ -9,7 +9,7 @@ use tower_sessions::session::Id;
 use tower_sessions::Session;
 
 use super::oidc::{now, OidcError};
-use super::session::{signed_in, SignedIn, SIGNED_IN_KEY};
+use super::session::{request_session, signed_in, SignedIn, SIGNED_IN_KEY};
 use crate::error::AppError;
 use crate::keycloak::{Bearer, KcError};
 use crate::server::AppState;
@@ -41,9 +41,8 @@ impl Caller {
     /// The signed-in person making this request.
     pub async fn current() -> Result<Self, AppError> {
         let state = use_context::<AppState>().ok_or_else(|| AppError::internal("no AppState"))?;
-        let session: Session = leptos_axum::extract()
-            .await
-            .map_err(|e| AppError::internal(format!("session: {e}")))?;
+        let session =
+            request_session().ok_or_else(|| AppError::internal("no session in the request"))?;
         Self::from_session(state, session).await
     }
 

@@ -113,6 +113,16 @@ impl SignedIn {
     }
 }
 
+/// The browser session of the request being rendered or served. Read in place: leptos'
+/// `extract()` clones the request's parts, every header included, and a page asks for the
+/// session three times.
+pub fn request_session() -> Option<Session> {
+    leptos::prelude::with_context(|parts: &axum::http::request::Parts| {
+        parts.extensions.get::<Session>().cloned()
+    })
+    .flatten()
+}
+
 pub async fn signed_in(session: &Session) -> Option<SignedIn> {
     session.get::<SignedIn>(SIGNED_IN_KEY).await.ok().flatten()
 }
