@@ -126,15 +126,15 @@ fn NavSection(title: &'static str, children: Children) -> impl IntoView {
     }
 }
 
-/// "Signed in as … / Sign out", or a sign-in link.
+/// "Signed in as … / Sign out", or a sign-in link. Read once while the page renders on the
+/// server, so no `Resource`: it would add a reactive node and a spawned task to every page.
 #[component]
 fn UserBox() -> impl IntoView {
-    let who = Resource::new(|| (), |_| current_viewer());
     view! {
         <div class="user-box">
             <Suspense fallback=|| ()>
-                {move || Suspend::new(async move {
-                    match who.await {
+                {Suspend::new(async move {
+                    match current_viewer().await {
                         Ok(Some(v)) => view! {
                             <span>"Signed in as " <strong class="viewer-name">{v.username}</strong> " (" {v.realm} ")"</span>
                             <form method="post" action="/auth/logout">

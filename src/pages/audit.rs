@@ -48,10 +48,6 @@ pub fn AuditLogPage() -> impl IntoView {
         from: Some(from.get()),
         to: Some(to.get()),
     });
-    let data = Resource::new(
-        move || (filter.get(), first.get(), max.get()),
-        |(filter, first, max)| audit_log(filter, first, max),
-    );
     view! {
         <Title text="Audit log"/>
         <h1>"Audit log"</h1>
@@ -78,8 +74,8 @@ pub fn AuditLogPage() -> impl IntoView {
             </div>
         </form>
         <Suspense fallback=|| view! { <p class="loading">"Loading the audit log…"</p> }>
-            {move || Suspend::new(async move {
-                match data.await {
+            {Suspend::new(async move {
+                match audit_log(filter.get_untracked(), first.get_untracked(), max.get_untracked()).await {
                     Err(e) => view! { <ErrorBox error=e/> }.into_any(),
                     Ok(page) if page.entries.is_empty() => view! {
                         <p class="empty">"Nothing recorded yet for these filters. Revocations and policy changes made here will appear."</p>

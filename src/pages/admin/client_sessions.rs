@@ -25,17 +25,13 @@ pub fn ClientSessionsPage() -> impl IntoView {
     let client = Memo::new(move |_| params.read().get("client").unwrap_or_default());
     let first = query_u32("first", 0);
     let max = query_u32("max", 25);
-    let data = Resource::new(
-        move || (realm.get(), client.get(), first.get(), max.get()),
-        |(realm, client, first, max)| offline_sessions(realm, client, first, max),
-    );
     view! {
         <Title text="Offline sessions"/>
         <RealmHeader title="Offline sessions" realm=realm/>
         <Flash key=FLASH.to_owned()/>
         <Suspense fallback=|| view! { <p class="loading">"Loading offline sessions…"</p> }>
-            {move || Suspend::new(async move {
-                match data.await {
+            {Suspend::new(async move {
+                match offline_sessions(realm.get_untracked(), client.get_untracked(), first.get_untracked(), max.get_untracked()).await {
                     Err(e) => view! { <ErrorBox error=e/> }.into_any(),
                     Ok(page) => view! { <SessionsTable page=page/> }.into_any(),
                 }

@@ -16,17 +16,13 @@ pub fn ClientsPage() -> impl IntoView {
     let search = query_text("search");
     let first = query_u32("first", 0);
     let max = query_u32("max", 25);
-    let data = Resource::new(
-        move || (realm.get(), search.get(), first.get(), max.get()),
-        |(realm, search, first, max)| search_clients(realm, search, first, max),
-    );
     view! {
         <Title text="Clients"/>
         <RealmHeader title="Clients" realm=realm/>
         <SearchForm id="client-search" label="clientId contains" search=search/>
         <Suspense fallback=|| view! { <p class="loading">"Loading clients…"</p> }>
-            {move || Suspend::new(async move {
-                match data.await {
+            {Suspend::new(async move {
+                match search_clients(realm.get_untracked(), search.get_untracked(), first.get_untracked(), max.get_untracked()).await {
                     Err(e) => view! { <ErrorBox error=e/> }.into_any(),
                     Ok(list) if list.clients.is_empty() => view! {
                         <p class="empty">"No client matches. Try a shorter part of the clientId."</p>

@@ -107,14 +107,13 @@ fn SnapshotNow() -> impl IntoView {
 /// The overview's history card: connect, status, snapshot now.
 #[component]
 pub fn HistoryPanel(realm: Memo<String>) -> impl IntoView {
-    let status = Resource::new(|| (), |_| load_history_status());
     view! {
         <section class="card history-panel" aria-labelledby="history-title">
             <h2 id="history-title">"History"</h2>
             <Flash key=FLASH.to_owned()/>
             <Suspense fallback=|| view! { <p class="loading">"Loading history…"</p> }>
-                {move || Suspend::new(async move {
-                    match status.await {
+                {Suspend::new(async move {
+                    match load_history_status().await {
                         Ok(s) => view! { <StatusView status=s next=format!("/admin/{}", realm.get_untracked())/> }.into_any(),
                         Err(e) => view! { <ErrorBox error=e/> }.into_any(),
                     }
@@ -203,7 +202,6 @@ fn TrendsView(trends: Trends) -> impl IntoView {
 /// `/admin/history`: offline sessions per client over time, growth per week.
 #[component]
 pub fn TrendsPage() -> impl IntoView {
-    let trends = Resource::new(|| (), |_| history_trends());
     view! {
         <Title text="History"/>
         <div class="toolbar"><h1>"History: offline sessions over time"</h1></div>
@@ -212,8 +210,8 @@ pub fn TrendsPage() -> impl IntoView {
             " " <a href="/history.csv" download="">"Download the series (CSV)"</a>
         </p>
         <Suspense fallback=|| view! { <p class="loading">"Loading history…"</p> }>
-            {move || Suspend::new(async move {
-                match trends.await {
+            {Suspend::new(async move {
+                match history_trends().await {
                     Ok(t) => view! { <TrendsView trends=t/> }.into_any(),
                     Err(e) => view! { <ErrorBox error=e/> }.into_any(),
                 }

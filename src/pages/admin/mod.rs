@@ -49,11 +49,10 @@ pub fn query_text(name: &'static str) -> Memo<String> {
 #[component]
 pub fn AdminHome() -> impl IntoView {
     let section = query_text("section");
-    let who = Resource::new(|| (), |_| current_viewer());
     view! {
         <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match who.await {
+            {Suspend::new(async move {
+                match current_viewer().await {
                     Ok(Some(v)) => {
                         let section = section.get();
                         let rest = match section.as_str() {
@@ -70,16 +69,16 @@ pub fn AdminHome() -> impl IntoView {
     }
 }
 
-/// The realm switcher: the realms Keycloak lets this administrator see.
+/// The realm switcher: the realms Keycloak lets this administrator see (read once, as the
+/// user box is).
 #[component]
 pub fn RealmSwitcher(realm: Memo<String>) -> impl IntoView {
-    let realms = Resource::new(|| (), |_| admin_realms());
     view! {
         <details class="realm-switcher">
             <summary>"Realm: " <strong>{move || realm.get()}</strong></summary>
             <Suspense fallback=|| view! { <p class="loading">"Loading realms…"</p> }>
-                {move || Suspend::new(async move {
-                    match realms.await {
+                {Suspend::new(async move {
+                    match admin_realms().await {
                         Ok(list) => view! {
                             <ul>
                                 {list.into_iter().map(|name| {

@@ -14,13 +14,12 @@ use crate::pages::admin::history::HistoryPanel;
 #[component]
 pub fn OverviewPage() -> impl IntoView {
     let realm = use_realm();
-    let data = Resource::new(move || realm.get(), realm_overview);
     view! {
         <Title text="Overview"/>
         <RealmHeader title="Overview" realm=realm/>
         <Suspense fallback=|| view! { <p class="loading">"Loading session counts…"</p> }>
-            {move || Suspend::new(async move {
-                match data.await {
+            {Suspend::new(async move {
+                match realm_overview(realm.get_untracked()).await {
                     Err(e) => view! { <ErrorBox error=e/> }.into_any(),
                     Ok(o) if o.clients.is_empty() => view! {
                         <p class="empty">"No client in this realm has active or offline sessions yet. Sessions appear here once users sign in to an application."</p>

@@ -15,13 +15,12 @@ use crate::model::readiness::Readiness;
 pub fn ReadinessPage() -> impl IntoView {
     let realm = use_realm();
     // The checks need an administrator: others are told so before they fill in the form.
-    let viewer = Resource::new(|| (), |_| current_viewer());
     view! {
         <Title text="Offline-access readiness"/>
         <RealmHeader title="Offline-access readiness" realm=realm/>
         <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match viewer.await {
+            {Suspend::new(async move {
+                match current_viewer().await {
                     Ok(Some(v)) if v.is_admin => view! { <ReadinessChecks realm=realm.get_untracked()/> }.into_any(),
                     Ok(Some(_)) => view! { <ErrorBox error=AppError::admin_only()/> }.into_any(),
                     Ok(None) => view! { <ErrorBox error=AppError::NotSignedIn/> }.into_any(),

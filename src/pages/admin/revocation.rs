@@ -22,14 +22,13 @@ const FLASH: &str = "not-before";
 #[component]
 pub fn RevocationPage() -> impl IntoView {
     let realm = use_realm();
-    let policy = Resource::new(move || realm.get(), load_realm_policy);
     view! {
         <Title text="Revocation policy"/>
         <RealmHeader title="Revocation policy" realm=realm/>
         <Flash key=FLASH.to_owned()/>
         <Suspense fallback=|| view! { <p class="loading">"Loading the realm's not-before…"</p> }>
-            {move || Suspend::new(async move {
-                match policy.await {
+            {Suspend::new(async move {
+                match load_realm_policy(realm.get_untracked()).await {
                     Err(e) => view! { <ErrorBox error=e/> }.into_any(),
                     Ok(page) => view! { <RevocationPolicy page=page/> }.into_any(),
                 }

@@ -22,18 +22,14 @@ pub fn SessionToolsPage() -> impl IntoView {
     let realm = use_realm();
     let params = use_params_map();
     let client = Memo::new(move |_| params.read().get("client").unwrap_or_default());
-    let job = Resource::new(
-        move || (realm.get(), client.get()),
-        |(realm, client)| latest_session_job(realm, client),
-    );
     let back = move || realm_path(&realm.get(), &format!("/clients/{}", seg(&client.get())));
     view! {
         <Title text="Find and revoke offline sessions"/>
         <RealmHeader title="Find and revoke offline sessions" realm=realm/>
         <p><a href=back>"← All offline sessions of this client"</a></p>
         <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                let job = job.await;
+            {Suspend::new(async move {
+                let job = latest_session_job(realm.get_untracked(), client.get_untracked()).await;
                 view! { <SessionTools realm=realm.get_untracked() client=client.get_untracked() job=job/> }
             })}
         </Suspense>

@@ -21,17 +21,13 @@ pub fn UserAccessPage() -> impl IntoView {
     let realm = use_realm();
     let params = use_params_map();
     let user = Memo::new(move |_| params.read().get("user").unwrap_or_default());
-    let data = Resource::new(
-        move || (realm.get(), user.get()),
-        |(realm, user)| load_user_access(realm, user),
-    );
     view! {
         <Title text="User access"/>
         <RealmHeader title="User access" realm=realm/>
         <Flash key=FLASH.to_owned()/>
         <Suspense fallback=|| view! { <p class="loading">"Loading the user's access…"</p> }>
-            {move || Suspend::new(async move {
-                match data.await {
+            {Suspend::new(async move {
+                match load_user_access(realm.get_untracked(), user.get_untracked()).await {
                     Err(e) => view! { <ErrorBox error=e/> }.into_any(),
                     Ok(access) => view! { <AccessView access=access/> }.into_any(),
                 }

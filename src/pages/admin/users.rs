@@ -16,10 +16,6 @@ pub fn UsersPage() -> impl IntoView {
     let search = query_text("search");
     let first = query_u32("first", 0);
     let max = query_u32("max", 25);
-    let data = Resource::new(
-        move || (realm.get(), search.get(), first.get(), max.get()),
-        |(realm, search, first, max)| search_users(realm, search, first, max),
-    );
     view! {
         <Title text="Users"/>
         <RealmHeader title="Users" realm=realm/>
@@ -30,8 +26,8 @@ pub fn UsersPage() -> impl IntoView {
             hint="Starts with the text; use *text* for contains and \"text\" for an exact match."
         />
         <Suspense fallback=|| view! { <p class="loading">"Loading users…"</p> }>
-            {move || Suspend::new(async move {
-                match data.await {
+            {Suspend::new(async move {
+                match search_users(realm.get_untracked(), search.get_untracked(), first.get_untracked(), max.get_untracked()).await {
                     Err(e) => view! { <ErrorBox error=e/> }.into_any(),
                     Ok(page) if page.users.is_empty() => view! {
                         <p class="empty">"No user matches. Try fewer letters, or *part* to search inside names."</p>

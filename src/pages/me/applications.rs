@@ -20,15 +20,14 @@ const FLASH: &str = "my-applications";
 #[component]
 pub fn MyApplicationsPage() -> impl IntoView {
     let realm = use_realm();
-    let data = Resource::new(move || realm.get(), load_my_applications);
     view! {
         <Title text="My applications"/>
         <h1>"My applications"</h1>
         <p class="lead">"Applications you allowed to use your account. Remove access from any you no longer use or trust."</p>
         <Flash key=FLASH.to_owned()/>
         <Suspense fallback=|| view! { <p class="loading">"Loading your applications…"</p> }>
-            {move || Suspend::new(async move {
-                match data.await {
+            {Suspend::new(async move {
+                match load_my_applications(realm.get_untracked()).await {
                     Ok(mine) => view! { <ApplicationsView mine=mine/> }.into_any(),
                     Err(AppError::NotSignedIn) => view! { <SignInPrompt realm=realm.get_untracked()/> }.into_any(),
                     Err(e @ AppError::Forbidden(_)) => view! {

@@ -23,12 +23,11 @@ pub fn sign_in_path(realm: &str) -> String {
 /// `/me`: the signed-in person's own page, or a realm prompt to sign in.
 #[component]
 pub fn MeHome() -> impl IntoView {
-    let who = Resource::new(|| (), |_| current_viewer());
     view! {
         <Title text="My applications"/>
         <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match who.await {
+            {Suspend::new(async move {
+                match current_viewer().await {
                     Ok(Some(v)) => view! { <Redirect path=my_applications_path(&v.realm)/> }.into_any(),
                     Ok(None) => view! { <RealmPrompt/> }.into_any(),
                     Err(e) => view! { <ErrorBox error=e/> }.into_any(),
