@@ -1,8 +1,9 @@
-// The console's cost per page, independent of how busy the machine is: seeds two clients,
-// signs in USERS administrators, warms up, then runs exactly PAGES loads of the load test's
-// pages while `perf stat` counts the console's CPU time, page faults and context switches.
-// Rates move with the machine's load; CPU per page does not (much), so A/B comparisons of
-// allocator settings or rendering changes use this (round 6 in findings.md).
+// The console's cost per page: seeds two clients, signs in USERS administrators, warms up, then
+// runs exactly PAGES loads of the load test's pages while `perf stat` counts the CPU time, page
+// faults and context switches of the console and keycloak-sim. Rates move with the machine's
+// load far more than CPU per page does, so A/B comparisons of builds use this (findings rounds 6
+// and 10); on this VM CPU per page still moves with the host, so compare alternating runs and
+// divide by keycloak-sim's CPU, which the two builds share.
 import { spawn } from "node:child_process";
 import { signIn } from "./http.mjs";
 import { runLoad } from "./loadgen.mjs";
@@ -32,8 +33,7 @@ async function clientPages() {
 /** `total` page loads shared by every administrator; throws on any non-200. */
 async function browse(cookies, pages, total) {
   const report = await runLoad(CONSOLE_URL, { cookies, pages, requests: total });
-  const failed = Object.entries(report.errors);
-  if (failed.length) throw new Error(`page loads failed: ${JSON.stringify(report.errors)}`);
+  if (Object.keys(report.errors).length) throw new Error(`page loads failed: ${JSON.stringify(report.errors)}`);
   return report;
 }
 
