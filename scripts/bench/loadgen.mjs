@@ -11,7 +11,8 @@ export function runLoad(consoleUrl, { cookies, pages, seconds, requests }) {
     let out = "";
     child.stdout.on("data", (d) => (out += d));
     child.on("error", reject);
-    child.on("exit", (code) => (code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`loadgen exited with ${code}`))));
+    // "close", not "exit": only then has the whole report (about a megabyte) been read.
+    child.on("close", (code) => (code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`loadgen exited with ${code}`))));
     child.stdin.end(JSON.stringify(plan));
   });
 }
