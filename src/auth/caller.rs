@@ -9,7 +9,7 @@ use tower_sessions::session::Id;
 use tower_sessions::Session;
 
 use super::oidc::{now, OidcError};
-use super::session::{request_session, signed_in, SignedIn, SIGNED_IN_KEY};
+use super::session::{request_session, signed_in, RequestSignedIn, SignedIn, SIGNED_IN_KEY};
 use crate::error::AppError;
 use crate::keycloak::{Bearer, KcError};
 use crate::server::AppState;
@@ -43,15 +43,27 @@ impl Caller {
         let state = use_context::<AppState>().ok_or_else(|| AppError::internal("no AppState"))?;
         let session =
             request_session().ok_or_else(|| AppError::internal("no session in the request"))?;
-        Self::from_session(state, session).await
+        let who = match use_context::<RequestSignedIn>() {
+            Some(this_request) => this_request.get(&session).await,
+            None => signed_in(&session).await.map(Arc::new),
+        };
+        Self::signed_in_to(state, session, who)
     }
 
     pub async fn from_session(state: AppState, session: Session) -> Result<Self, AppError> {
-        let who = signed_in(&session).await.ok_or(AppError::NotSignedIn)?;
+        let who = signed_in(&session).await.map(Arc::new);
+        Self::signed_in_to(state, session, who)
+    }
+
+    fn signed_in_to(
+        state: AppState,
+        session: Session,
+        who: Option<Arc<SignedIn>>,
+    ) -> Result<Self, AppError> {
         Ok(Caller {
             state,
             session,
-            signed_in: Mutex::new(Arc::new(who)),
+            signed_in: Mutex::new(who.ok_or(AppError::NotSignedIn)?),
         })
     }
 

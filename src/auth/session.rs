@@ -1,6 +1,7 @@
 //! What the server-side session holds about the signed-in person.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 use base64::Engine as _;
 use serde::{Deserialize, Serialize};
@@ -89,20 +90,19 @@ impl SignedIn {
 
     /// The realm-management roles this person holds for `realm`: their own
     /// realm's `realm-management` client, or `<realm>-realm` when signed in to master.
-    pub fn admin_roles_for(&self, realm: &str) -> BTreeSet<String> {
-        let client = if self.realm == realm {
-            "realm-management".to_owned()
+    fn admin_roles_for(&self, realm: &str) -> Option<&BTreeSet<String>> {
+        if self.realm == realm {
+            self.client_roles.get("realm-management")
         } else if self.realm == "master" {
-            format!("{realm}-realm")
+            self.client_roles.get(&format!("{realm}-realm"))
         } else {
-            return BTreeSet::new();
-        };
-        self.client_roles.get(&client).cloned().unwrap_or_default()
+            None
+        }
     }
 
     pub fn may(&self, realm: &str, role: &str) -> bool {
-        let roles = self.admin_roles_for(realm);
-        roles.contains(role) || roles.contains("realm-admin")
+        self.admin_roles_for(realm)
+            .is_some_and(|roles| roles.contains(role) || roles.contains("realm-admin"))
     }
 
     /// Whether the person holds any administrative role at all (else admin pages are refused).
@@ -123,6 +123,23 @@ pub fn request_session() -> Option<Session> {
     .flatten()
 }
 
+/// The signed-in person of the request being rendered or served, decoded from its session
+/// once: a page asks for its caller three times (header, realm switcher, its data), and each
+/// decoding copies the whole session value, tokens and roles. A new one is provided to every
+/// request (`server::build`). A refresh later in the request does not update it; a caller
+/// holding its old tokens finds the new ones in the session when it next needs a token.
+#[derive(Clone, Default)]
+pub struct RequestSignedIn(Arc<tokio::sync::OnceCell<Option<Arc<SignedIn>>>>);
+
+impl RequestSignedIn {
+    pub async fn get(&self, session: &Session) -> Option<Arc<SignedIn>> {
+        self.0
+            .get_or_init(|| async { signed_in(session).await.map(Arc::new) })
+            .await
+            .clone()
+    }
+}
+
 pub async fn signed_in(session: &Session) -> Option<SignedIn> {
     session.get::<SignedIn>(SIGNED_IN_KEY).await.ok().flatten()
 }
@@ -133,4 +150,70 @@ pub async fn take_login_flow(session: &Session) -> Option<LoginFlow> {
         .await
         .ok()
         .flatten()
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use tower_sessions::{MemoryStore, Session};
+
+    use super::*;
+
+    fn person(username: &str) -> SignedIn {
+        SignedIn {
+            realm: "demo".into(),
+            user_id: format!("id-{username}"),
+            username: username.into(),
+            realm_roles: BTreeSet::new(),
+            client_roles: BTreeMap::from([(
+                "realm-management".to_owned(),
+                BTreeSet::from(["view-clients".to_owned()]),
+            )]),
+            tokens: Tokens {
+                access_token: "a.b.c".into(),
+                refresh_token: None,
+                id_token: None,
+                access_expires_at: 0,
+            },
+        }
+    }
+
+    #[tokio::test]
+    async fn a_request_decodes_its_person_once_and_the_next_request_reads_afresh() {
+        let session = Session::new(None, Arc::new(MemoryStore::default()), None);
+        let this_request = RequestSignedIn::default();
+        assert!(this_request.get(&session).await.is_none());
+
+        let next_request = RequestSignedIn::default();
+        session
+            .insert(SIGNED_IN_KEY, person("alice"))
+            .await
+            .unwrap();
+        let first = next_request.get(&session).await.expect("signed in");
+        let again = next_request.get(&session).await.expect("signed in");
+        assert!(Arc::ptr_eq(&first, &again), "decoded twice");
+        assert_eq!(first.username, "alice");
+
+        session.insert(SIGNED_IN_KEY, person("bob")).await.unwrap();
+        let later = RequestSignedIn::default().get(&session).await.unwrap();
+        assert_eq!(later.username, "bob");
+    }
+
+    #[test]
+    fn administrative_roles_count_only_for_their_realm() {
+        let alice = person("alice");
+        assert!(alice.may("demo", "view-clients"));
+        assert!(!alice.may("demo", "manage-users"));
+        assert!(!alice.may("other", "view-clients"));
+
+        let mut admin = person("root");
+        admin.realm = "master".into();
+        admin.client_roles = BTreeMap::from([(
+            "demo-realm".to_owned(),
+            BTreeSet::from(["realm-admin".to_owned()]),
+        )]);
+        assert!(admin.may("demo", "manage-users"));
+        assert!(!admin.may("other", "view-clients"));
+    }
 }

@@ -79,6 +79,7 @@ pub async fn build(config: Config) -> Result<(Router, AppState), StartError> {
         let state = state.clone();
         move || {
             provide_context(state.clone());
+            provide_context(crate::auth::session::RequestSignedIn::default());
             // The nonce the security layer put in this request's Content-Security-Policy.
             let nonce = use_context::<axum::http::request::Parts>()
                 .and_then(|parts| parts.extensions.get::<security::PageNonce>().cloned());

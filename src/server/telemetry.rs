@@ -1,5 +1,7 @@
 //! Structured logs, one request id per request on every line it produces.
 
+use std::io::IsTerminal;
+
 use axum::http::Request;
 use axum::Router;
 use tower::ServiceBuilder;
@@ -16,7 +18,9 @@ pub fn init(level: &str, format: LogFormat) {
     let filter = EnvFilter::try_new(level).unwrap_or_else(|_| EnvFilter::new("info"));
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_target(false);
+        .with_target(false)
+        // Colours for a person at a terminal; a log file or collector gets plain text.
+        .with_ansi(std::io::stdout().is_terminal());
     let _ = match format {
         LogFormat::Text => builder.try_init(),
         LogFormat::Json => builder
