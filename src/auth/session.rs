@@ -154,9 +154,7 @@ pub async fn take_login_flow(session: &Session) -> Option<LoginFlow> {
 
 #[cfg(test)]
 mod tests {
-    use std::sync::Arc;
-
-    use tower_sessions::{MemoryStore, Session};
+    use tower_sessions::MemoryStore;
 
     use super::*;
 
