@@ -2,7 +2,8 @@
 # `make bench`: builds in release mode when the binaries are missing or older than
 # the sources, starts keycloak-sim and the console on their own ports, runs the
 # measurements of scripts/bench/ and writes BENCHMARKS.md.
-# Knobs: BENCH_RUNS, BENCH_PER_RUN, BENCH_LOAD_USERS, BENCH_LOAD_SECONDS, BENCH_BIG
+# Knobs: BENCH_RUNS, BENCH_PER_RUN, BENCH_LOAD_USERS, BENCH_LOAD_SECONDS, BENCH_LOAD_RUNS (timed runs of
+# the load test, default 3), BENCH_BIG
 # (size of the largest client, default 1000000), BENCH_MANY_USERS / BENCH_MANY_SECONDS (the
 # issue-10 load, default 200 sessions for 60 s; 0 users skips it), BENCH_BULK (sessions of the
 # bulk revocation job and the smaller export, default 100000; 0 skips both), BENCH_BULK_MATCH
