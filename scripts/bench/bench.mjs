@@ -168,22 +168,24 @@ async function loadBenchmark(realmUsers, { users = LOAD_USERS, seconds = LOAD_SE
   await runLoad(CONSOLE, { cookies, pages, seconds: 3 }); // warm-up
   const measured = [];
   for (let run = 0; run < runs; run++) measured.push(await loadRun(cookies, pages, seconds));
-  // The run with the median rate stands for the test (its per-page figures); rate, latency and
-  // CPU are medians over the runs, errors their sum and the peak RSS their maximum.
+  // Rate, latency and CPU are medians over the runs; time, requests and errors their sums, the
+  // peak RSS their maximum; the per-page figures are those of the run with the median rate.
   const middle = [...measured].sort((a, b) => a.rps - b.rps)[Math.floor((runs - 1) / 2)];
   const med = (key) => median(measured.map((r) => r[key]));
+  const sum = (key) => measured.reduce((total, r) => total + r[key], 0);
   return {
-    ...middle,
     realmUsers,
     sessionsPerClient: SIZES.map((s) => ({ client: s.client, sessions: s.seeded })),
     users,
     pages: pages.map(pageLabel),
-    runs: measured.map(({ rps, p99, errors, consoleCpuPercent, simCpuPercent }) => ({ rps, p99, errors, consoleCpuPercent, simCpuPercent })),
+    runs: measured.map(({ rps, p99 }) => ({ rps, p99 })),
+    seconds: sum("seconds"),
     rps: med("rps"),
     p50: med("p50"),
     p99: med("p99"),
-    errors: measured.reduce((sum, r) => sum + r.errors, 0),
-    requests: measured.reduce((sum, r) => sum + r.requests, 0),
+    perPage: middle.perPage,
+    errors: sum("errors"),
+    requests: sum("requests"),
     errorKinds: mergeCounts(measured.map((r) => r.errorKinds)),
     peakRssMb: Math.max(...measured.map((r) => r.peakRssMb)),
     peakIsOwn: measured.every((r) => r.peakIsOwn),

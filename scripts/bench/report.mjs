@@ -144,7 +144,7 @@ ${r.loads[0].pages.map((p) => `\`${p}\``).join(", ")}, after a 3 s warm-up${(r.l
 with the median rate)` : ""}. Measured twice: before
 the 1,000,000-session seed, when the backup-service page lists no sessions, and after it, when every
 sessions page lists 25 (each seeded session has a user of its own): the second mix asks more of both
-the console and keycloak-sim, about a quarter more CPU per page. This VM's speed varies by tens of percent from one run to the next; CPU
+the console and keycloak-sim per page (see the CPU per page). This VM's speed varies by tens of percent from one run to the next; CPU
 per page (CPU time over pages served) compares runs better than the rate does. Peak RSS is the console's VmHWM during the test
 (reset to the current RSS just before it through \`/proc/PID/clear_refs\`${r.loads.every((l) => l.peakIsOwn) ? "" : "; the reset was refused here, so it is the peak since the console started"}).
 
