@@ -8,7 +8,7 @@
 # issue-10 load, default 200 sessions for 60 s; 0 users skips it), BENCH_BULK (sessions of the
 # bulk revocation job and the smaller export, default 100000; 0 skips both), BENCH_BULK_MATCH
 # (username part the bulk job revokes, default bk9: 11,111 of 100,000; empty: all), BENCH_EXPORT_BIG=0
-# (skip exporting the largest client), BENCH_CONSOLE_PORT, BENCH_SIM_PORT,
+# (skip exporting the largest client), BENCH_CONSOLE_PORT, BENCH_SIM_PORT, BENCH_FLOOR_PORT,
 # BENCH_SKIP_BUILD=1 (use the existing binaries and site as they are; noted in the report, with
 # BENCH_CONSOLE_BIN / BENCH_SIM_BIN / LEPTOS_SITE_ROOT to pick them and BENCH_BUILD_NOTE to say
 # where they come from), BENCH_COST=1 (measure only the console's cost per page with perf stat,
@@ -23,6 +23,7 @@ sim_bin=${BENCH_SIM_BIN:-$CARGO_TARGET_DIR/release/keycloak-sim}
 site_pkg="$LEPTOS_SITE_ROOT/pkg"
 console_port=${BENCH_CONSOLE_PORT:-3290}
 sim_port=${BENCH_SIM_PORT:-18290}
+floor_port=${BENCH_FLOOR_PORT:-18291}
 console_url="http://127.0.0.1:${console_port}"
 sim_url="http://127.0.0.1:${sim_port}"
 
@@ -49,8 +50,8 @@ elif stale; then
 else
   build_note="**Build:** release binaries were newer than the sources (commit $(git rev-parse --short HEAD)); not rebuilt."
 fi
-# The load generator is not what is measured: always built (a no-op when it is current).
-cargo build --release --locked -p loadgen
+# The load generator and the floor of item 2 are not what is measured: always built (a no-op when current).
+cargo build --release --locked -p loadgen -p bench-floor
 export LOADGEN_BIN=$CARGO_TARGET_DIR/release/loadgen
 if git status --porcelain -- src style public Cargo.toml Cargo.lock keycloak-sim | grep -q .; then
   build_note="$build_note The working tree had uncommitted changes."
@@ -87,11 +88,14 @@ if [ "${BENCH_COST:-}" = 1 ]; then
   CONSOLE_URL="$console_url" SIM_URL="$sim_url" CONSOLE_PID="$console_pid" SIM_PID="$sim_pid" node scripts/bench/cost.mjs
   exit
 fi
+floor_url="http://127.0.0.1:${floor_port}"
+KEYCLOAK_URL="$sim_url" BIND_ADDR="127.0.0.1:${floor_port}" "$CARGO_TARGET_DIR/release/bench-floor" >"$work/floor.log" 2>&1 &
+wait_for "$floor_url/healthz"
 echo "==> measuring (about 10 minutes with the defaults)"
 mkdir -p target
 export_routes=0
 grep -rqs '"/export' src && export_routes=1
-CONSOLE_URL="$console_url" SIM_URL="$sim_url" CONSOLE_PID="$console_pid" SIM_PID="$sim_pid" SITE_PKG="$site_pkg" \
+CONSOLE_URL="$console_url" SIM_URL="$sim_url" FLOOR_URL="$floor_url" CONSOLE_PID="$console_pid" SIM_PID="$sim_pid" SITE_PKG="$site_pkg" \
 BUILD_NOTE="$build_note" EXPORT_ROUTES="$export_routes" \
 RESULTS_JSON="$PWD/target/bench-results.json" OUT="$PWD/BENCHMARKS.md" \
   node scripts/bench/bench.mjs

@@ -13,6 +13,7 @@ import { loadAverage, median, percentile, Series } from "./stats.mjs";
 const env = process.env;
 const CONSOLE = env.CONSOLE_URL;
 const SIM = env.SIM_URL;
+const FLOOR = env.FLOOR_URL;
 const REALM = "demo";
 const RUNS = Number(env.BENCH_RUNS ?? 5);
 const PER_RUN = Number(env.BENCH_PER_RUN ?? 200);
@@ -101,7 +102,9 @@ async function latencyBenchmarks(jar) {
         kind: "direct",
         send: () => directPage(s.uuid, [`offline-sessions?first=${first}&max=${LATENCY_PAGE}`, "offline-session-count"]),
       });
-      // The same four reads the console's server function makes, for reference.
+      // The same two reads through the least a console on this stack can be (scripts/bench/floor).
+      variants.push({ ...key, kind: "floor", send: () => floorPage(s.uuid, first) });
+      // The four reads the server function makes when its cache of the client and realm is cold.
       variants.push({
         ...key,
         kind: "direct4",
@@ -111,6 +114,8 @@ async function latencyBenchmarks(jar) {
     }
   }
   for (const v of variants) v.series = new Series();
+  token = await adminToken();
+  for (const s of SIZES) await expectFloorAgrees(s);
   for (let run = 0; run < RUNS; run++) {
     token = await adminToken(); // fresh each run, so it never expires mid-run
     for (const v of variants) {
@@ -151,6 +156,25 @@ async function directPage(uuid, paths) {
   );
   const bad = answers.find((a) => a.status !== 200);
   return { ...(bad ?? answers[0]), ms: Number(process.hrtime.bigint() - started) / 1e6 };
+}
+
+/** The floor's page: one request, which makes the same two reads as `directPage`. */
+function floorPage(uuid, first) {
+  return request("GET", `${FLOOR}/${REALM}/${uuid}?first=${first}&max=${LATENCY_PAGE}`, {
+    headers: { authorization: `Bearer ${token}` },
+  });
+}
+
+/** The floor must return what Keycloak does, or its timings say nothing. */
+async function expectFloorAgrees(s) {
+  const floor = await floorPage(s.uuid, 0);
+  expect(floor, 200, `the floor's page of ${s.client}`);
+  const direct = await directPage(s.uuid, [`offline-sessions?first=0&max=${LATENCY_PAGE}`]);
+  const { sessions, total } = JSON.parse(floor.body);
+  const ids = (list) => list.map((session) => session.id).join();
+  if (total !== s.seeded || ids(sessions) !== ids(JSON.parse(direct.body))) {
+    throw new Error(`the floor's page of ${s.client} differs from Keycloak's (total ${total}, expected ${s.seeded})`);
+  }
 }
 
 /** Item 3: `users` signed-in administrators, each on its own session, browsing for `seconds`. */
