@@ -7,7 +7,7 @@
 # (size of the largest client, default 1000000), BENCH_MANY_USERS / BENCH_MANY_SECONDS (the
 # issue-10 load, default 200 sessions for 60 s; 0 users skips it), BENCH_BULK (sessions of the
 # bulk revocation job and the smaller export, default 100000; 0 skips both), BENCH_BULK_MATCH
-# (username part the bulk job revokes, default bk9: 11,111 of 100,000; empty: all), BENCH_EXPORT_BIG=0
+# (username part the bulk job revokes, default empty: all; bk9: 11,111 of 100,000), BENCH_EXPORT_BIG=0
 # (skip exporting the largest client), BENCH_CONSOLE_PORT, BENCH_SIM_PORT, BENCH_FLOOR_PORT,
 # BENCH_SKIP_BUILD=1 (use the existing binaries and site as they are; noted in the report, with
 # BENCH_CONSOLE_BIN / BENCH_SIM_BIN / LEPTOS_SITE_ROOT to pick them and BENCH_BUILD_NOTE to say

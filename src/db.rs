@@ -12,6 +12,8 @@ use std::time::Duration;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 
 pub type Pool = sqlx::SqlitePool;
+/// One connection, or a transaction (`&mut tx` derefs to it), for writes that commit together.
+pub type Connection = sqlx::SqliteConnection;
 
 #[derive(Debug, thiserror::Error)]
 pub enum DbError {

@@ -591,6 +591,48 @@ async fn a_failed_revocation_is_reported_and_the_job_carries_on() {
     );
 }
 
+#[tokio::test]
+async fn a_revocation_refused_for_the_sign_in_stops_the_job_and_stays_queued() {
+    let app = spawn_app().await;
+    seed(&app, "demo", 20, "user", &["backup-service"]).await;
+    let (http, backup) = realmadmin_and_backup(&app).await;
+    let job = dry_run(&app, &http, &backup, &[]).await;
+    let refused = job["sample"][5]["session_id"].as_str().unwrap().to_owned();
+    add_fault(
+        &app,
+        json!({ "pathPrefix": format!("/admin/realms/demo/sessions/{refused}"), "status": 401 }),
+    )
+    .await;
+
+    let (status, _) = confirm(&app, &http, &job, "backup-service").await;
+    assert_eq!(status, 200);
+    let id = job["id"].as_str().unwrap();
+    let stopped = wait_for(&app, &http, id, "stopped", |j| j["state"] != "revoking").await;
+    assert_eq!(stopped["state"], "failed", "{stopped}");
+    assert!(
+        stopped["error"]
+            .as_str()
+            .unwrap()
+            .contains("sign-in that started this job has ended"),
+        "{stopped}"
+    );
+    // The rest of its batch went through; the refused one is neither revoked
+    // nor failed: Keycloak refused before acting, so it waits for a new job.
+    assert_eq!(
+        (stopped["revoked"].as_u64(), stopped["failed"].as_u64()),
+        (Some(19), Some(0))
+    );
+    assert_eq!(offline_total(&app, &http, &backup).await, 1);
+    assert_eq!(
+        (
+            audited(&app, "bulk_revoke_offline_session", "succeeded").await,
+            audited(&app, "bulk_revoke_offline_session", "failed").await,
+        ),
+        ((19, 19), (1, 1)),
+        "every attempt is closed in the audit log"
+    );
+}
+
 /// Confirms a job revoking every session of `client`, each revocation slowed
 /// so that the job is still running when the test steps in; returns the job.
 async fn start_slow_revocation_of_all(

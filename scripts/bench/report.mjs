@@ -242,9 +242,10 @@ ${exports.map((e) => `| \`${e.client}\` | ${e.format.toUpperCase()} | ${num(e.ro
     ? `
 The bulk job: a dry run over every offline session of \`${bulk.client}\` (seeded with
 ${num(bulk.sessions)}) with the filter ${bulk.usernameContains ? `“username contains ${bulk.usernameContains}”` : "none (all of them)"},
-then the typed confirmation and the revocation job (8 revocations in flight, one audit entry per
-session plus a summary, job state in SQLite), polled through \`session_job_status\` every 100 ms
-as the page does. Set \`BENCH_BULK_MATCH=\` (empty) to revoke all of them.
+then the typed confirmation and the revocation job (batches of 32 matches, 8 revocations in
+flight; an audit attempt and outcome per session plus a summary, job state in SQLite, two
+transactions per batch), polled through \`session_job_status\` every 100 ms as the page does.
+\`BENCH_BULK_MATCH=bk9\` revokes only the users whose number starts with 9 (11,111 of 100,000).
 
 | Sessions scanned | Dry run | Scanned/s | Matched | Revocation | Revoked | Failed | Revocations/s | Console peak RSS | Load avg |
 |---|---|---|---|---|---|---|---|---|---|

@@ -6,7 +6,7 @@ use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 
 use crate::auth::SignedIn;
-use crate::db::Pool;
+use crate::db::{Connection, Pool};
 use crate::keycloak::KcError;
 pub use crate::model::audit::{AuditEntry, AuditFilter};
 
@@ -31,7 +31,8 @@ impl Outcome {
 }
 
 /// One mutation's trail: `begin` writes the attempt; `succeeded`, `failed` or
-/// `did_not_succeed` closes it.
+/// `did_not_succeed` closes it. The `_in` variants write in the caller's
+/// transaction, so a batch of mutations' trails commits at once.
 pub struct Recorder {
     db: Pool,
     correlation: String,
@@ -71,7 +72,38 @@ impl Recorder {
         target: &str,
         reason: Option<String>,
     ) -> Result<Recorder, sqlx::Error> {
-        let recorder = Recorder {
+        let recorder = Recorder::new(db, actor, actor_realm, realm, action, target, reason);
+        recorder
+            .write(&recorder.db, Outcome::Attempted, None)
+            .await?;
+        Ok(recorder)
+    }
+
+    /// `begin`, with the attempt written in `tx`: it is durable once `tx` commits.
+    pub async fn begin_in(
+        tx: &mut Connection,
+        db: &Pool,
+        who: &SignedIn,
+        realm: &str,
+        action: &str,
+        target: &str,
+        reason: Option<String>,
+    ) -> Result<Recorder, sqlx::Error> {
+        let recorder = Recorder::new(db, &who.username, &who.realm, realm, action, target, reason);
+        recorder.write(tx, Outcome::Attempted, None).await?;
+        Ok(recorder)
+    }
+
+    fn new(
+        db: &Pool,
+        actor: &str,
+        actor_realm: &str,
+        realm: &str,
+        action: &str,
+        target: &str,
+        reason: Option<String>,
+    ) -> Recorder {
+        Recorder {
             db: db.clone(),
             correlation: uuid::Uuid::new_v4().to_string(),
             actor: actor.to_owned(),
@@ -80,30 +112,51 @@ impl Recorder {
             action: action.to_owned(),
             target: target.to_owned(),
             reason,
-        };
-        recorder.write(Outcome::Attempted, None).await?;
-        Ok(recorder)
+        }
     }
 
     pub async fn succeeded(self, detail: Option<String>) -> Result<(), sqlx::Error> {
-        self.write(Outcome::Succeeded, detail).await
+        self.write(&self.db, Outcome::Succeeded, detail).await
+    }
+
+    pub async fn succeeded_in(
+        self,
+        tx: &mut Connection,
+        detail: Option<String>,
+    ) -> Result<(), sqlx::Error> {
+        self.write(tx, Outcome::Succeeded, detail).await
     }
 
     pub async fn failed(self, detail: String) -> Result<(), sqlx::Error> {
-        self.write(Outcome::Failed, Some(detail)).await
+        self.write(&self.db, Outcome::Failed, Some(detail)).await
+    }
+
+    pub async fn failed_in(self, tx: &mut Connection, detail: String) -> Result<(), sqlx::Error> {
+        self.write(tx, Outcome::Failed, Some(detail)).await
     }
 
     /// Closes the trail of a Keycloak call that did not succeed: `unknown`
     /// when Keycloak may have applied it anyway, else `failed`.
     pub async fn did_not_succeed(self, error: &KcError) -> Result<(), sqlx::Error> {
-        let outcome = match error {
-            KcError::Unconfirmed(_) => Outcome::Unknown,
-            _ => Outcome::Failed,
-        };
-        self.write(outcome, Some(error.to_string())).await
+        self.write(&self.db, unsuccessful(error), Some(error.to_string()))
+            .await
     }
 
-    async fn write(&self, outcome: Outcome, detail: Option<String>) -> Result<(), sqlx::Error> {
+    pub async fn did_not_succeed_in(
+        self,
+        tx: &mut Connection,
+        error: &KcError,
+    ) -> Result<(), sqlx::Error> {
+        self.write(tx, unsuccessful(error), Some(error.to_string()))
+            .await
+    }
+
+    async fn write<'c>(
+        &self,
+        to: impl sqlx::SqliteExecutor<'c>,
+        outcome: Outcome,
+        detail: Option<String>,
+    ) -> Result<(), sqlx::Error> {
         sqlx::query(
             "INSERT INTO audit_log (occurred_at, correlation, actor, actor_realm, realm, action, target, outcome, detail, reason) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
@@ -118,9 +171,16 @@ impl Recorder {
         .bind(outcome.as_str())
         .bind(detail)
         .bind(&self.reason)
-        .execute(&self.db)
+        .execute(to)
         .await
         .map(|_| ())
+    }
+}
+
+fn unsuccessful(error: &KcError) -> Outcome {
+    match error {
+        KcError::Unconfirmed(_) => Outcome::Unknown,
+        _ => Outcome::Failed,
     }
 }
 

@@ -8,6 +8,7 @@ use futures::StreamExt;
 use super::store::{self, JobRecord};
 use crate::audit::{self, Outcome, Recorder};
 use crate::auth::{Caller, SignedIn};
+use crate::db::Pool;
 use crate::keycloak::admin::Admin;
 use crate::keycloak::KcError;
 use crate::model::jobs::{Candidate, JobState, MatchRow};
@@ -169,14 +170,25 @@ async fn revoke(
             }
             return Ok(JobState::Done);
         }
-        let results: Vec<Result<(), JobError>> = futures::stream::iter(batch)
-            .map(|m| revoke_one(state, &admin, job, who, m))
+        let claimed = claim(&state.db, job, who, batch).await?;
+        let answered: Vec<Answered> = futures::stream::iter(claimed)
+            .map(|(m, audit)| async {
+                let answer = admin
+                    .delete_offline_session(&job.realm, &m.session_id)
+                    .await;
+                (m, audit, answer)
+            })
             .buffer_unordered(CONCURRENCY)
             .collect()
             .await;
-        results.into_iter().collect::<Result<(), JobError>>()?;
+        if record_outcomes(&state.db, job, answered).await? {
+            return Err(KcError::Unauthorized.into());
+        }
     }
 }
+
+/// The bulk revocation of one session, in the audit log.
+const REVOKE_ACTION: &str = "bulk_revoke_offline_session";
 
 fn audit_reason(job: &JobRecord) -> String {
     format!("bulk revocation job {}: {}", job.id, job.filter.describe())
@@ -189,59 +201,75 @@ fn audit_target(job: &JobRecord, m: &MatchRow) -> String {
     )
 }
 
-/// One revocation, recorded in the audit log before and after, and its
-/// outcome kept with the match. Only a lost sign-in stops the whole job.
-async fn revoke_one(
-    state: &AppState,
-    admin: &Admin<'_, Caller>,
+/// A claimed match, its audit trail, and Keycloak's answer to its revocation.
+type Answered = (MatchRow, Recorder, Result<(), KcError>);
+
+/// Claims a batch of matches and writes each one's audit attempt, in one
+/// transaction: every revocation's attempt is durable before it is sent, at
+/// one disk sync per batch rather than per session.
+async fn claim(
+    db: &Pool,
     job: &JobRecord,
     who: &SignedIn,
-    m: MatchRow,
-) -> Result<(), JobError> {
-    let db = &state.db;
-    if !store::mark_sending(db, &job.id, &m.session_id).await? {
-        return Ok(());
-    }
-    let audit = Recorder::begin(
-        db,
-        who,
-        &job.realm,
-        "bulk_revoke_offline_session",
-        &audit_target(job, &m),
-        Some(audit_reason(job)),
-    )
-    .await?;
-    match admin
-        .delete_offline_session(&job.realm, &m.session_id)
-        .await
-    {
-        Ok(()) => {
-            audit.succeeded(None).await?;
-            store::finish_match(db, &job.id, &m.session_id, None).await?;
-            Ok(())
+    batch: Vec<MatchRow>,
+) -> Result<Vec<(MatchRow, Recorder)>, sqlx::Error> {
+    let mut tx = db.begin().await?;
+    let mut claimed = Vec::with_capacity(batch.len());
+    for m in batch {
+        if !store::mark_sending(&mut tx, &job.id, &m.session_id).await? {
+            continue;
         }
-        Err(KcError::Unauthorized) => {
-            // Keycloak refuses before acting: the session is still there.
-            audit.failed(KcError::Unauthorized.to_string()).await?;
-            store::requeue(db, &job.id, &m.session_id, None).await?;
-            Err(KcError::Unauthorized.into())
-        }
-        Err(KcError::NotFound(_)) if m.detail.as_deref() == Some(IN_FLIGHT_AT_RESTART) => {
-            // The revocation sent before the restart landed after the check.
-            audit
-                .succeeded(Some(
-                    "already ended by the revocation sent before the console restarted".into(),
-                ))
+        let target = audit_target(job, &m);
+        let reason = Some(audit_reason(job));
+        let audit =
+            Recorder::begin_in(&mut tx, db, who, &job.realm, REVOKE_ACTION, &target, reason)
                 .await?;
-            store::finish_match(db, &job.id, &m.session_id, None).await?;
-            Ok(())
-        }
-        Err(e) => {
-            audit.did_not_succeed(&e).await?;
-            store::finish_match(db, &job.id, &m.session_id, Some(failure_text(&e))).await?;
-            Ok(())
+        claimed.push((m, audit));
+    }
+    tx.commit().await?;
+    Ok(claimed)
+}
+
+/// Closes each revocation's audit trail and records its outcome with its
+/// match, in one transaction, so the job's counts never run ahead of the
+/// audit log. True when Keycloak refused the job's sign-in: those matches go
+/// back in the queue and the job stops.
+async fn record_outcomes(
+    db: &Pool,
+    job: &JobRecord,
+    answered: Vec<Answered>,
+) -> Result<bool, sqlx::Error> {
+    let mut tx = db.begin().await?;
+    let mut sign_in_lost = false;
+    for (m, audit, answer) in answered {
+        match answer {
+            Ok(()) => {
+                audit.succeeded_in(&mut tx, None).await?;
+                store::finish_match(&mut tx, &job.id, &m.session_id, None).await?;
+            }
+            Err(KcError::Unauthorized) => {
+                // Keycloak refuses before acting: the session is still there.
+                sign_in_lost = true;
+                audit
+                    .failed_in(&mut tx, KcError::Unauthorized.to_string())
+                    .await?;
+                store::requeue(&mut tx, &job.id, &m.session_id, None).await?;
+            }
+            Err(KcError::NotFound(_)) if m.detail.as_deref() == Some(IN_FLIGHT_AT_RESTART) => {
+                // The revocation sent before the restart landed after the check.
+                let detail = "already ended by the revocation sent before the console restarted";
+                audit.succeeded_in(&mut tx, Some(detail.into())).await?;
+                store::finish_match(&mut tx, &job.id, &m.session_id, None).await?;
+            }
+            Err(e) => {
+                audit.did_not_succeed_in(&mut tx, &e).await?;
+                let failure = Some(failure_text(&e));
+                store::finish_match(&mut tx, &job.id, &m.session_id, failure).await?;
+            }
         }
     }
+    tx.commit().await?;
+    Ok(sign_in_lost)
 }
 
 /// Marks a match whose earlier revocation was in flight when the console stopped.
@@ -278,21 +306,33 @@ async fn settle_in_flight(
             Err(e) => return Err(e.into()),
         };
         if still_there {
-            store::requeue(db, &job.id, &m.session_id, Some(IN_FLIGHT_AT_RESTART)).await?;
+            let note = Some(IN_FLIGHT_AT_RESTART);
+            store::requeue(&mut *db.acquire().await?, &job.id, &m.session_id, note).await?;
             continue;
         }
         let (target, reason) = (audit_target(job, &m), audit_reason(job));
-        let action = "bulk_revoke_offline_session";
-        // The stop may have come after the success was audited but before it was counted.
-        if !audit::store::recorded(db, action, &target, &reason, Outcome::Succeeded).await? {
-            Recorder::begin(db, who, &job.realm, action, &target, Some(reason))
-                .await?
-                .succeeded(Some(
-                    "revoked before the console restarted; not sent again".into(),
-                ))
-                .await?;
+        // Only a job stopped by an older console, which audited a success and
+        // counted it in separate transactions, can have its success recorded here.
+        let audited =
+            audit::store::recorded(db, REVOKE_ACTION, &target, &reason, Outcome::Succeeded).await?;
+        let mut tx = db.begin().await?;
+        if !audited {
+            let detail = "revoked before the console restarted; not sent again";
+            Recorder::begin_in(
+                &mut tx,
+                db,
+                who,
+                &job.realm,
+                REVOKE_ACTION,
+                &target,
+                Some(reason),
+            )
+            .await?
+            .succeeded_in(&mut tx, Some(detail.into()))
+            .await?;
         }
-        store::finish_match(db, &job.id, &m.session_id, None).await?;
+        store::finish_match(&mut tx, &job.id, &m.session_id, None).await?;
+        tx.commit().await?;
     }
     Ok(settled)
 }

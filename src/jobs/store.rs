@@ -3,7 +3,7 @@
 use sqlx::Row;
 
 use crate::auth::SignedIn;
-use crate::db::Pool;
+use crate::db::{Connection, Pool};
 use crate::model::jobs::{JobState, MatchRow, SessionFilter, SessionJob};
 use crate::model::policy::EffectivePolicy;
 
@@ -310,21 +310,25 @@ pub async fn matches_after(
 }
 
 /// Claims a pending match for sending; false when it is no longer pending.
-pub async fn mark_sending(db: &Pool, id: &str, session_id: &str) -> Result<bool, sqlx::Error> {
+pub async fn mark_sending(
+    tx: &mut Connection,
+    id: &str,
+    session_id: &str,
+) -> Result<bool, sqlx::Error> {
     let done = sqlx::query(
         "UPDATE session_job_matches SET outcome = 'sending' \
          WHERE job_id = $1 AND session_id = $2 AND outcome = 'pending'",
     )
     .bind(id)
     .bind(session_id)
-    .execute(db)
+    .execute(tx)
     .await?;
     Ok(done.rows_affected() == 1)
 }
 
 /// Puts a match being sent back in the queue, with a note for its next attempt.
 pub async fn requeue(
-    db: &Pool,
+    tx: &mut Connection,
     id: &str,
     session_id: &str,
     note: Option<&str>,
@@ -336,19 +340,18 @@ pub async fn requeue(
     .bind(note)
     .bind(id)
     .bind(session_id)
-    .execute(db)
+    .execute(tx)
     .await
     .map(|_| ())
 }
 
-/// Records a revocation's result and counts it, atomically.
+/// Records a revocation's result and counts it; both land when `tx` commits.
 pub async fn finish_match(
-    db: &Pool,
+    tx: &mut Connection,
     id: &str,
     session_id: &str,
     failure: Option<&str>,
 ) -> Result<(), sqlx::Error> {
-    let mut tx = db.begin().await?;
     let updated = sqlx::query(
         "UPDATE session_job_matches SET outcome = $1, detail = $2 \
          WHERE job_id = $3 AND session_id = $4 AND outcome IN ('pending', 'sending')",
@@ -376,7 +379,7 @@ pub async fn finish_match(
         .execute(&mut *tx)
         .await?;
     }
-    tx.commit().await
+    Ok(())
 }
 
 /// The job as the page shows it, with a sample of matches and the first failures.
