@@ -23,7 +23,21 @@ pub static malloc_conf: &[u8] = b"background_thread:false,dirty_decay_ms:500,muz
 /// pages need more than tokio's 2 MiB default and would abort the process.
 const WORKER_STACK_BYTES: usize = 8 * 1024 * 1024;
 
+/// SQLite is C code, so it allocates with glibc's malloc, not jemalloc, and runs each
+/// database connection on a thread of its own; glibc gives each of those threads an arena
+/// of its own, and what one frees the others cannot reuse. A bulk job recording and revoking
+/// 100,000 matches took the console to 77 MB with the default (up to 16 arenas here), 67 MB
+/// with two and 59 MB with one, at the same speed (findings, round 12).
+fn limit_c_allocator_arenas() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: runs first in `main`, before any other thread exists; it only sets a tunable.
+    unsafe {
+        libc::mallopt(libc::M_ARENA_MAX, 1);
+    }
+}
+
 fn main() -> ExitCode {
+    limit_c_allocator_arenas();
     match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .thread_stack_size(WORKER_STACK_BYTES)
