@@ -213,6 +213,7 @@ async fn claim(
     who: &SignedIn,
     batch: Vec<MatchRow>,
 ) -> Result<Vec<(MatchRow, Recorder)>, sqlx::Error> {
+    let reason = audit_reason(job);
     let mut tx = db.begin().await?;
     let mut claimed = Vec::with_capacity(batch.len());
     for m in batch {
@@ -220,7 +221,7 @@ async fn claim(
             continue;
         }
         let target = audit_target(job, &m);
-        let reason = Some(audit_reason(job));
+        let reason = Some(reason.clone());
         let audit =
             Recorder::begin_in(&mut tx, db, who, &job.realm, REVOKE_ACTION, &target, reason)
                 .await?;
