@@ -23,6 +23,8 @@ pub enum ApiError {
     },
     /// Login-flow error page (HTML), as Keycloak's `error.ftl`.
     Page { status: StatusCode, message: String },
+    /// A bearer endpoint called without a token: 401, no body.
+    Challenge { realm: String },
 }
 
 impl ApiError {
@@ -73,6 +75,14 @@ impl ApiError {
             "not_allowed",
             "Offline tokens not allowed for the user or client",
         )
+    }
+
+    /// 401 with an empty body and `WWW-Authenticate: Bearer realm="<realm>"`, as Keycloak's
+    /// bearer-token endpoints answer a request without a token.
+    pub fn bearer_challenge(realm: &str) -> Self {
+        ApiError::Challenge {
+            realm: realm.to_owned(),
+        }
     }
 
     pub fn jaxrs(status: StatusCode, error: impl Into<String>) -> Self {
@@ -145,6 +155,7 @@ impl ApiError {
             | ApiError::OAuth { status, .. }
             | ApiError::Jaxrs { status, .. }
             | ApiError::Page { status, .. } => *status,
+            ApiError::Challenge { .. } => StatusCode::UNAUTHORIZED,
         }
     }
 
@@ -168,7 +179,7 @@ impl ApiError {
                 }
                 Some(Value::Object(body))
             }
-            ApiError::Page { .. } => None,
+            ApiError::Page { .. } | ApiError::Challenge { .. } => None,
         }
     }
 }
@@ -178,6 +189,16 @@ impl IntoResponse for ApiError {
         let status = self.status();
         if let ApiError::Page { message, .. } = &self {
             return (status, Html(crate::pages::error_page(message))).into_response();
+        }
+        if let ApiError::Challenge { realm } = &self {
+            let challenge = format!("Bearer realm=\"{realm}\"");
+            let mut response = status.into_response();
+            if let Ok(value) = HeaderValue::from_str(&challenge) {
+                response
+                    .headers_mut()
+                    .insert(header::WWW_AUTHENTICATE, value);
+            }
+            return response;
         }
         let body = self.body().unwrap_or(Value::Null);
         let mut response = (status, axum::Json(body)).into_response();

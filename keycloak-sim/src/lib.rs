@@ -1,3 +1,4 @@
+#![recursion_limit = "256"]
 //! keycloak-sim: a Keycloak-26-compatible HTTP simulator (realms, OIDC login and tokens,
 //! offline sessions and consents), started as a binary or inside a test process.
 

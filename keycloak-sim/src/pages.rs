@@ -57,7 +57,7 @@ pub fn login_page(realm: &str, action: &str, username: &str, error: Option<&str>
 
 /// Keycloak's `login-oauth-grant.ftl`: lists the requested scopes; submit `accept`
 /// (id `kc-login`) or `cancel` (id `kc-cancel`).
-pub fn consent_page(client_name: &str, action: &str, scopes: &[String]) -> String {
+pub fn consent_page(client_name: &str, action: &str, code: &str, scopes: &[String]) -> String {
     let items: String = scopes
         .iter()
         .map(|s| format!("<li><span>{}</span></li>\n", escape(s)))
@@ -65,9 +65,10 @@ pub fn consent_page(client_name: &str, action: &str, scopes: &[String]) -> Strin
     page(
         "Grant Access",
         &format!(
-            "<h1 id=\"kc-page-title\">Do you grant these access privileges?</h1>\n<div id=\"kc-oauth\">\n<h3>{} requests access to</h3>\n<ul>\n{items}</ul>\n<form class=\"form-actions\" action=\"{}\" method=\"POST\">\n<input class=\"btn-primary\" name=\"accept\" id=\"kc-login\" type=\"submit\" value=\"Yes\">\n<input class=\"btn-default\" name=\"cancel\" id=\"kc-cancel\" type=\"submit\" value=\"No\">\n</form>\n</div>",
+            "<h1 id=\"kc-page-title\">Do you grant these access privileges?</h1>\n<div id=\"kc-oauth\">\n<h3>{} requests access to</h3>\n<ul>\n{items}</ul>\n<form class=\"form-actions\" action=\"{}\" method=\"POST\">\n<input type=\"hidden\" name=\"code\" value=\"{}\">\n<input class=\"btn-primary\" name=\"accept\" id=\"kc-login\" type=\"submit\" value=\"Yes\">\n<input class=\"btn-default\" name=\"cancel\" id=\"kc-cancel\" type=\"submit\" value=\"No\">\n</form>\n</div>",
             escape(client_name),
-            escape(action)
+            escape(action),
+            escape(code)
         ),
     )
 }

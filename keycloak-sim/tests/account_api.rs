@@ -274,7 +274,7 @@ async fn service_account_token(sim: &RunningSim) -> String {
 }
 
 #[tokio::test]
-async fn requests_not_asking_for_json_do_not_reach_the_api() {
+async fn requests_not_asking_for_json_get_the_account_console() {
     let sim = start().await;
     let alice = demo_token(&sim, "alice").await;
     let response = client()
@@ -284,5 +284,14 @@ async fn requests_not_asking_for_json_do_not_reach_the_api() {
         .send()
         .await
         .unwrap();
-    assert_eq!(response.status(), StatusCode::NOT_FOUND);
+    assert_eq!(response.status(), StatusCode::OK);
+    assert!(response.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/html"));
+    assert!(response
+        .text()
+        .await
+        .unwrap()
+        .contains("Account Management"));
 }

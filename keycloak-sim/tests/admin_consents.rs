@@ -50,8 +50,6 @@ async fn an_offline_token_without_consent_shows_as_a_synthetic_entry() {
         json!([{
             "clientId": "backup-service",
             "grantedClientScopes": [],
-            "createdDate": null,
-            "lastUpdatedDate": null,
             "additionalGrants": [{ "client": backup, "key": "Offline Token" }],
         }])
     );
@@ -84,8 +82,6 @@ async fn stored_consents_come_first_with_scope_names_and_ms_dates() {
             {
                 "clientId": "backup-service",
                 "grantedClientScopes": [],
-                "createdDate": null,
-                "lastUpdatedDate": null,
                 "additionalGrants": [{ "client": backup, "key": "Offline Token" }],
             },
         ])

@@ -111,7 +111,7 @@ async fn malformed_token_requests() {
                 ],
             ]
             .concat(),
-            401,
+            400,
             oauth_error("invalid_grant", "Invalid user credentials"),
         ),
         (
@@ -292,7 +292,7 @@ async fn password_grant_refusals() {
     assert_eq!(
         (status.as_u16(), body),
         (
-            401,
+            400,
             oauth_error("invalid_grant", "Invalid user credentials")
         )
     );

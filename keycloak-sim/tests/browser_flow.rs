@@ -98,14 +98,13 @@ async fn consent_screen_lists_scopes_and_is_remembered() {
     ];
     let page = browser.get(&auth_url(&sim, "demo", &params)).await;
     let html = page.text().await.unwrap();
-    let consent = browser
+    let signed_in = browser
         .post(
             &form_action(&html),
             &[("username", "bob"), ("password", "bob")],
         )
         .await;
-    assert_eq!(consent.status(), 200);
-    let html = consent.text().await.unwrap();
+    let html = consent_page(&mut browser, &sim, signed_in).await;
     for marker in [
         "name=\"accept\" id=\"kc-login\"",
         "name=\"cancel\" id=\"kc-cancel\"",
@@ -115,9 +114,7 @@ async fn consent_screen_lists_scopes_and_is_remembered() {
     ] {
         assert!(html.contains(marker), "{marker} missing in {html}");
     }
-    let accepted = browser
-        .post(&form_action(&html), &[("accept", "Yes")])
-        .await;
+    let accepted = answer_consent(&mut browser, &sim, &html, ("accept", "Yes")).await;
     assert_eq!(accepted.status(), 302);
     let code = url_param(&location(&accepted), "code").unwrap();
     let (status, tokens) = exchange_code(&sim, PHOTO, &code, PHOTO_REDIRECT, None).await;
@@ -158,14 +155,14 @@ async fn cancelled_consent_redirects_with_access_denied() {
         ))
         .await;
     let html = page.text().await.unwrap();
-    let consent = browser
+    let signed_in = browser
         .post(
             &form_action(&html),
             &[("username", "bob"), ("password", "bob")],
         )
         .await;
-    let html = consent.text().await.unwrap();
-    let cancelled = browser.post(&form_action(&html), &[("cancel", "No")]).await;
+    let html = consent_page(&mut browser, &sim, signed_in).await;
+    let cancelled = answer_consent(&mut browser, &sim, &html, ("cancel", "No")).await;
     assert_eq!(cancelled.status(), 302);
     let redirect = location(&cancelled);
     assert!(redirect.starts_with(PHOTO_REDIRECT));
@@ -467,7 +464,7 @@ async fn prompt_none_without_sso_returns_login_required() {
 }
 
 #[tokio::test]
-async fn userinfo_without_a_token_is_a_bad_request() {
+async fn userinfo_without_a_token_is_challenged() {
     let sim = start_demo().await;
     let response = http()
         .get(format!(
@@ -477,12 +474,12 @@ async fn userinfo_without_a_token_is_a_bad_request() {
         .send()
         .await
         .unwrap();
-    assert_json_answer(
-        response,
-        400,
-        oauth_error("invalid_request", "Token not provided"),
-    )
-    .await;
+    assert_eq!(response.status(), 401);
+    assert_eq!(
+        response.headers()["www-authenticate"],
+        "Bearer realm=\"demo\""
+    );
+    assert!(response.text().await.unwrap().is_empty());
 }
 
 #[tokio::test]

@@ -15,12 +15,13 @@ async fn idle_timeout_is_reset_by_each_refresh() {
     let (status, body) = refresh(&sim, BACKUP, token).await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["refresh_expires_in"], 0);
+    // Keycloak does not load an idle-expired offline session: it is not found.
     advance_clock(&sim, 2_592_001).await;
     let (status, body) = refresh(&sim, BACKUP, token).await;
     assert_eq!(status, 400);
     assert_eq!(
         body,
-        oauth_error("invalid_grant", "Offline session not active")
+        oauth_error("invalid_grant", "Offline user session not found")
     );
 }
 

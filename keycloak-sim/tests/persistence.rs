@@ -123,7 +123,7 @@ async fn state_survives_a_restart() {
         (status.as_u16(), body),
         (
             400,
-            oauth_error("invalid_grant", "Offline session not active")
+            oauth_error("invalid_grant", "Offline user session not found")
         )
     );
     assert_eq!(

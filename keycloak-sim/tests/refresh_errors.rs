@@ -132,7 +132,7 @@ async fn row07_offline_session_missing() {
 }
 
 #[tokio::test]
-async fn row08_offline_session_idle_expired_and_deleted() {
+async fn row08_offline_session_idle_expired_is_not_found() {
     let sim = start_demo().await;
     let tokens = offline_token(&sim, "alice").await;
     advance_clock(&sim, 2_592_001).await;
@@ -140,7 +140,7 @@ async fn row08_offline_session_idle_expired_and_deleted() {
     assert_error(
         refresh(&sim, BACKUP, token).await,
         "invalid_grant",
-        "Offline session not active",
+        "Offline user session not found",
     );
     assert_error(
         refresh(&sim, BACKUP, token).await,

@@ -79,8 +79,15 @@ async fn seed_creates_users_with_offline_sessions() {
         assert_eq!(realm.offline().count_for_client(photo), 500);
         let page = realm.offline().page_for_client(backup, 490, 100);
         assert_eq!(page.len(), 10);
-        let user = realm.user(page[9].user).unwrap();
-        assert_eq!(&*user.username, "user500");
+        // Paged in session-id order, every seeded user appears exactly once.
+        let mut names: Vec<String> = (0..5)
+            .flat_map(|n| realm.offline().page_for_client(backup, n * 100, 100))
+            .map(|session| realm.user(session.user).unwrap().username.to_string())
+            .collect();
+        names.sort();
+        let mut expected: Vec<String> = (1..=500).map(|n| format!("user{n}")).collect();
+        expected.sort();
+        assert_eq!(names, expected);
     });
     // Seeded users log in with password = username and hold the ordinary roles.
     let tokens = login(&sim, BACKUP, "user42", "offline_access").await;

@@ -69,8 +69,6 @@ test("lists and revokes a user's consents; the revoked offline token no longer r
     {
       clientId: CLIENT_ID,
       grantedClientScopes: [],
-      createdDate: null,
-      lastUpdatedDate: null,
       additionalGrants: [{ client: client.id, key: "Offline Token" }],
     },
   ]);

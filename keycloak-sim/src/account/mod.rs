@@ -33,5 +33,26 @@ pub fn router() -> Router<AppState> {
             get(sessions::devices),
         );
     }
-    router
+    router.layer(axum::middleware::from_fn(account_console_for_browsers))
+}
+
+/// A GET that does not ask for JSON is a browser opening the account console: Keycloak
+/// answers it with the console's page, whatever the path under `/account`.
+async fn account_console_for_browsers(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let wants_json = request
+        .headers()
+        .get(axum::http::header::ACCEPT)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|value| value.contains("application/json"));
+    if request.method() == axum::http::Method::GET && !wants_json {
+        return axum::response::Html(
+            "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Account Management</title></head><body><div id=\"app\"></div></body></html>\n",
+        )
+        .into_response();
+    }
+    next.run(request).await
 }

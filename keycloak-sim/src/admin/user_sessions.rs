@@ -72,14 +72,17 @@ pub fn consents(realm: &Realm, permissions: &Permissions, user: &User) -> ApiRes
             } else {
                 json!([])
             };
-            // A map in Keycloak, so the dates of offline-only entries are written as null.
-            json!({
+            // An offline-only entry has no consent, and Keycloak leaves its dates out.
+            let mut rep = json!({
                 "clientId": entry.client.client_id,
                 "grantedClientScopes": granted,
-                "createdDate": entry.consent.map(|consent| consent.created),
-                "lastUpdatedDate": entry.consent.map(|consent| consent.last_updated),
                 "additionalGrants": additional,
-            })
+            });
+            if let Some(consent) = entry.consent {
+                rep["createdDate"] = json!(consent.created);
+                rep["lastUpdatedDate"] = json!(consent.last_updated);
+            }
+            rep
         })
         .collect();
     Ok(Value::Array(reps))

@@ -256,6 +256,28 @@ pub(super) fn action_url(
     format!("{base}/realms/{realm}/login-actions/{action}?{query}")
 }
 
+/// The consent page of a flow waiting at the OAUTH_GRANT step; its form posts the flow's
+/// code back with the answer.
+pub(super) fn consent_page(realm: &Realm, flow: &AuthFlow, flow_id: &str) -> Option<String> {
+    let (user, _) = flow.authenticated?;
+    let client = realm.client(flow.client)?;
+    let client_name = client
+        .name
+        .clone()
+        .unwrap_or_else(|| client.client_id.clone());
+    let texts: Vec<String> = scopes_needing_consent(realm, flow, user)
+        .iter()
+        .filter_map(|id| realm.scope(*id))
+        .map(|s| consent_message(&s.consent_text()).to_string())
+        .collect();
+    let query = form_urlencoded::Serializer::new(String::new())
+        .append_pair("client_id", &client.client_id)
+        .append_pair("tab_id", flow_id)
+        .finish();
+    let action = format!("/realms/{}/login-actions/consent?{query}", flow.realm);
+    Some(pages::consent_page(&client_name, &action, flow_id, &texts))
+}
+
 /// Consent-screen scopes the user has not yet granted to a consent-required client.
 pub(super) fn scopes_needing_consent(realm: &Realm, flow: &AuthFlow, user: Id) -> Vec<Id> {
     let Some(client) = realm.client(flow.client) else {
@@ -295,26 +317,30 @@ pub(super) fn after_authentication(
     let mut response = if needed.is_empty() {
         issue_code(state, realm, &flow, iss, now)
     } else {
-        let client = realm.client(flow.client).expect("flow client");
-        let client_name = client
-            .name
-            .clone()
-            .unwrap_or_else(|| client.client_id.clone());
-        let texts: Vec<String> = needed
-            .iter()
-            .filter_map(|id| realm.scope(*id))
-            .map(|s| consent_message(&s.consent_text()).to_string())
-            .collect();
+        // Keycloak runs consent as the OAUTH_GRANT required action: a redirect to its page.
+        let client_id = realm
+            .client(flow.client)
+            .expect("flow client")
+            .client_id
+            .clone();
         let flow_id = random_id().to_string();
         let base = iss.split("/realms/").next().unwrap_or_default().to_string();
-        let action = action_url(&base, &flow.realm, "consent", &flow_id, &client.client_id);
+        let query = form_urlencoded::Serializer::new(String::new())
+            .append_pair("execution", "OAUTH_GRANT")
+            .append_pair("client_id", &client_id)
+            .append_pair("tab_id", &flow_id)
+            .finish();
         state
             .shared()
             .flows
             .lock()
             .logins
             .insert(flow_id, flow.clone());
-        Html(pages::consent_page(&client_name, &action, &texts)).into_response()
+        let location = format!(
+            "{base}/realms/{}/login-actions/required-action?{query}",
+            flow.realm
+        );
+        (StatusCode::FOUND, [(header::LOCATION, location)]).into_response()
     };
     if set_cookies {
         for cookie in cookies::set(&flow.realm, session, user) {

@@ -5,7 +5,7 @@ use crate::error::ApiError;
 use crate::extract::FormParams;
 use crate::model::Client;
 use crate::store::Realm;
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::http::{header, HeaderMap};
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 
@@ -47,13 +47,7 @@ pub fn authenticate<'r>(
                 secret: form.get("client_secret").map(str::to_string),
             })
         })
-        .ok_or_else(|| {
-            ApiError::oauth(
-                StatusCode::BAD_REQUEST,
-                "invalid_client",
-                "Missing client_id parameter",
-            )
-        })?;
+        .ok_or_else(ApiError::invalid_client)?;
     let client = realm
         .client_by_client_id(&credentials.client_id)
         .filter(|c| c.enabled)

@@ -34,7 +34,7 @@ fn exchange(call: &TokenCall, realm: &mut Realm, client_id: Id, now: i64) -> Api
     }
     let invalid_credentials = || {
         ApiError::oauth(
-            StatusCode::UNAUTHORIZED,
+            StatusCode::BAD_REQUEST,
             "invalid_grant",
             "Invalid user credentials",
         )

@@ -1,7 +1,8 @@
 //! The login and consent form posts of the browser flow (`/realms/{realm}/login-actions/`).
 
 use super::authorize::{
-    action_url, after_authentication, issue_code, redirect_error, scopes_needing_consent,
+    action_url, after_authentication, consent_page, issue_code, redirect_error,
+    scopes_needing_consent,
 };
 use super::flows::AuthFlow;
 use super::login::create_session;
@@ -20,9 +21,18 @@ use std::net::SocketAddr;
 
 const EXPIRED_LOGIN: &str = "Your login attempt timed out. Login will start from the beginning.";
 
-fn take_flow(state: &AppState, query: Option<&str>, now: i64) -> Result<AuthFlow, ApiError> {
+/// The flow a form belongs to: its `session_code` (login form) or the posted `code` (consent).
+fn take_flow(
+    state: &AppState,
+    query: Option<&str>,
+    form: &FormParams,
+    now: i64,
+) -> Result<AuthFlow, ApiError> {
     let params = FormParams::parse(query.unwrap_or_default().as_bytes());
-    let id = params.get("session_code").unwrap_or_default();
+    let id = params
+        .get("session_code")
+        .or_else(|| form.get("code"))
+        .unwrap_or_default();
     let mut flows = state.shared().flows.lock();
     flows.sweep(now);
     flows
@@ -39,11 +49,12 @@ fn with_flow(
     realm_name: &str,
     query: Option<&str>,
     headers: &HeaderMap,
+    form: &FormParams,
     handle: impl FnOnce(&mut Realm, AuthFlow, &str, i64) -> Response,
 ) -> Response {
     let now = state.now();
     let iss = issuer(headers, realm_name);
-    let flow = match take_flow(state, query, now) {
+    let flow = match take_flow(state, query, form, now) {
         Ok(flow) => flow,
         Err(err) => return err.into_response(),
     };
@@ -71,6 +82,7 @@ pub async fn authenticate(
         &realm_name,
         query.as_deref(),
         &headers,
+        &form,
         |realm, flow, iss, now| {
             let username = form.get("username").unwrap_or_default();
             let password = form.get("password").unwrap_or_default();
@@ -120,6 +132,31 @@ pub async fn authenticate(
     )
 }
 
+/// `GET /realms/{realm}/login-actions/required-action?execution=OAUTH_GRANT&tab_id=…`: the
+/// consent page of a signed-in flow (the flow stays until the form is posted).
+pub async fn required_action(
+    State(state): State<AppState>,
+    Path(realm_name): Path<String>,
+    RawQuery(query): RawQuery,
+) -> Response {
+    let params = FormParams::parse(query.as_deref().unwrap_or_default().as_bytes());
+    let flow_id = params.get("tab_id").unwrap_or_default();
+    let flow = {
+        let mut flows = state.shared().flows.lock();
+        flows.sweep(state.now());
+        flows.logins.get(flow_id).cloned()
+    };
+    let db = state.read();
+    let page = flow
+        .filter(|flow| flow.realm == realm_name && params.get("execution") == Some("OAUTH_GRANT"))
+        .and_then(|flow| Some((db.realm(&realm_name)?, flow)))
+        .and_then(|(realm, flow)| consent_page(realm, &flow, flow_id));
+    match page {
+        Some(page) => Html(page).into_response(),
+        None => ApiError::page(StatusCode::BAD_REQUEST, EXPIRED_LOGIN).into_response(),
+    }
+}
+
 /// `POST /realms/{realm}/login-actions/consent` (the consent form).
 pub async fn consent(
     State(state): State<AppState>,
@@ -133,6 +170,7 @@ pub async fn consent(
         &realm_name,
         query.as_deref(),
         &headers,
+        &form,
         |realm, flow, iss, now| {
             if form.get("accept").is_none() {
                 return redirect_error(&flow, iss, "access_denied", None);

@@ -9,9 +9,11 @@ mod grant_client_credentials;
 mod grant_code;
 mod grant_password;
 mod grant_refresh;
+mod introspect;
 pub mod login;
 pub mod login_actions;
 pub mod logout;
+mod other_endpoints;
 pub mod redirect_uri;
 pub mod refresh_token;
 pub mod revoke;
@@ -21,7 +23,9 @@ pub mod tokens;
 pub mod urls;
 pub mod userinfo;
 
+use crate::error::ApiError;
 use crate::state::AppState;
+use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::Router;
 
@@ -47,6 +51,10 @@ pub fn router() -> Router<AppState> {
             post(login_actions::consent),
         )
         .route(
+            "/realms/{realm}/login-actions/required-action",
+            get(login_actions::required_action),
+        )
+        .route(
             &format!("{oidc}/logout"),
             get(logout::logout_get).post(logout::logout_post),
         )
@@ -55,4 +63,34 @@ pub fn router() -> Router<AppState> {
             &format!("{oidc}/userinfo"),
             get(userinfo::userinfo).post(userinfo::userinfo),
         )
+        .route(
+            &format!("{oidc}/token/introspect"),
+            post(introspect::introspect),
+        )
+        .route(
+            &format!("{oidc}/login-status-iframe.html"),
+            get(other_endpoints::login_status_iframe),
+        )
+        .route(
+            &format!("{oidc}/auth/device"),
+            get(other_endpoints::device_page).post(other_endpoints::client_authenticated_flow),
+        )
+        .route(
+            &format!("{oidc}/ext/ciba/auth"),
+            post(other_endpoints::client_authenticated_flow),
+        )
+        .route(
+            &format!("{oidc}/ext/par/request"),
+            post(other_endpoints::par),
+        )
+        .route(
+            "/realms/{realm}/clients-registrations/openid-connect",
+            post(other_endpoints::registration),
+        )
+        .method_not_allowed_fallback(|| async {
+            ApiError::jaxrs(
+                StatusCode::METHOD_NOT_ALLOWED,
+                "HTTP 405 Method Not Allowed",
+            )
+        })
 }

@@ -78,6 +78,12 @@ pub fn ensure_live_session(
             .offline()
             .get(token.session)
             .ok_or_else(|| ApiError::invalid_grant("Offline user session not found"))?;
+        // Keycloak loads offline sessions without the idle-expired ones, so such a session
+        // is not found; one past its max lifespan is found and then refused.
+        if realm.offline_session_idle_expired(session, now) {
+            realm.remove_offline_session(token.session);
+            return Err(ApiError::invalid_grant("Offline user session not found"));
+        }
         if realm.offline_session_expired(session, now) {
             realm.remove_offline_session(token.session);
             return Err(ApiError::invalid_grant("Offline session not active"));

@@ -18,8 +18,7 @@ pub async fn userinfo(
     let realm = db
         .realm(&realm_name)
         .ok_or_else(ApiError::realm_does_not_exist)?;
-    let token =
-        bearer_token(&headers).ok_or_else(|| ApiError::invalid_request("Token not provided"))?;
+    let token = bearer_token(&headers).ok_or_else(|| ApiError::bearer_challenge(&realm_name))?;
     let invalid = || {
         ApiError::oauth(
             StatusCode::UNAUTHORIZED,

@@ -1,7 +1,7 @@
-//! Ordered per-client index of user sessions: append-only slots plus a Fenwick tree of
-//! live slots, so counting is O(1) and a page (`first`, `max`) costs O(log n + max).
-//! Order = the order in which the client session was attached, which never changes
-//! while nothing is added or removed, so paging neither repeats nor skips sessions.
+//! Per-client index of user sessions: append-only slots plus a Fenwick tree of live slots,
+//! so counting is O(1). Pages are in session-id order, as Keycloak's store lists them; the
+//! sorted ids are built on the first page after a change and kept until the next one, so
+//! paging an unchanged index costs O(max) and neither repeats nor skips sessions.
 
 use crate::id::Id;
 
@@ -10,6 +10,7 @@ pub struct ClientIndex {
     slots: Vec<Id>,
     fenwick: Vec<u32>,
     live: usize,
+    by_id: std::sync::OnceLock<Vec<Id>>,
 }
 
 impl ClientIndex {
@@ -30,6 +31,7 @@ impl ClientIndex {
         let covered = self.prefix(i - 1) - self.prefix(i - low);
         self.fenwick.push(covered + 1);
         self.live += 1;
+        self.by_id = Default::default();
         slot as u32
     }
 
@@ -40,6 +42,7 @@ impl ClientIndex {
             return false;
         }
         self.slots[slot] = Id::NONE;
+        self.by_id = Default::default();
         let mut i = slot + 1;
         while i <= self.fenwick.len() {
             self.fenwick[i - 1] -= 1;
@@ -66,18 +69,22 @@ impl ClientIndex {
         live.into_iter().map(|id| (id, self.push(id))).collect()
     }
 
-    /// Up to `max` live sessions starting at live position `first`.
+    /// Up to `max` live sessions starting at position `first` in session-id order.
     pub fn page(&self, first: usize, max: usize) -> Vec<Id> {
         if first >= self.live || max == 0 {
             return Vec::new();
         }
-        let start = self.select(first);
-        self.slots[start..]
-            .iter()
-            .copied()
-            .filter(|id| *id != Id::NONE)
-            .take(max)
-            .collect()
+        let sorted = self.by_id.get_or_init(|| {
+            let mut live: Vec<Id> = self
+                .slots
+                .iter()
+                .copied()
+                .filter(|id| *id != Id::NONE)
+                .collect();
+            live.sort_unstable();
+            live
+        });
+        sorted[first..].iter().copied().take(max).collect()
     }
 
     /// Sum of live flags in slots `[0, i)`.
@@ -89,22 +96,6 @@ impl ClientIndex {
         }
         sum
     }
-
-    /// Slot index of the live entry at position `k` (0-based); requires `k < live`.
-    fn select(&self, k: usize) -> usize {
-        let mut pos = 0;
-        let mut remaining = k as u32 + 1;
-        let mut step = self.fenwick.len().next_power_of_two();
-        while step > 0 {
-            let next = pos + step;
-            if next <= self.fenwick.len() && self.fenwick[next - 1] < remaining {
-                pos = next;
-                remaining -= self.fenwick[next - 1];
-            }
-            step >>= 1;
-        }
-        pos
-    }
 }
 
 #[cfg(test)]
@@ -112,14 +103,16 @@ mod tests {
     use super::*;
 
     #[test]
-    fn pages_skip_removed_entries_in_insertion_order() {
+    fn pages_skip_removed_entries_in_id_order() {
         let mut index = ClientIndex::default();
-        let ids: Vec<Id> = (1..=100).map(Id::from_u128).collect();
+        // Attached in reverse id order, listed in id order.
+        let ids: Vec<Id> = (1..=100).rev().map(Id::from_u128).collect();
         let slots: Vec<u32> = ids.iter().map(|id| index.push(*id)).collect();
         for n in (0..100).step_by(3) {
             assert!(index.remove(slots[n], ids[n]));
         }
-        let expected: Vec<Id> = (0..100).filter(|n| n % 3 != 0).map(|n| ids[n]).collect();
+        let mut expected: Vec<Id> = (0..100).filter(|n| n % 3 != 0).map(|n| ids[n]).collect();
+        expected.sort();
         assert_eq!(index.len(), expected.len());
         assert_eq!(index.page(0, 1000), expected);
         assert_eq!(index.page(10, 5), expected[10..15].to_vec());
@@ -128,5 +121,11 @@ mod tests {
         let moved = index.compact();
         assert_eq!(moved.len(), expected.len());
         assert_eq!(index.page(10, 5), expected[10..15].to_vec());
+        index.push(Id::from_u128(1000));
+        assert_eq!(
+            index.page(expected.len(), 1),
+            vec![Id::from_u128(1000)],
+            "a change is seen by the next page"
+        );
     }
 }

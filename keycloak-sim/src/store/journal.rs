@@ -60,6 +60,10 @@ pub enum Event {
         id: Id,
         session: Option<UserSession>,
     },
+    /// `DELETE /admin/realms/{realm}`.
+    RealmRemoved {
+        realm: String,
+    },
 }
 
 pub struct Journal {
@@ -209,6 +213,9 @@ pub fn apply_change(db: &mut Db, event: Event) {
                     None => realm.remove_offline_unjournaled(id),
                 }
             }
+        }
+        Event::RealmRemoved { realm } => {
+            db.remove_realm(&realm);
         }
         Event::Import { .. } | Event::Seed { .. } | Event::ClockOffset { .. } => {}
     }

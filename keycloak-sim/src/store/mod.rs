@@ -51,4 +51,16 @@ impl Db {
     pub(crate) fn insert_realm(&mut self, realm: Realm) {
         self.realms.insert(realm.name().to_string(), realm);
     }
+
+    /// Removes realm `name` and, in `master`, the `<name>-realm` client through which master
+    /// administrators managed it (`RealmManager.removeRealm`). Returns whether it existed.
+    pub(crate) fn remove_realm(&mut self, name: &str) -> bool {
+        if self.realms.remove(name).is_none() {
+            return false;
+        }
+        if let Some(master) = self.realms.get_mut("master") {
+            master.remove_client_by_client_id(&format!("{name}-realm"));
+        }
+        true
+    }
 }

@@ -260,6 +260,61 @@ pub fn location(response: &reqwest::Response) -> String {
     response.headers()["location"].to_str().unwrap().to_string()
 }
 
+/// A URL made absolute against the simulator (consent forms post to a relative action).
+pub fn absolute(sim: &RunningSim, url: &str) -> String {
+    if url.starts_with('/') {
+        format!("{}{url}", sim.base_url())
+    } else {
+        url.to_string()
+    }
+}
+
+/// The value of the hidden `code` input of a consent page.
+pub fn consent_code(html: &str) -> String {
+    let marker = "name=\"code\" value=\"";
+    let start = html.find(marker).expect("a code input") + marker.len();
+    let end = start + html[start..].find('"').unwrap();
+    html[start..end].to_string()
+}
+
+/// After the login form of a consent-required client: Keycloak redirects to the OAUTH_GRANT
+/// step; returns that consent page.
+pub async fn consent_page(
+    browser: &mut Browser,
+    sim: &RunningSim,
+    signed_in: reqwest::Response,
+) -> String {
+    assert_eq!(
+        signed_in.status(),
+        StatusCode::FOUND,
+        "redirect to the consent step"
+    );
+    let step = location(&signed_in);
+    assert!(
+        step.contains("/login-actions/required-action?execution=OAUTH_GRANT&"),
+        "{step}"
+    );
+    let page = browser.get(&absolute(sim, &step)).await;
+    assert_eq!(page.status(), StatusCode::OK);
+    page.text().await.unwrap()
+}
+
+/// Posts the consent page's form with its code and `answer` (`accept` or `cancel`).
+pub async fn answer_consent(
+    browser: &mut Browser,
+    sim: &RunningSim,
+    html: &str,
+    answer: (&str, &str),
+) -> reqwest::Response {
+    let code = consent_code(html);
+    browser
+        .post(
+            &absolute(sim, &form_action(html)),
+            &[("code", code.as_str()), answer],
+        )
+        .await
+}
+
 /// A query (or fragment) parameter of a URL.
 pub fn url_param(url: &str, name: &str) -> Option<String> {
     let query = url.split_once(['?', '#'])?.1;
@@ -333,15 +388,9 @@ pub async fn browser_login(
             &[("username", user), ("password", user), ("credentialId", "")],
         )
         .await;
-    if response.status() == StatusCode::OK {
-        let html = response.text().await.unwrap();
-        assert!(
-            html.contains("id=\"kc-login\""),
-            "consent page expected: {html}"
-        );
-        response = browser
-            .post(&form_action(&html), &[("accept", "Yes")])
-            .await;
+    if location(&response).contains("/login-actions/required-action?") {
+        let html = consent_page(browser, sim, response).await;
+        response = answer_consent(browser, sim, &html, ("accept", "Yes")).await;
     }
     assert_eq!(response.status(), StatusCode::FOUND);
     location(&response)

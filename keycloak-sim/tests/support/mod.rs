@@ -279,18 +279,29 @@ pub async fn consent_login(sim: &RunningSim, username: &str) -> Value {
         .text()
         .await
         .unwrap();
-    let consent_page = browser
+    // Signed in, Keycloak redirects to the consent step (the OAUTH_GRANT required action).
+    let signed_in = browser
         .post(form_action(sim, &login_page))
         .form(&[("username", username), ("password", username)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(signed_in.status(), StatusCode::FOUND);
+    let step = signed_in.headers()["location"].to_str().unwrap().to_owned();
+    let consent_page = browser
+        .get(step)
         .send()
         .await
         .unwrap()
         .text()
         .await
         .unwrap();
+    let marker = "name=\"code\" value=\"";
+    let code_at = consent_page.find(marker).expect("a code input") + marker.len();
+    let code = &consent_page[code_at..code_at + consent_page[code_at..].find('"').unwrap()];
     let redirect = browser
         .post(form_action(sim, &consent_page))
-        .form(&[("accept", "Yes")])
+        .form(&[("code", code), ("accept", "Yes")])
         .send()
         .await
         .unwrap();

@@ -20,6 +20,8 @@ pub fn client_rep(client: &Client, permissions: &Permissions) -> Value {
             fields.insert("defaultClientScopes".into(), json!([]));
             fields.insert("optionalClientScopes".into(), json!([]));
         }
+        // No flow overrides here: Keycloak writes the empty map.
+        fields.insert("authenticationFlowBindingOverrides".into(), json!({}));
         fields.insert(
             "access".into(),
             json!({

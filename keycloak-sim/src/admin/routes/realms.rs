@@ -12,7 +12,10 @@ use crate::admin::query::{is_true, QueryParams};
 use crate::admin::realm;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::JsonBody;
+use crate::id::random_seed;
+use crate::import;
 use crate::state::AppState;
+use crate::store::journal::Event;
 
 use super::access::{change_realm, read_realm, routes};
 
@@ -21,8 +24,8 @@ pub fn router() -> Router<AppState> {
         Router::new(),
         "/admin/realms",
         [
-            ("", get(list)),
-            ("/{realm}", get(get_one).put(update)),
+            ("", get(list).post(create)),
+            ("/{realm}", get(get_one).put(update).delete(remove)),
             ("/{realm}/client-session-stats", get(client_session_stats)),
             ("/{realm}/sessions/{session}", delete(delete_session)),
             ("/{realm}/logout-all", post(logout_all)),
@@ -88,6 +91,78 @@ async fn list(
         return Err(ApiError::forbidden());
     }
     Ok(Json(Value::Array(reps)))
+}
+
+/// `POST /admin/realms`: imports a RealmRepresentation (`RealmsAdminResource.importRealm`).
+/// Only a `master` token whose user may create realms (`create-realm` or `admin`).
+async fn create(
+    caller: AdminCaller,
+    State(state): State<AppState>,
+    headers: axum::http::HeaderMap,
+    JsonBody(body): JsonBody<Value>,
+) -> ApiResult<(StatusCode, [(axum::http::HeaderName, String); 1])> {
+    if caller.0.realm != "master"
+        || !(caller.0.has_realm_role("create-realm") || caller.0.has_realm_role("admin"))
+    {
+        return Err(ApiError::forbidden());
+    }
+    let name = match body.get("realm").and_then(Value::as_str) {
+        Some(name) if !name.trim().is_empty() => name.to_owned(),
+        _ => {
+            return Err(ApiError::admin(
+                StatusCode::BAD_REQUEST,
+                "Realm name cannot be empty",
+            ))
+        }
+    };
+    let event = Event::Import {
+        source: body,
+        seed: random_seed(),
+        now_ms: state.clock().now_ms(),
+    };
+    {
+        let mut db = state.write();
+        if db.realm(&name).is_some() {
+            return Err(ApiError::admin(
+                StatusCode::CONFLICT,
+                format!("Realm {name} already exists"),
+            ));
+        }
+        if let Event::Import {
+            source,
+            seed,
+            now_ms,
+        } = &event
+        {
+            import::import_realm(&mut db, source, *seed, *now_ms)
+                .map_err(|message| ApiError::admin(StatusCode::BAD_REQUEST, message))?;
+        }
+        state.record(&event);
+    }
+    let location = format!(
+        "{}/admin/realms/{name}",
+        crate::oidc::urls::base_url(&headers)
+    );
+    Ok((
+        StatusCode::CREATED,
+        [(axum::http::header::LOCATION, location)],
+    ))
+}
+
+/// `DELETE /admin/realms/{realm}`: needs manage-realm there (`RealmAdminResource.deleteRealm`).
+async fn remove(
+    caller: AdminCaller,
+    State(state): State<AppState>,
+    Path(name): Path<String>,
+) -> ApiResult<StatusCode> {
+    let mut db = state.write();
+    let permissions = caller.permissions(&db, &name)?;
+    if !permissions.can_manage_realm() {
+        return Err(ApiError::forbidden());
+    }
+    db.remove_realm(&name);
+    state.record(&Event::RealmRemoved { realm: name });
+    Ok(StatusCode::NO_CONTENT)
 }
 
 async fn get_one(

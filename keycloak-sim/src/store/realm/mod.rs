@@ -175,6 +175,24 @@ impl Realm {
         Some(client)
     }
 
+    /// Removes a client and its roles, and those roles from every composite.
+    pub(crate) fn remove_client_by_client_id(&mut self, client_id: &str) {
+        let Some(id) = self.client_ids.remove(client_id) else {
+            return;
+        };
+        let Some(client) = self.clients.remove(&id) else {
+            return;
+        };
+        let removed: Vec<Id> = client.roles.values().copied().collect();
+        for role in &removed {
+            self.roles.remove(role);
+        }
+        for role in self.roles.values_mut() {
+            role.composites
+                .retain(|composite| !removed.contains(composite));
+        }
+    }
+
     pub(crate) fn insert_client(&mut self, client: Client) {
         self.client_ids.insert(client.client_id.clone(), client.id);
         self.clients.insert(client.id, client);

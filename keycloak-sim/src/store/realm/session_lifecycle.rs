@@ -78,6 +78,14 @@ impl Realm {
         deadline
     }
 
+    /// Whether the offline user session sat unused past the offline idle timeout.
+    pub fn offline_session_idle_expired(&self, session: &UserSession, now: i64) -> bool {
+        session
+            .last_refresh
+            .saturating_add(self.settings.offline_idle())
+            <= now
+    }
+
     /// Whether the offline user session itself (ignoring client overrides) has expired.
     pub fn offline_session_expired(&self, session: &UserSession, now: i64) -> bool {
         let mut deadline = session
