@@ -1,15 +1,29 @@
 #!/usr/bin/env bash
 # Installs what the build and tests need, only where it is missing, so a
-# second run takes seconds. Usage: ensure-tools.sh [--browser]
+# second run takes seconds. Usage: ensure-tools.sh [--browser] [--keycloak]
+# OC_WASM_STD_ARCHIVE=path/to/rust-std-<version>-wasm32-unknown-unknown.tar.xz installs the
+# wasm target from that archive instead of downloading it (for machines without rustup's server).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
 
 say() { printf '==> %s\n' "$*"; }
 
-if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
-  say "adding the wasm32-unknown-unknown target"
-  rustup target add wasm32-unknown-unknown
+# The target is present when its standard library is in the sysroot, however it got there
+# (rustup does not list one installed from an archive).
+wasm_std_dir="$(rustc --print sysroot)/lib/rustlib/wasm32-unknown-unknown/lib"
+if ! ls "$wasm_std_dir"/libstd-*.rlib >/dev/null 2>&1; then
+  if [ -n "${OC_WASM_STD_ARCHIVE:-}" ]; then
+    # Offline install: a rust-std component archive for this exact rustc, as rustup ships it.
+    [ -f "$OC_WASM_STD_ARCHIVE" ] || { echo "ensure-tools: OC_WASM_STD_ARCHIVE names $OC_WASM_STD_ARCHIVE, which does not exist" >&2; exit 1; }
+    say "installing the wasm32-unknown-unknown standard library from $OC_WASM_STD_ARCHIVE"
+    tar -xJf "$OC_WASM_STD_ARCHIVE" -C "$(rustc --print sysroot)/lib/rustlib"
+  else
+    say "adding the wasm32-unknown-unknown target"
+    rustup target add wasm32-unknown-unknown
+  fi
+  ls "$wasm_std_dir"/libstd-*.rlib >/dev/null 2>&1 \
+    || { echo "ensure-tools: the wasm32-unknown-unknown standard library is still missing from $wasm_std_dir" >&2; exit 1; }
 fi
 
 if ! cargo leptos --version 2>/dev/null | grep -q '0.3.10'; then
@@ -31,7 +45,32 @@ if ! wasm-opt --version 2>/dev/null | grep -q 'version 132'; then
   npm install --prefix "$OC_TOOLS_DIR" --no-audit --no-fund --silent binaryen@132
 fi
 
-if [ "${1:-}" = "--browser" ]; then
+want_browser=false
+want_keycloak=false
+for option in "$@"; do
+  case "$option" in
+    --browser) want_browser=true ;;
+    --keycloak) want_keycloak=true ;;
+    *) echo "ensure-tools: unknown option $option" >&2; exit 2 ;;
+  esac
+done
+
+if $want_keycloak; then
+  # Java and Maven come from Debian when missing; the server itself is fetched by
+  # scripts/keycloak/lib.sh, which checks its SHA-256.
+  if ! command -v java >/dev/null && [ ! -x /usr/lib/jvm/temurin-25-jdk-amd64/bin/java ]; then
+    say "installing Java 17 from Debian"
+    apt-get update -qq && apt-get install -y -qq openjdk-17-jre-headless >/dev/null
+  fi
+  if ! command -v mvn >/dev/null; then
+    say "installing Maven from Debian"
+    apt-get update -qq && apt-get install -y -qq maven >/dev/null
+  fi
+  source scripts/keycloak/lib.sh
+  kc_ensure_dist
+fi
+
+if $want_browser; then
   if [ ! -x /usr/bin/chromium ]; then
     say "installing Chromium from Debian"
     apt-get update -qq && apt-get install -y -qq chromium >/dev/null

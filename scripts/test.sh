@@ -1,11 +1,34 @@
 #!/usr/bin/env bash
-# The whole test suite: formatting, lints, every Rust test, the keycloak-sim
-# compatibility test with Keycloak's JS admin client, and the Playwright suite
-# against a release build. Ends with one line: "N passed, N failed".
+# The whole test suite: formatting, lints, every Rust test, the conformance suite and
+# Keycloak's JS admin client against keycloak-sim and against the real Keycloak 26.7.3,
+# and the Playwright suite against a release build. Ends with one line: "N passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
 bash scripts/ensure-tools.sh --browser || { echo "0 passed, 1 failed"; exit 1; }
+
+# One real Keycloak for the whole run, with fresh state on ports of its own; it starts now
+# so that its start overlaps the lints. Each suite then makes (and deletes) realms of its own.
+# A machine where it cannot run fails those suites loudly: they are never skipped.
+real_port=${REAL_KEYCLOAK_PORT:-18480}
+real_management_port=${REAL_KEYCLOAK_MANAGEMENT_PORT:-19480}
+real_url="http://127.0.0.1:$real_port"
+real_dir=$(mktemp -d)
+real_problem=""
+source scripts/keycloak/lib.sh
+if bash scripts/ensure-tools.sh --keycloak >"$real_dir/setup.log" 2>&1; then
+  kc_find_java
+  kc_start "$real_port" "$real_management_port" "$real_dir/state" "$real_dir/keycloak.log" \
+    keycloak-sim/realms/master.json keycloak-sim/realms/demo.json 2>>"$real_dir/setup.log" \
+    || real_problem=$(grep -m1 '^keycloak:' "$real_dir/setup.log")
+else
+  real_problem=$(grep -m1 -E '^(keycloak|ensure-tools):' "$real_dir/setup.log" || tail -n1 "$real_dir/setup.log")
+fi
+stop_real_keycloak() {
+  if [ -n "${KC_PID:-}" ]; then kill -TERM "$KC_PID" 2>/dev/null; wait "$KC_PID" 2>/dev/null; fi
+  rm -rf "$real_dir"
+}
+trap stop_real_keycloak EXIT
 
 passed=0
 failed=0
@@ -40,6 +63,33 @@ read -r p f < <(awk '/^# pass / { p = $3 } /^# fail / { f = $3 } END { print p +
 if [ "$status" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
 count "$p" "$f"
 [ "$f" -eq 0 ] || failures+=("Keycloak's JS admin client against keycloak-sim")
+
+echo "==> the real Keycloak $KC_VERSION at $real_url"
+if [ -z "$real_problem" ] && ! kc_wait_ready "$real_management_port" "$KC_PID" "$real_dir/keycloak.log" 2>"$real_dir/ready.log"; then
+  real_problem=$(cat "$real_dir/ready.log")
+fi
+if [ -n "$real_problem" ]; then
+  echo "FAILED: the real Keycloak is not available: ${real_problem:-see the setup log}"
+  sed 's/^/  setup: /' "$real_dir/setup.log" | tail -n 20
+  count 0 2
+  failures+=("conformance suite against the real Keycloak (no server: $real_problem)" "Keycloak's JS admin client against the real Keycloak (no server)")
+else
+  echo "==> conformance suite against the real Keycloak"
+  KEYCLOAK_CONFORMANCE_URL="$real_url" cargo test -p keycloak-sim --test conformance --locked --no-fail-fast 2>&1 | tee "$log_dir/conformance-real.log"
+  status=${PIPESTATUS[0]}
+  read -r p f < <(awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($(i+1) ~ /^passed/) p += $i; if ($(i+1) ~ /^failed/) f += $i } } END { print p + 0, f + 0 }' "$log_dir/conformance-real.log")
+  if [ "$status" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
+  count "$p" "$f"
+  mapfile -t -O "${#failures[@]}" failures < <(sed -n 's/^test \(.*\) \.\.\. FAILED$/conformance on the real Keycloak: \1/p' "$log_dir/conformance-real.log")
+
+  echo "==> Keycloak's JS admin client against the real Keycloak"
+  (cd keycloak-sim/compat && KEYCLOAK_CONFORMANCE_URL="$real_url" node --test test/admin-client.test.js) 2>&1 | tee "$log_dir/compat-real.log"
+  status=${PIPESTATUS[0]}
+  read -r p f < <(awk '/^# pass / { p = $3 } /^# fail / { f = $3 } END { print p + 0, f + 0 }' "$log_dir/compat-real.log")
+  if [ "$status" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
+  count "$p" "$f"
+  [ "$f" -eq 0 ] || failures+=("Keycloak's JS admin client against the real Keycloak")
+fi
 
 echo "==> release build (cargo leptos build --release --precompress --split, keycloak-sim)"
 if cargo leptos build --release --precompress --split && cargo build --release --locked -p keycloak-sim; then

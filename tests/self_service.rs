@@ -34,15 +34,26 @@ async fn photo_print_offline_token(app: &TestApp, username: &str) -> String {
         .append_pair("redirect_uri", PHOTO_PRINT_REDIRECT)
         .append_pair("scope", "openid offline_access")
         .append_pair("state", "photo-state");
-    let consent = submit_login_form(app, &browser, authorize.as_str(), username, username).await;
-    assert_eq!(consent.status(), 200, "Keycloak asks for consent");
+    // Signed in, Keycloak redirects to its consent step (the OAUTH_GRANT required action).
+    let signed_in = submit_login_form(app, &browser, authorize.as_str(), username, username).await;
+    assert_eq!(signed_in.status(), 302, "Keycloak asks for consent");
+    let consent = browser
+        .get(absolute(app, location(&signed_in)))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(consent.status(), 200);
     let page = consent.text().await.unwrap();
     assert!(page.contains("Photo Print"), "{page}");
-    // The consent form has no id: `form_action` falls back to the first form.
+    // The consent form has no id: `form_action` falls back to the first form. It posts back
+    // the step's code from a hidden input.
     let action = absolute(app, form_action(&page, "consent-form"));
+    let marker = "name=\"code\" value=\"";
+    let code_at = page.find(marker).expect("the consent step's code") + marker.len();
+    let step_code = &page[code_at..code_at + page[code_at..].find('"').unwrap()];
     let granted = browser
         .post(action)
-        .form(&[("accept", "Yes")])
+        .form(&[("code", step_code), ("accept", "Yes")])
         .send()
         .await
         .unwrap();

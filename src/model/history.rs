@@ -19,6 +19,9 @@ pub enum DisconnectReason {
     Expired,
     /// The user or an administrator removed the grant (consent revoked, session deleted).
     Revoked,
+    /// The offline session no longer exists: idled out or revoked, which Keycloak answers
+    /// alike (it does not load idle-expired offline sessions).
+    Ended,
     /// A not-before policy (realm, client or user logout) is newer than the token.
     NotBefore,
     /// The user lost the offline_access role or the client its offline_access scope.
@@ -38,11 +41,10 @@ impl DisconnectReason {
             ("invalid_grant", "Offline session not active")
             | ("invalid_grant", "Client session not active")
             | ("invalid_grant", "Token is not active") => Some(Self::Expired),
-            // The offline session is gone: Keycloak deletes it when the last
-            // client's grant is revoked (and its cleanup task removes expired
-            // ones, which the console cannot tell apart afterwards).
-            ("invalid_grant", "Offline user session not found")
-            | ("invalid_grant", "Session doesn't have required client")
+            // The offline session is gone: revoked, or idle past the timeout (Keycloak
+            // does not load idle-expired offline sessions, so both read "not found").
+            ("invalid_grant", "Offline user session not found") => Some(Self::Ended),
+            ("invalid_grant", "Session doesn't have required client")
             | ("invalid_scope", "Client no longer has requested consent from user") => {
                 Some(Self::Revoked)
             }
@@ -64,6 +66,7 @@ impl DisconnectReason {
         match self {
             Self::Expired => "expired",
             Self::Revoked => "revoked",
+            Self::Ended => "ended",
             Self::NotBefore => "not_before",
             Self::AccessRemoved => "access_removed",
             Self::UserDisabled => "user_disabled",
@@ -76,6 +79,7 @@ impl DisconnectReason {
         [
             Self::Expired,
             Self::Revoked,
+            Self::Ended,
             Self::NotBefore,
             Self::AccessRemoved,
             Self::UserDisabled,
@@ -91,6 +95,7 @@ impl DisconnectReason {
         match self {
             Self::Expired => "the offline token expired: it was not used within the realm's offline session idle timeout (or reached its maximum lifespan)",
             Self::Revoked => "the offline access was revoked by the user or an administrator (consent removed or offline session deleted)",
+            Self::Ended => "the offline session no longer exists: it was not used within the realm's offline session idle timeout, or the user or an administrator revoked it (Keycloak answers both the same way)",
             Self::NotBefore => "a not-before revocation policy newer than the token was set (Keycloak answered \u{201c}Stale token\u{201d})",
             Self::AccessRemoved => "offline access is no longer granted (the offline_access role or scope was removed)",
             Self::UserDisabled => "the user who connected history was disabled",
@@ -222,7 +227,7 @@ mod tests {
             (
                 "invalid_grant",
                 "Offline user session not found",
-                Some(DisconnectReason::Revoked),
+                Some(DisconnectReason::Ended),
             ),
             (
                 "invalid_grant",

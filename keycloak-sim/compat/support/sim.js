@@ -1,13 +1,53 @@
-// Starts the keycloak-sim binary on a free port and stops it after the tests.
+// The server the compatibility test drives: a real Keycloak at KEYCLOAK_CONFORMANCE_URL, or the
+// keycloak-sim binary started on a free port. Either way the test gets a realm of its own,
+// made from realms/demo.json through the admin API and deleted afterwards.
 import { spawn } from "node:child_process";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import path from "node:path";
+import { readFile } from "node:fs/promises";
 
 const crateDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 
+/** The server under test: resolves with its base URL and a stop function. */
+export async function startServer() {
+  const url = process.env.KEYCLOAK_CONFORMANCE_URL;
+  if (url) return { baseUrl: url.replace(/\/$/, ""), stop: async () => {} };
+  return startSim();
+}
+
+async function masterAdminToken(baseUrl) {
+  const response = await fetch(`${baseUrl}/realms/master/protocol/openid-connect/token`, {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({ grant_type: "password", client_id: "admin-cli", username: "admin", password: "admin" }),
+  });
+  if (response.status !== 200) throw new Error(`master admin token: ${response.status} ${await response.text()}`);
+  return (await response.json()).access_token;
+}
+
+/** Creates a realm from realms/demo.json under a fresh name; resolves with the name and a delete function. */
+export async function createDemoRealm(baseUrl) {
+  const name = `compat-${Math.random().toString(16).slice(2, 10)}`;
+  const text = (await readFile(path.join(crateDir, "realms/demo.json"), "utf8")).replaceAll("default-roles-demo", `default-roles-${name}`);
+  const realm = { ...JSON.parse(text), realm: name };
+  const response = await fetch(`${baseUrl}/admin/realms`, {
+    method: "POST",
+    headers: { "content-type": "application/json", authorization: `Bearer ${await masterAdminToken(baseUrl)}` },
+    body: JSON.stringify(realm),
+  });
+  if (response.status !== 201) throw new Error(`creating realm ${name}: ${response.status} ${await response.text()}`);
+  const remove = async () => {
+    await fetch(`${baseUrl}/admin/realms/${name}`, {
+      method: "DELETE",
+      headers: { authorization: `Bearer ${await masterAdminToken(baseUrl)}` },
+    });
+  };
+  return { name, remove };
+}
+
 /** Spawns the simulator with the demo realms; resolves with its base URL and a stop function. */
-export async function startSim() {
+async function startSim() {
   const binary = process.env.KEYCLOAK_SIM_BIN;
   if (!binary) throw new Error("KEYCLOAK_SIM_BIN must point at the built keycloak-sim binary (see run.sh)");
   const child = spawn(

@@ -1,22 +1,26 @@
-// Drives keycloak-sim with Keycloak's official admin client, unchanged, through the calls the
-// offline console makes: if this passes, the same calls work against a real Keycloak 26.
+// Drives a server with Keycloak's official admin client, unchanged, through the calls the
+// offline console makes: keycloak-sim by default, a real Keycloak with KEYCLOAK_CONFORMANCE_URL,
+// so the same assertions hold on both.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import KcAdminClient from "@keycloak/keycloak-admin-client";
-import { startSim, offlineLogin, refresh } from "../support/sim.js";
+import { startServer, createDemoRealm, offlineLogin, refresh } from "../support/sim.js";
 
-const REALM = "demo";
 const CLIENT_ID = "backup-service";
 const CLIENT_SECRET = "backup-service-secret";
 
 let sim;
+let realm;
+let REALM;
 let admin;
 let client;
 let aliceToken;
 let bobToken;
 
 before(async () => {
-  sim = await startSim();
+  sim = await startServer();
+  realm = await createDemoRealm(sim.baseUrl);
+  REALM = realm.name;
   aliceToken = await offlineLogin(sim.baseUrl, REALM, CLIENT_ID, CLIENT_SECRET, "alice");
   bobToken = await offlineLogin(sim.baseUrl, REALM, CLIENT_ID, CLIENT_SECRET, "bob");
   admin = new KcAdminClient({ baseUrl: sim.baseUrl, realmName: "master" });
@@ -25,6 +29,7 @@ before(async () => {
 });
 
 after(async () => {
+  await realm?.remove();
   await sim?.stop();
 });
 

@@ -90,3 +90,14 @@ pub fn scope_string(openid: bool, scopes: &[&ClientScope]) -> String {
     );
     names.join(" ")
 }
+
+/// The refresh token's `scope` claim: every granted scope, also those left out of the access
+/// token's (`acr`, `basic`, `roles`, `web-origins`), so that a refresh grants them again.
+pub fn refresh_scope_string(openid: bool, scopes: &[&ClientScope]) -> String {
+    let mut names: Vec<&str> = Vec::new();
+    if openid {
+        names.push("openid");
+    }
+    names.extend(scopes.iter().map(|s| s.name.as_str()));
+    names.join(" ")
+}

@@ -2,7 +2,7 @@
 
 use crate::id::{random_id, Id};
 use crate::model::{Client, ClientScope, User, UserSession};
-use crate::oidc::scopes::scope_string;
+use crate::oidc::scopes::{refresh_scope_string, scope_string};
 use crate::store::Realm;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
 use base64::Engine;
@@ -198,7 +198,10 @@ pub fn token_response(request: &TokenRequest) -> Value {
     );
     refresh.insert("azp".into(), json!(request.client.client_id));
     refresh.insert("sid".into(), json!(session_id));
-    refresh.insert("scope".into(), json!(scope));
+    refresh.insert(
+        "scope".into(),
+        json!(refresh_scope_string(request.openid, request.scopes)),
+    );
     if let Some(reuse_id) = request.reuse_id {
         refresh.insert("reuse_id".into(), json!(reuse_id));
     }

@@ -44,7 +44,20 @@ async fn an_offline_grant_returns_an_offline_refresh_token_without_expiry() {
         refresh.get("exp").is_none(),
         "no exp without a max lifespan: {refresh}"
     );
-    assert!(scopes(&refresh["scope"]).contains(&"offline_access"));
+    assert_eq!(
+        scopes(&refresh["scope"]),
+        [
+            "acr",
+            "basic",
+            "email",
+            "offline_access",
+            "openid",
+            "profile",
+            "roles",
+            "web-origins"
+        ],
+        "the refresh token keeps every granted scope"
+    );
 
     let access = claims(body["access_token"].as_str().unwrap());
     assert_eq!(access["typ"], "Bearer");
