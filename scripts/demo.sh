@@ -21,7 +21,7 @@ echo "==> building (release)"
 cargo leptos build --release --precompress --split
 [ "$backend" = real ] || cargo build --release --locked -p keycloak-sim
 
-trap 'kill 0 2>/dev/null' EXIT INT TERM
+trap '[ "$backend" = real ] && kc_stop; kill 0 2>/dev/null' EXIT INT TERM
 if [ "$backend" = real ]; then
   kc_port=${KEYCLOAK_PORT:-8080}
   kc_management_port=${KEYCLOAK_MANAGEMENT_PORT:-9000}

@@ -17,8 +17,8 @@ log="$data_dir/keycloak.log"
 echo "==> starting Keycloak $KC_VERSION on http://127.0.0.1:$port (log: $log)"
 kc_start "$port" "$management_port" "$data_dir" "$log" \
   keycloak-sim/realms/master.json keycloak-sim/realms/demo.json || exit 1
-trap 'kill -TERM "$KC_PID" 2>/dev/null; wait "$KC_PID" 2>/dev/null; exit 0' INT TERM
-trap 'kill -TERM "$KC_PID" 2>/dev/null' EXIT
+trap 'kc_stop; exit 0' INT TERM
+trap kc_stop EXIT
 kc_wait_ready "$management_port" "$KC_PID" "$log" || exit 1
 cat <<MSG
 

@@ -25,7 +25,7 @@ else
   real_problem=$(grep -m1 -E '^(keycloak|ensure-tools):' "$real_dir/setup.log" || tail -n1 "$real_dir/setup.log")
 fi
 stop_real_keycloak() {
-  if [ -n "${KC_PID:-}" ]; then kill -TERM "$KC_PID" 2>/dev/null; wait "$KC_PID" 2>/dev/null; fi
+  kc_stop
   rm -rf "$real_dir"
 }
 trap stop_real_keycloak EXIT

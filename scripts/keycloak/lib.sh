@@ -10,6 +10,9 @@ KC_HOME=$KC_CACHE_DIR/keycloak-$KC_VERSION
 KC_SCRIPTS_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # Options fixed at `kc.sh build` time; a change rebuilds the server once.
 KC_BUILD_OPTIONS=(--db=dev-file --health-enabled=true --metrics-enabled=false)
+# One node with a local cache: the default clustered cache waits some 20 s at each start for the
+# node of the last run, whose entry its shutdown cannot remove from the embedded database.
+KC_RUN_OPTIONS=(--cache=local)
 
 kc_fail() { echo "keycloak: $*" >&2; return 1; }
 
@@ -74,6 +77,14 @@ kc_ensure_dist() {
 kc_start() {
   local port=$1 management_port=$2 data_dir=$3 log=$4
   shift 4
+  # Another server on these ports would answer the readiness check in this one's place.
+  local taken
+  for taken in "$port" "$management_port"; do
+    if (exec 3<>"/dev/tcp/127.0.0.1/$taken") 2>/dev/null; then
+      kc_fail "port $taken on 127.0.0.1 is already in use (set KEYCLOAK_PORT / KEYCLOAK_MANAGEMENT_PORT)"
+      return 1
+    fi
+  done
   mkdir -p "$data_dir/h2" "$data_dir/import"
   data_dir=$(cd "$data_dir" && pwd)
   rm -f "$data_dir"/import/*.json
@@ -85,7 +96,7 @@ kc_start() {
   if [ "$#" -gt 0 ] && [ ! -f "$data_dir/imported" ]; then
     echo "==> importing $(cd "$data_dir/import" && echo *.json) into $data_dir"
     # The import command opens the management interface too: same host and port as the server.
-    "$KC_HOME/bin/kc.sh" import --optimized --dir "$data_dir/import" --override true \
+    "$KC_HOME/bin/kc.sh" import --optimized "${KC_RUN_OPTIONS[@]}" --dir "$data_dir/import" --override true \
       --http-management-host=127.0.0.1 --http-management-port="$management_port" \
       --db-url="jdbc:h2:file:$data_dir/h2/keycloakdb;NON_KEYWORDS=VALUE" >"$log.import" 2>&1 \
       || kc_fail "importing the realms failed (see $log.import)" || return 1
@@ -93,13 +104,23 @@ kc_start() {
   fi
   KC_BOOTSTRAP_ADMIN_USERNAME=${KC_BOOTSTRAP_ADMIN_USERNAME:-admin} \
   KC_BOOTSTRAP_ADMIN_PASSWORD=${KC_BOOTSTRAP_ADMIN_PASSWORD:-admin} \
-  "$KC_HOME/bin/kc.sh" start --optimized \
+  "$KC_HOME/bin/kc.sh" start --optimized "${KC_RUN_OPTIONS[@]}" \
     --http-enabled=true --http-host=127.0.0.1 --http-port="$port" \
     --http-management-host=127.0.0.1 --http-management-port="$management_port" \
     --hostname="http://127.0.0.1:$port" \
     --db-url="jdbc:h2:file:$data_dir/h2/keycloakdb;NON_KEYWORDS=VALUE" \
     >"$log" 2>&1 &
   KC_PID=$!
+}
+
+# Stops the server started by kc_start and waits for it. kc.sh runs Java as its child, so the
+# child gets the signal too.
+kc_stop() {
+  [ -n "${KC_PID:-}" ] || return 0
+  pkill -TERM -P "$KC_PID" 2>/dev/null
+  kill -TERM "$KC_PID" 2>/dev/null
+  wait "$KC_PID" 2>/dev/null
+  KC_PID=""
 }
 
 # Waits until Keycloak's readiness check passes. Usage: kc_wait_ready MANAGEMENT_PORT PID LOG [SECONDS]
