@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use offline_console::history::store as history_store;
 use serde_json::{json, Value};
-use support::{form_action, location, sim_admin_token_at, spawn_sim, TEST_HISTORY_KEY};
+use support::{form_action, keycloak_admin_token_at, location, spawn_sim, TEST_HISTORY_KEY};
 
 /// A console process and the database file it shares with its successor.
 struct Console {
@@ -395,7 +395,7 @@ async fn history_killed_between_refresh_and_use_keeps_a_working_token() {
     // Rotation on, reuse 0: only the newest refresh token works.
     let rotated = reqwest::Client::new()
         .put(format!("{sim_url}/admin/realms/master"))
-        .bearer_auth(sim_admin_token_at(&sim_url).await)
+        .bearer_auth(keycloak_admin_token_at(&sim_url).await)
         .json(&json!({"revokeRefreshToken": true, "refreshTokenMaxReuse": 0}))
         .send()
         .await

@@ -177,7 +177,7 @@ fn pages(w: &World) -> Vec<(String, Kind, u16)> {
 
 /// The `/_sim/faults` list: how many requests each fault affected.
 async fn fault_hits(app: &TestApp) -> Vec<u64> {
-    let list: Value = reqwest::get(format!("{}/_sim/faults", app.sim_url()))
+    let list: Value = reqwest::get(format!("{}/_sim/faults", app.keycloak_url()))
         .await
         .unwrap()
         .json()
@@ -494,12 +494,12 @@ fn an_expired_administrator_sign_in_asks_to_sign_in_again_everywhere() {
 fn a_revoked_administrator_sign_in_asks_to_sign_in_again_everywhere() {
     on_big_stack(async {
         let w = world().await;
-        let master = sim_admin_token(&w.app).await;
-        let id = sim_user_id(&w.app, "demo", "realmadmin").await;
+        let master = keycloak_admin_token(&w.app).await;
+        let id = keycloak_user_id(&w.app, "demo", "realmadmin").await;
         let logout = reqwest::Client::new()
             .post(format!(
                 "{}/admin/realms/demo/users/{id}/logout",
-                w.app.sim_url()
+                w.app.keycloak_url()
             ))
             .bearer_auth(&master)
             .send()

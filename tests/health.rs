@@ -40,8 +40,13 @@ async fn readyz_reports_a_database_failure() {
 
 #[tokio::test]
 async fn readyz_reports_keycloak_down() {
-    let app = spawn_app().await;
-    app.sim.shutdown().await;
+    let mut app = spawn_app().await;
+    app.keycloak
+        .sim
+        .take()
+        .expect("the simulator")
+        .shutdown()
+        .await;
     let response = reqwest::get(format!("{}/readyz", app.url)).await.unwrap();
     assert_eq!(response.status(), 503);
     let body: Value = response.json().await.unwrap();

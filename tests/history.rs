@@ -163,7 +163,7 @@ async fn connecting_stores_the_offline_token_sealed_and_shows_who_connected_it()
 #[tokio::test]
 async fn forty_nights_with_rotating_refresh_tokens_keep_one_valid_token() {
     let app = spawn_app().await;
-    sim_put_realm(
+    keycloak_put_realm(
         &app,
         "master",
         json!({"revokeRefreshToken": true, "refreshTokenMaxReuse": 0}),
@@ -378,10 +378,10 @@ async fn a_consent_revocation_part_way_ends_in_disconnected_revoked() {
     let response = reqwest::Client::new()
         .delete(format!(
             "{}/admin/realms/master/users/{}/consents/offline-console",
-            app.sim_url(),
-            sim_user_id(&app, "master", "admin").await
+            app.keycloak_url(),
+            keycloak_user_id(&app, "master", "admin").await
         ))
-        .bearer_auth(sim_admin_token(&app).await)
+        .bearer_auth(keycloak_admin_token(&app).await)
         .send()
         .await
         .unwrap();
@@ -407,7 +407,7 @@ async fn a_not_before_part_way_ends_in_disconnected_stale_token() {
     take(&app).await.unwrap();
     advance_clock(&app, DAY).await;
     let now = sim_now(&app).await;
-    sim_put_realm(&app, "master", json!({ "notBefore": now })).await;
+    keycloak_put_realm(&app, "master", json!({ "notBefore": now })).await;
     assert_eq!(
         disconnected_because(take(&app).await),
         DisconnectReason::NotBefore
@@ -422,7 +422,7 @@ async fn a_not_before_part_way_ends_in_disconnected_stale_token() {
 #[tokio::test]
 async fn a_crash_between_refresh_and_use_leaves_a_working_token() {
     let mut app = spawn_app().await;
-    sim_put_realm(
+    keycloak_put_realm(
         &app,
         "master",
         json!({"revokeRefreshToken": true, "refreshTokenMaxReuse": 0}),

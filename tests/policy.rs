@@ -20,8 +20,8 @@ const POLICY_FIELDS: [&str; 7] = [
 
 async fn realm_json(app: &TestApp) -> Value {
     let response = reqwest::Client::new()
-        .get(format!("{}/admin/realms/demo", app.sim_url()))
-        .bearer_auth(sim_admin_token(app).await)
+        .get(format!("{}/admin/realms/demo", app.keycloak_url()))
+        .bearer_auth(keycloak_admin_token(app).await)
         .send()
         .await
         .unwrap();
@@ -76,7 +76,26 @@ async fn saving_writes_only_the_policy_fields_and_is_audited() {
     assert_eq!(after["clientOfflineSessionMaxLifespan"], 0);
     assert_eq!(after["revokeRefreshToken"], true);
     assert_eq!(after["refreshTokenMaxReuse"], 2);
-    // Every other field of the realm is exactly as it was.
+    // Keycloak keeps the client offline lifespans as realm attributes too.
+    assert_eq!(
+        after["attributes"]["clientOfflineSessionIdleTimeout"],
+        "43200"
+    );
+    assert_eq!(after["attributes"]["clientOfflineSessionMaxLifespan"], "0");
+    // Every other field of the realm, and every other attribute, is exactly as it was.
+    let without_policy_attributes = |mut realm: Value| {
+        for key in [
+            "clientOfflineSessionIdleTimeout",
+            "clientOfflineSessionMaxLifespan",
+        ] {
+            realm["attributes"].as_object_mut().unwrap().remove(key);
+        }
+        realm
+    };
+    let (before, after) = (
+        without_policy_attributes(before),
+        without_policy_attributes(after),
+    );
     let (before, after) = (before.as_object().unwrap(), after.as_object().unwrap());
     let keys: std::collections::BTreeSet<&String> = before.keys().chain(after.keys()).collect();
     assert!(
@@ -110,7 +129,7 @@ async fn a_change_made_meanwhile_is_refused_with_the_new_values() {
     let http = signed_in_client(&app, "demo", "realmadmin", "realmadmin").await;
     let page = load(&app, &http).await;
     // Someone else shortens the idle timeout in Keycloak after the page loaded.
-    sim_put_realm(
+    keycloak_put_realm(
         &app,
         "demo",
         json!({ "offlineSessionIdleTimeout": 864_000 }),
@@ -194,7 +213,7 @@ async fn the_preview_counts_exactly_the_sessions_that_end_on_saving() {
     // Signed in now, so the console knows Keycloak's (virtual) clock.
     let http = signed_in_client(&app, "demo", "realmadmin", "realmadmin").await;
     let page = load(&app, &http).await;
-    let backup = sim_client_uuid(&app, "backup-service").await;
+    let backup = keycloak_client_uuid(&app, "backup-service").await;
     let offline_clients = page["offline_clients"].as_array().unwrap();
     assert!(offline_clients
         .iter()
@@ -249,13 +268,13 @@ async fn not_before_makes_existing_offline_tokens_stale_while_sessions_stay_list
         json!({ "error": "invalid_grant", "error_description": "Stale token" })
     );
     // The offline session is still there, and counted.
-    let backup = sim_client_uuid(&app, "backup-service").await;
+    let backup = keycloak_client_uuid(&app, "backup-service").await;
     let count: Value = reqwest::Client::new()
         .get(format!(
             "{}/admin/realms/demo/clients/{backup}/offline-session-count",
-            app.sim_url()
+            app.keycloak_url()
         ))
-        .bearer_auth(sim_admin_token(&app).await)
+        .bearer_auth(keycloak_admin_token(&app).await)
         .send()
         .await
         .unwrap()
@@ -399,8 +418,8 @@ async fn readiness_explains_why_no_offline_app_and_eve_get_no_offline_token() {
 #[tokio::test]
 async fn each_client_shows_its_effective_policy_and_inconsistent_overrides() {
     let app = spawn_app().await;
-    let token = sim_admin_token(&app).await;
-    sim_put_realm(
+    let token = keycloak_admin_token(&app).await;
+    keycloak_put_realm(
         &app,
         "demo",
         json!({ "offlineSessionIdleTimeout": 864_000 }),
@@ -410,8 +429,8 @@ async fn each_client_shows_its_effective_policy_and_inconsistent_overrides() {
         ("backup-service", "86400", "3600"),
         ("mobile-app", "99999999", "abc"),
     ] {
-        let uuid = sim_client_uuid(&app, client_id).await;
-        let url = format!("{}/admin/realms/demo/clients/{uuid}", app.sim_url());
+        let uuid = keycloak_client_uuid(&app, client_id).await;
+        let url = format!("{}/admin/realms/demo/clients/{uuid}", app.keycloak_url());
         let http = reqwest::Client::new();
         let mut rep: Value = http
             .get(&url)
@@ -475,7 +494,7 @@ async fn a_preview_of_a_very_large_client_says_it_is_a_sample() {
     seed(&app, "demo", 5_050, "bulk", &["backup-service"]).await;
     advance_clock(&app, 20 * 86_400).await;
     let http = signed_in_client(&app, "demo", "realmadmin", "realmadmin").await;
-    let backup = sim_client_uuid(&app, "backup-service").await;
+    let backup = keycloak_client_uuid(&app, "backup-service").await;
     let (status, impact) = preview_policy(&app, &http, &[("offline_idle", "15")], &backup).await;
     assert_eq!(status, 200, "{impact}");
     assert_eq!(impact["total"], 5_050);
@@ -492,7 +511,7 @@ async fn a_policy_saved_here_shows_at_once_in_the_sessions_page_expiry() {
     let app = spawn_app().await;
     backup_offline_token(&app, "alice").await;
     let http = signed_in_client(&app, "demo", "realmadmin", "realmadmin").await;
-    let backup = sim_client_uuid(&app, "backup-service").await;
+    let backup = keycloak_client_uuid(&app, "backup-service").await;
     let idle_expiry = |page: &Value| {
         let row = &page["rows"][0];
         (row["idle_expires_ms"].as_i64().unwrap() - row["last_access_ms"].as_i64().unwrap()) / 1000

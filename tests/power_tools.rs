@@ -519,7 +519,7 @@ async fn the_dry_run_count_is_what_the_confirmed_job_revokes() {
 #[tokio::test]
 async fn with_rotating_refresh_tokens_the_job_and_its_owners_browser_stay_signed_in() {
     let app = spawn_app().await;
-    sim_put_realm(
+    keycloak_put_realm(
         &app,
         "demo",
         json!({"revokeRefreshToken": true, "refreshTokenMaxReuse": 0}),

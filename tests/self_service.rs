@@ -14,7 +14,7 @@ fn absolute(app: &TestApp, action: String) -> String {
     if action.starts_with("http") {
         action
     } else {
-        format!("{}{action}", app.sim_url())
+        format!("{}{action}", app.keycloak_url())
     }
 }
 
@@ -24,7 +24,7 @@ async fn photo_print_offline_token(app: &TestApp, username: &str) -> String {
     let browser = app.client();
     let mut authorize = url::Url::parse(&format!(
         "{}/realms/demo/protocol/openid-connect/auth",
-        app.sim_url()
+        app.keycloak_url()
     ))
     .unwrap();
     authorize
@@ -68,7 +68,7 @@ async fn photo_print_offline_token(app: &TestApp, username: &str) -> String {
     let tokens: Value = reqwest::Client::new()
         .post(format!(
             "{}/realms/demo/protocol/openid-connect/token",
-            app.sim_url()
+            app.keycloak_url()
         ))
         .basic_auth("photo-print", Some("photo-print-secret"))
         .form(&[
@@ -436,7 +436,7 @@ async fn describe_photo_print(app: &TestApp) {
     let token: Value = admin
         .post(format!(
             "{}/realms/demo/protocol/openid-connect/token",
-            app.sim_url()
+            app.keycloak_url()
         ))
         .basic_auth("backup-service", Some("backup-service-secret"))
         .form(&[
@@ -454,7 +454,7 @@ async fn describe_photo_print(app: &TestApp) {
     let clients: Value = admin
         .get(format!(
             "{}/admin/realms/demo/clients?clientId=photo-print",
-            app.sim_url()
+            app.keycloak_url()
         ))
         .bearer_auth(token)
         .send()
@@ -465,7 +465,10 @@ async fn describe_photo_print(app: &TestApp) {
         .unwrap();
     let id = clients[0]["id"].as_str().unwrap();
     let updated = admin
-        .put(format!("{}/admin/realms/demo/clients/{id}", app.sim_url()))
+        .put(format!(
+            "{}/admin/realms/demo/clients/{id}",
+            app.keycloak_url()
+        ))
         .bearer_auth(token)
         .json(&json!({
             "description": "Prints your photos and posts them to you.",
@@ -473,7 +476,7 @@ async fn describe_photo_print(app: &TestApp) {
             "baseUrl": "/home",
             "attributes": {
                 "policyUri": "https://photo.example/privacy",
-                "tosUri": "javascript:alert(1)"
+                "tosUri": "ftp://photo.example/terms"
             }
         }))
         .send()
@@ -501,5 +504,5 @@ async fn descriptions_and_web_links_are_shown_and_other_links_are_not() {
     let (_, html) = page(&app, &http, "/realms/demo/my-applications").await;
     assert!(html.contains("href=\"https://photo.example/home\""));
     assert!(html.contains("href=\"https://photo.example/privacy\""));
-    assert!(!html.contains("javascript:"));
+    assert!(!html.contains("ftp://photo.example/terms"));
 }

@@ -45,7 +45,33 @@ pub struct RealmSettings {
     pub reset_password_allowed: bool,
     pub edit_username_allowed: bool,
     pub brute_force_protected: bool,
+    /// Keycloak's free-form realm attributes, as its representation lists them: the defaults of
+    /// a new realm, and the client offline lifespans once set (Keycloak keeps those two there).
+    pub attributes: BTreeMap<String, String>,
 }
+
+/// The attributes every new realm of Keycloak 26.7 carries.
+fn default_realm_attributes() -> BTreeMap<String, String> {
+    [
+        ("cibaAuthRequestedUserHint", "login_hint"),
+        ("cibaBackchannelTokenDeliveryMode", "poll"),
+        ("cibaExpiresIn", "120"),
+        ("cibaInterval", "5"),
+        ("oauth2DeviceCodeLifespan", "600"),
+        ("oauth2DevicePollingInterval", "5"),
+        ("parRequestUriLifespan", "60"),
+        ("realmReusableOtpCode", "false"),
+    ]
+    .into_iter()
+    .map(|(key, value)| (key.to_owned(), value.to_owned()))
+    .collect()
+}
+
+/// The settings Keycloak stores as realm attributes besides their own field.
+pub const SETTINGS_KEPT_AS_ATTRIBUTES: [&str; 2] = [
+    "clientOfflineSessionIdleTimeout",
+    "clientOfflineSessionMaxLifespan",
+];
 
 impl Default for RealmSettings {
     fn default() -> Self {
@@ -84,6 +110,7 @@ impl Default for RealmSettings {
             reset_password_allowed: false,
             edit_username_allowed: false,
             brute_force_protected: false,
+            attributes: default_realm_attributes(),
         }
     }
 }

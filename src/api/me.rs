@@ -128,13 +128,16 @@ mod ssr {
             .ok()
             .flatten();
         let console_client = &caller.state.config.client_id;
+        let mut applications: Vec<MyApplication> = applications
+            .into_iter()
+            .map(|app| my_application(app, console_client))
+            .collect();
+        // Keycloak lists them in no particular order; the person looks for a name.
+        applications.sort_by_cached_key(|app| (app.name.to_lowercase(), app.client_id.clone()));
         Ok(MyApplications {
             realm: realm.to_string(),
             username: caller.who().username.clone(),
-            applications: applications
-                .into_iter()
-                .map(|app| my_application(app, console_client))
-                .collect(),
+            applications,
             notice,
             now_ms: now_ms(),
         })

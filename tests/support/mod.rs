@@ -1,8 +1,11 @@
-//! `spawn_app()`: the real console and a real keycloak-sim, both on port 0,
-//! with a fresh database in a temporary directory.
+//! `spawn_app()`: the real console on port 0 with a fresh database in a temporary directory,
+//! against keycloak-sim or a real Keycloak (`keycloak::Backend`).
 #![allow(dead_code)]
 
+pub mod keycloak;
 pub mod server_functions;
+
+pub use keycloak::Backend;
 
 use std::net::SocketAddr;
 
@@ -14,7 +17,7 @@ pub struct TestApp {
     pub addr: SocketAddr,
     pub url: String,
     pub state: AppState,
-    pub sim: keycloak_sim::RunningSim,
+    pub keycloak: keycloak::TestKeycloak,
     database_url: String,
     /// The extra flags the console was started with, kept for restarts.
     extra: Vec<String>,
@@ -66,15 +69,21 @@ impl TestApp {
             .collect()
     }
 
-    pub fn sim_url(&self) -> &str {
-        self.sim.base_url()
+    /// The base URL of the Keycloak under test (the simulator or the real server).
+    pub fn keycloak_url(&self) -> &str {
+        &self.keycloak.url
+    }
+
+    /// The simulator, for a test that needs its clock or faults.
+    pub fn sim(&self) -> &keycloak_sim::RunningSim {
+        self.keycloak.sim()
     }
 
     /// Stops the console as a crash would (its background jobs stop where
     /// they stand), then starts a new one on the same address and database
     /// file, as a restart does. Browser sessions live in the database too.
     pub async fn restart_console(&mut self) {
-        let keycloak_url = self.sim.base_url().to_owned();
+        let keycloak_url = self.keycloak.url.clone();
         self.restart_console_at(&keycloak_url).await;
     }
 
@@ -97,7 +106,7 @@ impl TestApp {
 }
 
 /// The demo realms with the console's redirect URIs pointed at `console_url`.
-pub fn demo_realms_for(console_url: &str) -> Vec<keycloak_sim::RealmSource> {
+pub fn demo_realms_for(console_url: &str) -> Vec<serde_json::Value> {
     keycloak_sim::demo_realms()
         .into_iter()
         .map(|mut realm| {
@@ -109,7 +118,7 @@ pub fn demo_realms_for(console_url: &str) -> Vec<keycloak_sim::RealmSource> {
                         serde_json::json!(format!("{console_url}/*"));
                 }
             }
-            keycloak_sim::RealmSource::Json(realm)
+            realm
         })
         .collect()
 }
@@ -117,7 +126,10 @@ pub fn demo_realms_for(console_url: &str) -> Vec<keycloak_sim::RealmSource> {
 pub async fn spawn_sim(console_url: &str) -> keycloak_sim::RunningSim {
     keycloak_sim::start(keycloak_sim::SimOptions {
         port: 0,
-        imports: demo_realms_for(console_url),
+        imports: demo_realms_for(console_url)
+            .into_iter()
+            .map(keycloak_sim::RealmSource::Json)
+            .collect(),
         data_dir: None,
         sim_api: true,
     })
@@ -183,17 +195,17 @@ async fn spawn_configured(extra: &[&str], adjust: impl FnOnce(&mut Config)) -> T
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let url = format!("http://{addr}");
-    let sim = spawn_sim(&url).await;
+    let keycloak = keycloak::start_for(&url).await;
     let dir = tempfile::tempdir().unwrap();
     let database_url = format!("sqlite://{}/console.db", dir.path().display());
-    let mut config = config_with(addr, sim.base_url(), &database_url, extra);
+    let mut config = config_with(addr, &keycloak.url, &database_url, extra);
     adjust(&mut config);
     let (router, state) = server::build(config).await.expect("console builds");
     TestApp {
         addr,
         url,
         state,
-        sim,
+        keycloak,
         database_url,
         extra: extra.iter().map(|flag| flag.to_string()).collect(),
         server: Some(serve(listener, router)),
@@ -240,7 +252,7 @@ pub async fn submit_login_form(
     let action = if action.starts_with("http") {
         action
     } else {
-        format!("{}{action}", app.sim_url())
+        format!("{}{action}", app.keycloak_url())
     };
     http.post(action)
         .form(&[("username", username), ("password", password)])
@@ -429,7 +441,7 @@ pub async fn backup_offline_token(app: &TestApp, username: &str) -> String {
     let response = reqwest::Client::new()
         .post(format!(
             "{}/realms/demo/protocol/openid-connect/token",
-            app.sim_url()
+            app.keycloak_url()
         ))
         .basic_auth(client, Some(secret))
         .form(&[
@@ -463,7 +475,7 @@ pub async fn refresh(
     let response = reqwest::Client::new()
         .post(format!(
             "{}/realms/{realm}/protocol/openid-connect/token",
-            app.sim_url()
+            app.keycloak_url()
         ))
         .basic_auth(client, Some(secret))
         .form(&[("grant_type", "refresh_token"), ("refresh_token", token)])
@@ -475,7 +487,7 @@ pub async fn refresh(
 
 pub async fn advance_clock(app: &TestApp, seconds: u64) {
     let response = reqwest::Client::new()
-        .post(format!("{}/_sim/clock/advance", app.sim_url()))
+        .post(format!("{}/_sim/clock/advance", app.sim().base_url()))
         .json(&serde_json::json!({ "seconds": seconds }))
         .send()
         .await
@@ -483,9 +495,20 @@ pub async fn advance_clock(app: &TestApp, seconds: u64) {
     assert_eq!(response.status(), 200);
 }
 
+/// Users `<prefix>1`..`<prefix>N` with one offline session each for every client of `clients`:
+/// the simulator's seeding API, or on the real server the admin API and the token endpoint.
 pub async fn seed(app: &TestApp, realm: &str, users: u64, prefix: &str, clients: &[&str]) {
+    if Backend::is_real() {
+        assert_eq!(
+            clients,
+            ["backup-service"],
+            "the real seeding knows backup-service"
+        );
+        keycloak::seed_real(app.keycloak_url(), realm, users, prefix, BACKUP_SERVICE).await;
+        return;
+    }
     let response = reqwest::Client::new()
-        .post(format!("{}/_sim/realms/{realm}/seed", app.sim_url()))
+        .post(format!("{}/_sim/realms/{realm}/seed", app.sim().base_url()))
         .json(&serde_json::json!({ "users": users, "prefix": prefix, "offlineClients": clients }))
         .send()
         .await
@@ -543,17 +566,17 @@ async fn demo_id(
         .to_owned()
 }
 
-/// The master administrator's access token straight from the simulator
+/// The master administrator's access token straight from Keycloak
 /// (admin-cli, password grant), for arranging a test through the admin API.
-pub async fn sim_admin_token(app: &TestApp) -> String {
-    sim_admin_token_at(app.sim_url()).await
+pub async fn keycloak_admin_token(app: &TestApp) -> String {
+    keycloak_admin_token_at(app.keycloak_url()).await
 }
 
-/// `sim_admin_token` for a simulator started on its own.
-pub async fn sim_admin_token_at(sim_url: &str) -> String {
+/// `keycloak_admin_token` for a Keycloak at `keycloak_url`.
+pub async fn keycloak_admin_token_at(keycloak_url: &str) -> String {
     let response = reqwest::Client::new()
         .post(format!(
-            "{sim_url}/realms/master/protocol/openid-connect/token"
+            "{keycloak_url}/realms/master/protocol/openid-connect/token"
         ))
         .form(&[
             ("grant_type", "password"),
@@ -569,25 +592,25 @@ pub async fn sim_admin_token_at(sim_url: &str) -> String {
     body["access_token"].as_str().unwrap().to_owned()
 }
 
-/// A user's internal id, looked up through the simulator's admin API.
-pub async fn sim_user_id(app: &TestApp, realm: &str, username: &str) -> String {
-    sim_first_id(
+/// A user's internal id, looked up through Keycloak's admin API.
+pub async fn keycloak_user_id(app: &TestApp, realm: &str, username: &str) -> String {
+    keycloak_first_id(
         app,
         &format!("{realm}/users?username={username}&exact=true"),
     )
     .await
 }
 
-/// A demo client's internal id, looked up through the simulator's admin API.
-pub async fn sim_client_uuid(app: &TestApp, client_id: &str) -> String {
-    sim_first_id(app, &format!("demo/clients?clientId={client_id}")).await
+/// A demo client's internal id, looked up through Keycloak's admin API.
+pub async fn keycloak_client_uuid(app: &TestApp, client_id: &str) -> String {
+    keycloak_first_id(app, &format!("demo/clients?clientId={client_id}")).await
 }
 
 /// The `id` of the first item of an admin API list (`query` follows `/admin/realms/`).
-async fn sim_first_id(app: &TestApp, query: &str) -> String {
+async fn keycloak_first_id(app: &TestApp, query: &str) -> String {
     let items: serde_json::Value = reqwest::Client::new()
-        .get(format!("{}/admin/realms/{query}", app.sim_url()))
-        .bearer_auth(sim_admin_token(app).await)
+        .get(format!("{}/admin/realms/{query}", app.keycloak_url()))
+        .bearer_auth(keycloak_admin_token(app).await)
         .send()
         .await
         .unwrap()
@@ -597,11 +620,11 @@ async fn sim_first_id(app: &TestApp, query: &str) -> String {
     items[0]["id"].as_str().unwrap().to_owned()
 }
 
-/// A partial realm update through the simulator's admin API.
-pub async fn sim_put_realm(app: &TestApp, realm: &str, body: serde_json::Value) {
+/// A partial realm update through Keycloak's admin API.
+pub async fn keycloak_put_realm(app: &TestApp, realm: &str, body: serde_json::Value) {
     let response = reqwest::Client::new()
-        .put(format!("{}/admin/realms/{realm}", app.sim_url()))
-        .bearer_auth(sim_admin_token(app).await)
+        .put(format!("{}/admin/realms/{realm}", app.keycloak_url()))
+        .bearer_auth(keycloak_admin_token(app).await)
         .json(&body)
         .send()
         .await
@@ -611,7 +634,7 @@ pub async fn sim_put_realm(app: &TestApp, realm: &str, body: serde_json::Value) 
 
 /// The simulator's virtual clock (epoch seconds).
 pub async fn sim_now(app: &TestApp) -> i64 {
-    let body: serde_json::Value = reqwest::get(format!("{}/_sim/clock", app.sim_url()))
+    let body: serde_json::Value = reqwest::get(format!("{}/_sim/clock", app.sim().base_url()))
         .await
         .unwrap()
         .json()
@@ -624,7 +647,7 @@ pub async fn sim_now(app: &TestApp) -> i64 {
 /// returns its id.
 pub async fn add_fault(app: &TestApp, spec: serde_json::Value) -> String {
     let response = reqwest::Client::new()
-        .post(format!("{}/_sim/faults", app.sim_url()))
+        .post(format!("{}/_sim/faults", app.sim().base_url()))
         .json(&spec)
         .send()
         .await
@@ -647,7 +670,7 @@ pub async fn inject_fault(app: &TestApp, path_prefix: &str, status: u16) -> Stri
 
 pub async fn clear_faults(app: &TestApp) {
     let response = reqwest::Client::new()
-        .delete(format!("{}/_sim/faults", app.sim_url()))
+        .delete(format!("{}/_sim/faults", app.sim().base_url()))
         .send()
         .await
         .unwrap();

@@ -156,8 +156,23 @@ pub fn update(
         if value.is_null() || IGNORED.contains(&key.as_str()) {
             continue;
         }
+        if key == "attributes" {
+            // Keycloak sets each attribute given; an empty value removes it.
+            if let (Some(given), Some(Value::Object(kept))) =
+                (value.as_object(), fields.get_mut("attributes"))
+            {
+                for (name, attribute) in given {
+                    match attribute.as_str() {
+                        Some("") | None => kept.remove(name),
+                        Some(_) => kept.insert(name.clone(), attribute.clone()),
+                    };
+                }
+                continue;
+            }
+        }
         fields.insert(key.clone(), value.clone());
     }
+    super::client_urls::check(&merged)?;
     let updated: Client =
         serde_json::from_value(merged).map_err(|_| ApiError::unparsable_json())?;
     let client_uuid = client.id;

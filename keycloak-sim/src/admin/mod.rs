@@ -2,6 +2,7 @@
 
 pub mod caller;
 pub mod client_sessions;
+pub mod client_urls;
 pub mod clients;
 pub mod expiry;
 pub mod paging;

@@ -10,7 +10,7 @@ use builtin::{master_admin_roles, realm_admin_client};
 
 use crate::id::{Id, IdGen};
 use crate::keys::RealmKey;
-use crate::model::{Client, RealmSettings, Role};
+use crate::model::{Client, RealmSettings, Role, SETTINGS_KEPT_AS_ATTRIBUTES};
 use crate::store::{Db, Realm};
 use serde::Deserialize;
 use serde_json::Value;
@@ -126,6 +126,17 @@ pub fn import_realm(db: &mut Db, source: &Value, seed: u64, now_ms: i64) -> Resu
     if settings.id == Id::NONE {
         settings.id = ids.next_id();
     }
+    // A file's attributes come on top of a new realm's, as the lifespans Keycloak keeps there.
+    for (key, value) in RealmSettings::default().attributes {
+        settings.attributes.entry(key).or_insert(value);
+    }
+    for key in SETTINGS_KEPT_AS_ATTRIBUTES {
+        if let Some(number) = source.get(key).and_then(Value::as_i64) {
+            settings
+                .attributes
+                .insert(key.to_owned(), number.to_string());
+        }
+    }
     if name == "master" && source.get("accessTokenLifespan").is_none() {
         settings.access_token_lifespan = 60;
     }
@@ -208,6 +219,9 @@ impl Builder {
             if client.client_id.is_empty() {
                 return Err("client without clientId".into());
             }
+            // Keycloak validates an imported client's URLs as it validates a saved one.
+            crate::admin::client_urls::check(rep)
+                .map_err(|e| format!("client {}: {e:?}", client.client_id))?;
             if client.id == Id::NONE {
                 client.id = self.ids.next_id();
             }

@@ -7,6 +7,7 @@ mod server;
 mod account;
 mod admin_access;
 mod browser;
+mod client_urls;
 mod consents;
 mod discovery;
 mod expiry;

@@ -55,3 +55,34 @@ async fn an_update_changes_only_the_fields_it_names() {
     }
     realm.delete().await;
 }
+
+#[tokio::test]
+async fn the_client_offline_lifespans_are_kept_as_realm_attributes_once_set() {
+    let realm = TestRealm::create("settings", json!({})).await;
+    let (_, before) = realm.admin(Method::GET, "", None).await;
+    assert_eq!(
+        before["attributes"]["clientOfflineSessionIdleTimeout"],
+        json!(null)
+    );
+    assert_eq!(before["attributes"]["cibaInterval"], "5");
+    let (status, _) = realm
+        .admin(
+            Method::PUT,
+            "",
+            Some(json!({"clientOfflineSessionIdleTimeout": 43200, "clientOfflineSessionMaxLifespan": 0})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let (_, after) = realm.admin(Method::GET, "", None).await;
+    assert_eq!(after["clientOfflineSessionIdleTimeout"], 43200);
+    assert_eq!(
+        after["attributes"]["clientOfflineSessionIdleTimeout"],
+        "43200"
+    );
+    assert_eq!(after["attributes"]["clientOfflineSessionMaxLifespan"], "0");
+    let mut others = after["attributes"].as_object().unwrap().clone();
+    others.remove("clientOfflineSessionIdleTimeout");
+    others.remove("clientOfflineSessionMaxLifespan");
+    assert_eq!(&others, before["attributes"].as_object().unwrap());
+    realm.delete().await;
+}

@@ -10,7 +10,10 @@ use super::id_map::IdMap;
 use super::sessions::SessionStore;
 use crate::id::Id;
 use crate::keys::RealmKey;
-use crate::model::{Client, ClientScope, Consent, RealmSettings, Role, User};
+use crate::model::{
+    Client, ClientScope, Consent, RealmSettings, Role, User, SETTINGS_KEPT_AS_ATTRIBUTES,
+};
+use serde_json::Value;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 
@@ -84,9 +87,29 @@ impl Realm {
             if value.is_null() || key == "id" || key == "realm" {
                 continue;
             }
+            if key == "attributes" {
+                // Keycloak sets each attribute given and keeps the others.
+                if let (Some(given), Some(Value::Object(kept))) =
+                    (value.as_object(), fields.get_mut("attributes"))
+                {
+                    for (name, attribute) in given {
+                        if let Some(text) = attribute.as_str() {
+                            kept.insert(name.clone(), Value::String(text.to_owned()));
+                        }
+                    }
+                }
+                continue;
+            }
             let known = fields.contains_key(key) || key == "displayName";
             if known {
                 fields.insert(key.clone(), value.clone());
+            }
+        }
+        for key in SETTINGS_KEPT_AS_ATTRIBUTES {
+            if let Some(number) = patch.get(key).and_then(Value::as_i64) {
+                if let Some(Value::Object(kept)) = fields.get_mut("attributes") {
+                    kept.insert(key.to_owned(), Value::String(number.to_string()));
+                }
             }
         }
         let updated: RealmSettings = serde_json::from_value(current).map_err(|e| e.to_string())?;
