@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite: formatting, lints, every Rust test, the conformance suite and
-# Keycloak's JS admin client against keycloak-sim and against the real Keycloak 26.7.3,
-# and the Playwright suite against a release build. Ends with one line: "N passed, N failed".
+# Keycloak's JS admin client against keycloak-sim and against the real Keycloak 26.7.3, the
+# console's integration suites on both, and the Playwright suite against a release build on
+# both. Ends with one line: "N passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
@@ -18,6 +19,11 @@ real_problem=""
 source scripts/keycloak/lib.sh
 if bash scripts/ensure-tools.sh --keycloak >"$real_dir/setup.log" 2>&1; then
   kc_find_java
+  # The console's tests reach it through fault proxies of their own (tests/support/fault_proxy.rs).
+  export KC_HOSTNAME_FROM_REQUEST=1
+  # What scripts/keycloak/test-control.sh needs to kill and restart it for a test.
+  printf 'port=%s\nmanagement_port=%s\ndata_dir=%s\nlog=%s\n' "$real_port" "$real_management_port" \
+    "$real_dir/state" "$real_dir/keycloak.log" >"$real_dir/control.env"
   kc_start "$real_port" "$real_management_port" "$real_dir/state" "$real_dir/keycloak.log" \
     keycloak-sim/realms/master.json keycloak-sim/realms/demo.json 2>>"$real_dir/setup.log" \
     || real_problem=$(grep -m1 '^keycloak:' "$real_dir/setup.log")
@@ -48,8 +54,12 @@ check "clippy (server and tests)" cargo clippy --workspace --all-targets --locke
 check "clippy (browser bundle)" cargo clippy -p offline-console --lib --locked \
   --target wasm32-unknown-unknown --no-default-features --features hydrate -- -D warnings
 
-echo "==> cargo test --workspace"
-cargo test --workspace --locked --no-fail-fast 2>&1 | tee "$log_dir/cargo-test.log"
+# Tests of the real Keycloak only (tests/real-keycloak-only.txt says why) are left out here.
+real_only=()
+while read -r _ name; do [ -n "$name" ] && real_only+=(--skip "$name"); done \
+  < <(grep -v '^#' tests/real-keycloak-only.txt | awk 'NF { print $1, $2 }')
+echo "==> cargo test --workspace (keycloak-sim; $(( ${#real_only[@]} / 2 )) real-Keycloak-only tests left out)"
+cargo test --workspace --locked --no-fail-fast -- --exact "${real_only[@]}" 2>&1 | tee "$log_dir/cargo-test.log"
 status=${PIPESTATUS[0]}
 read -r p f < <(awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($(i+1) ~ /^passed/) p += $i; if ($(i+1) ~ /^failed/) f += $i } } END { print p + 0, f + 0 }' "$log_dir/cargo-test.log")
 if [ "$status" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; failures+=("cargo test (did not build, or a test binary crashed)"); fi
@@ -64,6 +74,38 @@ if [ "$status" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
 count "$p" "$f"
 [ "$f" -eq 0 ] || failures+=("Keycloak's JS admin client against keycloak-sim")
 
+# The console's integration suites that meet Keycloak, once more against the real server: one
+# test at a time (each gets a fresh demo realm), without the tests listed as simulator-only.
+real_suites=(admin_sessions admin_signin audit_log authorization faults health history policy power_tools self_service)
+simulator_only=0
+run_console_suites_on_real() {
+  local listed skips=() binary name
+  listed=$(grep -v '^#' tests/simulator-only.txt | awk 'NF { print $1, $2 }')
+  local args=()
+  for binary in "${real_suites[@]}"; do args+=(--test "$binary"); done
+  # A name on the list that no longer exists is an error: the list would hide nothing, wrongly.
+  local known
+  known=$(cargo test --locked "${args[@]}" -- --list 2>/dev/null | sed -n 's/: test$//p')
+  while read -r binary name; do
+    [ -n "$name" ] || continue
+    if ! grep -qx "$name" <<<"$known"; then
+      echo "FAILED: tests/simulator-only.txt names $binary $name, which is not a test"
+      count 0 1
+      failures+=("tests/simulator-only.txt: unknown test $binary $name")
+    fi
+    skips+=(--skip "$name")
+    simulator_only=$((simulator_only + 1))
+  done <<<"$listed"
+  echo "==> the console's suites against the real Keycloak ($simulator_only simulator-only tests left out, see tests/simulator-only.txt)"
+  OC_TEST_KEYCLOAK=real OC_TEST_KEYCLOAK_URL="$real_url" OC_TEST_KEYCLOAK_CONTROL="$real_dir/control.env" \
+    cargo test --locked --no-fail-fast "${args[@]}" -- --test-threads=1 --exact "${skips[@]}" 2>&1 | tee "$log_dir/console-real.log"
+  local status=${PIPESTATUS[0]} p f
+  read -r p f < <(awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($(i+1) ~ /^passed/) p += $i; if ($(i+1) ~ /^failed/) f += $i } } END { print p + 0, f + 0 }' "$log_dir/console-real.log")
+  if [ "$status" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; failures+=("the console's suites on the real Keycloak (did not build, or a test binary crashed)"); fi
+  count "$p" "$f"
+  mapfile -t -O "${#failures[@]}" failures < <(sed -n 's/^test \(.*\) \.\.\. FAILED$/on the real Keycloak: \1/p' "$log_dir/console-real.log")
+}
+
 echo "==> the real Keycloak $KC_VERSION at $real_url"
 if [ -z "$real_problem" ] && ! kc_wait_ready "$real_management_port" "$KC_PID" "$real_dir/keycloak.log" 2>"$real_dir/ready.log"; then
   real_problem=$(cat "$real_dir/ready.log")
@@ -71,8 +113,8 @@ fi
 if [ -n "$real_problem" ]; then
   echo "FAILED: the real Keycloak is not available: ${real_problem:-see the setup log}"
   sed 's/^/  setup: /' "$real_dir/setup.log" | tail -n 20
-  count 0 2
-  failures+=("conformance suite against the real Keycloak (no server: $real_problem)" "Keycloak's JS admin client against the real Keycloak (no server)")
+  count 0 3
+  failures+=("conformance suite against the real Keycloak (no server: $real_problem)" "Keycloak's JS admin client against the real Keycloak (no server)" "the console's suites against the real Keycloak (no server)")
 else
   echo "==> conformance suite against the real Keycloak"
   KEYCLOAK_CONFORMANCE_URL="$real_url" cargo test -p keycloak-sim --test conformance --locked --no-fail-fast 2>&1 | tee "$log_dir/conformance-real.log"
@@ -89,6 +131,8 @@ else
   if [ "$status" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
   count "$p" "$f"
   [ "$f" -eq 0 ] || failures+=("Keycloak's JS admin client against the real Keycloak")
+
+  run_console_suites_on_real
 fi
 
 echo "==> release build (cargo leptos build --release --precompress --split, keycloak-sim)"
@@ -110,6 +154,7 @@ else
 fi
 
 rm -rf "$log_dir"
+[ "$simulator_only" -eq 0 ] || echo "not run on the real Keycloak: $simulator_only simulator-only tests (tests/simulator-only.txt says why)"
 for failure in "${failures[@]}"; do echo "failed: $failure"; done
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

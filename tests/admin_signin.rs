@@ -143,11 +143,13 @@ async fn bad_realm_names_and_open_redirects_are_refused() {
 #[tokio::test]
 async fn the_access_token_is_refreshed_after_it_expires() {
     let app = spawn_app().await;
+    // demo's access tokens last 300 s; 3 s on a real Keycloak, where time is waited for.
+    let lifespan = on_real(300, 3);
+    keycloak_put_realm(&app, "demo", json!({ "accessTokenLifespan": lifespan })).await;
     let http = signed_in_client(&app, "demo", "realmadmin", "realmadmin").await;
     let (status, _) = call(&app, &http, "overview", &[("realm", "demo")]).await;
     assert_eq!(status, 200);
-    // Past the access token's lifespan (300 s in demo) on Keycloak's clock.
-    advance_clock(&app, 600).await;
+    let_time_pass(&app, 2 * lifespan).await;
     let (status, body) = call(&app, &http, "overview", &[("realm", "demo")]).await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["realm"], "demo");
@@ -193,4 +195,159 @@ async fn cross_site_posts_are_refused() {
         .await
         .unwrap();
     assert_eq!(response.status(), 403);
+}
+
+/// README's "Using a real Keycloak 26", step by step, in a realm made for it through the admin
+/// API: the client and the roles exactly as written there (the README's words are checked, so
+/// the two cannot drift apart), then an administrator and an end user use every page.
+#[tokio::test]
+async fn the_readmes_setup_for_a_real_keycloak_works_step_by_step() {
+    let app = spawn_app().await;
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let section = readme
+        .split("## Using a real Keycloak 26")
+        .nth(1)
+        .and_then(|rest| rest.split("\n## ").next())
+        .expect("the README's section");
+    let section = section.split_whitespace().collect::<Vec<_>>().join(" ");
+    for written in [
+        "create an **OpenID Connect client** `offline-console`",
+        "*Client authentication* on (confidential), *Standard flow* on, other flows off, PKCE method `S256`",
+        "Valid redirect URIs: `<PUBLIC_URL>/auth/callback`",
+        "Valid post logout redirect URIs: `<PUBLIC_URL>/*`",
+        "Web origins: `<PUBLIC_URL>`",
+        "client roles of `realm-management` in the managed realm",
+        "`realm-admin` includes all of them",
+        "End users need nothing special",
+        "Run the console with `KEYCLOAK_URL`, `OIDC_CLIENT_SECRET` and `PUBLIC_URL` set",
+    ] {
+        assert!(section.contains(written), "the README no longer says: {written}");
+    }
+
+    let realm = "readme";
+    let admin = KeycloakAdmin::new(&app).await;
+    admin.delete(&format!("/admin/realms/{realm}")).await;
+    admin
+        .post("/admin/realms", json!({ "realm": realm, "enabled": true }))
+        .await;
+    // Step 1: the client, as written (the secret is the one the console runs with).
+    admin
+        .post(
+            &format!("/admin/realms/{realm}/clients"),
+            json!({
+                "clientId": "offline-console",
+                "protocol": "openid-connect",
+                "publicClient": false,
+                "secret": "offline-console-secret",
+                "standardFlowEnabled": true,
+                "implicitFlowEnabled": false,
+                "directAccessGrantsEnabled": false,
+                "serviceAccountsEnabled": false,
+                "redirectUris": [format!("{}/auth/callback", app.url)],
+                "webOrigins": [app.url],
+                "attributes": {
+                    "pkce.code.challenge.method": "S256",
+                    "post.logout.redirect.uris": format!("{}/*", app.url),
+                    "oauth2.device.authorization.grant.enabled": "false",
+                },
+            }),
+        )
+        .await;
+    // Step 2: an administrator with realm-management's realm-admin; step 3: an end user as
+    // Keycloak makes one.
+    for user in ["keeper", "walker"] {
+        admin
+            .post(
+                &format!("/admin/realms/{realm}/users"),
+                json!({
+                    "username": user, "enabled": true, "email": format!("{user}@example.test"),
+                    "emailVerified": true, "firstName": user, "lastName": "Readme",
+                    "credentials": [{ "type": "password", "value": user, "temporary": false }],
+                }),
+            )
+            .await;
+    }
+    let keeper = keycloak_user_id(&app, realm, "keeper").await;
+    let management = admin
+        .get(&format!(
+            "/admin/realms/{realm}/clients?clientId=realm-management"
+        ))
+        .await[0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let realm_admin = admin
+        .get(&format!(
+            "/admin/realms/{realm}/clients/{management}/roles/realm-admin"
+        ))
+        .await;
+    admin
+        .post(
+            &format!("/admin/realms/{realm}/users/{keeper}/role-mappings/clients/{management}"),
+            json!([realm_admin]),
+        )
+        .await;
+
+    // Step 4 is this console. The administrator uses every page.
+    let http = signed_in_client(&app, realm, "keeper", "keeper").await;
+    let console = admin
+        .get(&format!(
+            "/admin/realms/{realm}/clients?clientId=offline-console"
+        ))
+        .await[0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let walker = keycloak_user_id(&app, realm, "walker").await;
+    for (path, shows) in [
+        (format!("/admin/{realm}"), "offline-console"),
+        (format!("/admin/{realm}/clients"), "offline-console"),
+        (
+            format!("/admin/{realm}/clients/{console}"),
+            "offline-console",
+        ),
+        (
+            format!("/admin/{realm}/clients/{console}/tools"),
+            "Find and revoke",
+        ),
+        (format!("/admin/{realm}/users"), "walker"),
+        (format!("/admin/{realm}/users/{walker}"), "walker"),
+        (format!("/admin/{realm}/policy"), "Offline session idle"),
+        (format!("/admin/{realm}/revocation"), "Not-before"),
+        (format!("/admin/{realm}/readiness"), "Offline-access readiness"),
+        ("/audit".into(), "Audit log"),
+        ("/admin/history".into(), "History"),
+    ] {
+        let response = get_page(&app, &http, &path).await;
+        assert_eq!(response.status(), 200, "GET {path}");
+        let html = response.text().await.unwrap();
+        assert!(html.contains(shows), "GET {path} shows {shows}:\n{html}");
+        assert!(
+            !html.contains("needs "),
+            "GET {path} names a missing role:\n{html}"
+        );
+    }
+    let (status, body) = call(
+        &app,
+        &http,
+        "set_realm_not_before",
+        &[("realm", realm), ("to_now", "true")],
+    )
+    .await;
+    assert_eq!(status, 200, "manage-realm through realm-admin: {body}");
+
+    // The end user's self-service page lists this console, with nothing to remove.
+    let http = signed_in_client(&app, realm, "walker", "walker").await;
+    let (status, mine) = call(&app, &http, "my_applications", &[("realm", realm)]).await;
+    assert_eq!(status, 200, "{mine}");
+    assert_eq!(
+        mine["applications"][0]["client_id"], "offline-console",
+        "{mine}"
+    );
+    assert_eq!(mine["applications"][0]["this_console"], true);
+    let page = get_page(&app, &http, &format!("/realms/{realm}/my-applications")).await;
+    assert_eq!(page.status(), 200);
+
+    admin.delete(&format!("/admin/realms/{realm}")).await;
 }

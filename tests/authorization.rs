@@ -64,7 +64,7 @@ async fn every_server_function_and_page_answers_each_role_as_expected() {
     assert_covers_registry(&EXPECTED, &ids, "authorization matrix");
 
     // History connected by the demo realm's administrator: snapshots need view-realm there.
-    let connected = connect_history(&app, admin, None).await;
+    let connected = connect_history(&app, admin, ("realmadmin", "realmadmin")).await;
     assert_eq!(connected.status(), 303, "realmadmin connects history");
 
     let mut wrong = Vec::new();

@@ -39,14 +39,9 @@ async fn readyz_reports_a_database_failure() {
 }
 
 #[tokio::test]
-async fn readyz_reports_keycloak_down() {
+async fn readyz_reports_keycloak_down_and_ready_again_once_it_is_back() {
     let mut app = spawn_app().await;
-    app.keycloak
-        .sim
-        .take()
-        .expect("the simulator")
-        .shutdown()
-        .await;
+    app.keycloak.kill().await;
     let response = reqwest::get(format!("{}/readyz", app.url)).await.unwrap();
     assert_eq!(response.status(), 503);
     let body: Value = response.json().await.unwrap();
@@ -55,6 +50,10 @@ async fn readyz_reports_keycloak_down() {
         body["checks"]["keycloak"],
         json!({"status": "failing", "error": "Keycloak did not answer"})
     );
+
+    app.keycloak.start_again().await;
+    let response = reqwest::get(format!("{}/readyz", app.url)).await.unwrap();
+    assert_eq!(response.status(), 200, "{}", response.text().await.unwrap());
 }
 
 #[tokio::test]

@@ -67,7 +67,7 @@ async fn offline_of(app: &TestApp, run: i64, realm: &str, client: &str) -> Optio
 /// Signs in as the master admin and connects history; returns the browser.
 async fn connected(app: &TestApp) -> reqwest::Client {
     let admin = signed_in_client(app, "master", "admin", "admin").await;
-    let done = connect_history(app, &admin, None).await;
+    let done = connect_history(app, &admin, ("admin", "admin")).await;
     assert_eq!(done.status(), 303, "{}", done.text().await.unwrap());
     assert_eq!(location(&done), "/admin/master");
     admin
@@ -89,7 +89,7 @@ async fn connecting_stores_the_offline_token_sealed_and_shows_who_connected_it()
     assert_eq!(before["key_configured"], true);
     assert_eq!(before["connection"], Value::Null);
 
-    let done = connect_history(&app, &admin, None).await;
+    let done = connect_history(&app, &admin, ("admin", "admin")).await;
     assert_eq!(done.status(), 303);
     assert_eq!(location(&done), "/admin/master");
     // The console's own sign-in is untouched by the grant.
@@ -358,7 +358,7 @@ async fn a_pause_longer_than_the_offline_idle_timeout_ends_the_connection() {
     );
 
     // Reconnecting starts a new grant that works.
-    let done = connect_history(&app, &admin, None).await;
+    let done = connect_history(&app, &admin, ("admin", "admin")).await;
     assert_eq!(done.status(), 303);
     let (_, status) = call(&app, &admin, "history_status", &[]).await;
     assert_eq!(status["connection"]["disconnected"], Value::Null);
@@ -516,15 +516,19 @@ async fn only_the_signed_in_administrator_can_connect() {
 #[tokio::test]
 async fn connecting_history_keeps_the_administrators_sign_in_working() {
     let app = spawn_app().await;
+    if Backend::is_real() {
+        keycloak_put_realm(&app, "master", json!({ "accessTokenLifespan": 3 })).await;
+    }
     let admin = signed_in_client(&app, "master", "admin", "admin").await;
     // The grant restarts the console's client session in the SSO session:
     // a sign-in refresh token older than that is refused afterwards.
-    advance_clock(&app, 2).await;
-    let done = connect_history(&app, &admin, None).await;
+    let_time_pass(&app, 2).await;
+    let done = connect_history(&app, &admin, ("admin", "admin")).await;
     assert_eq!(done.status(), 303);
     assert_eq!(location(&done), "/admin/master");
-    // Past the master realm's 60-second access tokens: the console must refresh.
-    advance_clock(&app, 120).await;
+    // Past the master realm's access tokens (60 s; 3 s on a real Keycloak, set before the
+    // sign-in): the console must refresh.
+    let_time_pass(&app, on_real(120, 6)).await;
     let (status, overview) = call(&app, &admin, "overview", &[("realm", "master")]).await;
     assert_eq!(status, 200, "{overview}");
     assert_eq!(

@@ -153,8 +153,8 @@ async fn alice_sees_both_grants_removes_photo_print_and_only_that_stops_working(
     assert_eq!(photo["third_party"], true);
     assert_eq!(photo["offline_access"], true);
     assert_eq!(
-        photo["in_use"], true,
-        "alice's browser session with it is open"
+        photo["in_use"], false,
+        "Keycloak turned the browser session into the offline one at the code exchange"
     );
     assert_eq!(
         photo["consent"]["permissions"],

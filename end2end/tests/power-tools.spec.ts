@@ -1,15 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { signIn, simUrl } from "./helpers";
-
-/** Users `<prefix>1..n`, each with an offline session of backup-service. */
-async function seedSessions(prefix: string, users: number) {
-  const response = await fetch(`${simUrl}/_sim/realms/demo/seed`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ users, prefix, offlineClients: ["backup-service"] }),
-  });
-  expect(response.status).toBe(200);
-}
+import { seedSessions, signIn } from "./helpers";
 
 test("an administrator exports, dry-runs a filter and revokes its matches after typing the clientId", async ({ page }) => {
   const prefix = `pt${Date.now()}x`;

@@ -1,5 +1,5 @@
 import { Browser, expect, Page, test } from "@playwright/test";
-import { backupServiceOfflineToken, refreshStatus, signIn, simUrl } from "./helpers";
+import { backupServiceOfflineToken, refreshStatus, signIn, keycloakUrl } from "./helpers";
 
 // photo-print's registered redirect URI; nothing listens there, so the browser
 // request is answered by the test and its code kept.
@@ -15,7 +15,7 @@ async function photoPrintOfflineToken(browser: Browser, username: string): Promi
     await route.fulfill({ status: 200, contentType: "text/html", body: "<p>Photo Print</p>" });
   });
   const page = await context.newPage();
-  const authorize = new URL(`${simUrl}/realms/demo/protocol/openid-connect/auth`);
+  const authorize = new URL(`${keycloakUrl}/realms/demo/protocol/openid-connect/auth`);
   authorize.search = new URLSearchParams({
     client_id: "photo-print",
     response_type: "code",
@@ -31,7 +31,7 @@ async function photoPrintOfflineToken(browser: Browser, username: string): Promi
   await page.locator("#kc-login").click(); // "Yes"
   await expect.poll(() => code).not.toBe("");
   await context.close();
-  const response = await fetch(`${simUrl}/realms/demo/protocol/openid-connect/token`, {
+  const response = await fetch(`${keycloakUrl}/realms/demo/protocol/openid-connect/token`, {
     method: "POST",
     headers: {
       "content-type": "application/x-www-form-urlencoded",
@@ -44,7 +44,7 @@ async function photoPrintOfflineToken(browser: Browser, username: string): Promi
 }
 
 async function refreshPhotoPrint(token: string): Promise<{ status: number; body: any }> {
-  const response = await fetch(`${simUrl}/realms/demo/protocol/openid-connect/token`, {
+  const response = await fetch(`${keycloakUrl}/realms/demo/protocol/openid-connect/token`, {
     method: "POST",
     headers: {
       "content-type": "application/x-www-form-urlencoded",

@@ -1,5 +1,5 @@
 import { expect, Page, test } from "@playwright/test";
-import { open, signIn, simUrl } from "./helpers";
+import { open, signIn, keycloakUrl } from "./helpers";
 import { XSS } from "../stack/hostile-names.mjs";
 
 // The demo realm carries a user and a client whose names are markup
@@ -21,7 +21,7 @@ function watchForScript(page: Page) {
 
 /** An offline token of the hostile user for the hostile client, so both show up in session lists. */
 async function hostileOfflineSession() {
-  const response = await fetch(`${simUrl}/realms/demo/protocol/openid-connect/token`, {
+  const response = await fetch(`${keycloakUrl}/realms/demo/protocol/openid-connect/token`, {
     method: "POST",
     headers: {
       "content-type": "application/x-www-form-urlencoded",

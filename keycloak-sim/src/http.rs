@@ -16,7 +16,7 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::account::router())
         .fallback(|| async { ApiError::not_found("HTTP 404 Not Found") })
         .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
+            state.shared().faults.clone(),
             crate::faults::layer,
         ))
         .layer(axum::middleware::from_fn_with_state(

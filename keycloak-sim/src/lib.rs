@@ -83,6 +83,26 @@ impl RunningSim {
         }
     }
 
+    /// Stops serving, as a killed process does, but keeps the state, as a real Keycloak's
+    /// database does: the port closes and open connections close after the request they carry.
+    pub async fn kill(&mut self) {
+        self.stop().await;
+    }
+
+    /// Serves the same state on the same port again after `kill`, as a restart does.
+    pub async fn serve_again(&mut self) -> Result<(), StartError> {
+        let port = self
+            .base_url
+            .rsplit(':')
+            .next()
+            .and_then(|port| port.parse().ok())
+            .ok_or_else(|| StartError(format!("no port in {}", self.base_url)))?;
+        let (_, shutdown, task) = serve(self.state.clone(), port).await?;
+        self.shutdown = Some(shutdown);
+        self.task = Some(task);
+        Ok(())
+    }
+
     /// Runs until the server stops (binary use).
     pub async fn wait(mut self) -> std::io::Result<()> {
         match self.task.take() {
@@ -133,9 +153,24 @@ impl std::error::Error for StartError {}
 /// and starts serving on 127.0.0.1.
 pub async fn start(options: SimOptions) -> Result<RunningSim, StartError> {
     let state = build_state(&options)?;
-    let listener = tokio::net::TcpListener::bind(("127.0.0.1", options.port))
+    let (port, shutdown, task) = serve(state.clone(), options.port).await?;
+    Ok(RunningSim {
+        base_url: format!("http://127.0.0.1:{port}"),
+        state,
+        shutdown: Some(shutdown),
+        task: Some(task),
+    })
+}
+
+type ServeTask = JoinHandle<std::io::Result<()>>;
+
+async fn serve(
+    state: AppState,
+    port: u16,
+) -> Result<(u16, oneshot::Sender<()>, ServeTask), StartError> {
+    let listener = tokio::net::TcpListener::bind(("127.0.0.1", port))
         .await
-        .map_err(|e| StartError(format!("cannot bind port {}: {e}", options.port)))?;
+        .map_err(|e| StartError(format!("cannot bind port {port}: {e}")))?;
     let port = listener
         .local_addr()
         .map_err(|e| StartError(e.to_string()))?
@@ -144,7 +179,7 @@ pub async fn start(options: SimOptions) -> Result<RunningSim, StartError> {
     let listener = listener.tap_io(|connection| {
         let _ = connection.set_nodelay(true);
     });
-    let app = http::router(state.clone());
+    let app = http::router(state);
     let (tx, rx) = oneshot::channel::<()>();
     let task = tokio::spawn(async move {
         axum::serve(
@@ -156,12 +191,7 @@ pub async fn start(options: SimOptions) -> Result<RunningSim, StartError> {
         })
         .await
     });
-    Ok(RunningSim {
-        base_url: format!("http://127.0.0.1:{port}"),
-        state,
-        shutdown: Some(tx),
-        task: Some(task),
-    })
+    Ok((port, tx, task))
 }
 
 fn load_source(source: &RealmSource) -> Result<Value, StartError> {

@@ -100,3 +100,9 @@ impl Drop for DbWrite<'_> {
         }
     }
 }
+
+impl axum::extract::FromRef<AppState> for FaultRegistry {
+    fn from_ref(state: &AppState) -> Self {
+        state.shared().faults.clone()
+    }
+}

@@ -102,25 +102,46 @@ kc_start() {
       || kc_fail "importing the realms failed (see $log.import)" || return 1
     touch "$data_dir/imported"
   fi
+  # A fixed hostname by default; KC_HOSTNAME_FROM_REQUEST=1 takes it from each request's Host
+  # instead, so that a proxy in front (the tests' fault proxy) gets URLs and tokens of its own.
+  local hostname=(--hostname="http://127.0.0.1:$port")
+  [ "${KC_HOSTNAME_FROM_REQUEST:-}" != 1 ] || hostname=(--hostname-strict=false)
   KC_BOOTSTRAP_ADMIN_USERNAME=${KC_BOOTSTRAP_ADMIN_USERNAME:-admin} \
   KC_BOOTSTRAP_ADMIN_PASSWORD=${KC_BOOTSTRAP_ADMIN_PASSWORD:-admin} \
   "$KC_HOME/bin/kc.sh" start --optimized "${KC_RUN_OPTIONS[@]}" \
     --http-enabled=true --http-host=127.0.0.1 --http-port="$port" \
     --http-management-host=127.0.0.1 --http-management-port="$management_port" \
-    --hostname="http://127.0.0.1:$port" \
+    "${hostname[@]}" \
     --db-url="jdbc:h2:file:$data_dir/h2/keycloakdb;NON_KEYWORDS=VALUE" \
-    >"$log" 2>&1 &
+    >"$log" 2>&1 </dev/null &
   KC_PID=$!
+  # kc_stop reads it too, so that a server restarted by another process is stopped as well.
+  KC_PID_FILE=$data_dir/kc.pid
+  echo "$KC_PID" >"$KC_PID_FILE"
 }
 
 # Stops the server started by kc_start and waits for it. kc.sh runs Java as its child, so the
 # child gets the signal too.
 kc_stop() {
-  [ -n "${KC_PID:-}" ] || return 0
-  pkill -TERM -P "$KC_PID" 2>/dev/null
-  kill -TERM "$KC_PID" 2>/dev/null
-  wait "$KC_PID" 2>/dev/null
+  local pid=${KC_PID:-}
+  [ -z "${KC_PID_FILE:-}" ] || [ ! -f "$KC_PID_FILE" ] || pid=$(cat "$KC_PID_FILE")
+  [ -n "$pid" ] || return 0
+  pkill -TERM -P "$pid" 2>/dev/null
+  kill -TERM "$pid" 2>/dev/null
+  wait "$pid" 2>/dev/null
+  # Not this shell's child when another process restarted it: wait until it is gone.
+  local waited=0
+  while kill -0 "$pid" 2>/dev/null && [ "$waited" -lt 150 ]; do sleep 0.2; waited=$((waited + 1)); done
   KC_PID=""
+}
+
+# Kills the server of kc_start at once (SIGKILL, Java and kc.sh), as a crash would.
+kc_kill() {
+  local pid
+  pid=$(cat "$KC_PID_FILE")
+  pkill -KILL -P "$pid" 2>/dev/null
+  kill -KILL "$pid" 2>/dev/null
+  while kill -0 "$pid" 2>/dev/null; do sleep 0.1; done
 }
 
 # Waits until Keycloak's readiness check passes. Usage: kc_wait_ready MANAGEMENT_PORT PID LOG [SECONDS]

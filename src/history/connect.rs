@@ -149,11 +149,13 @@ pub async fn finish(
     match stored {
         Ok(()) => {
             tracing::info!(realm = %who.realm, user = %who.username, "history connected");
-            // This authorization restarted the console's client session in the
-            // SSO session, so the sign-in's refresh token is now older than it
-            // (Keycloak refuses it: "refresh token issued before the client
-            // session started"). A silent sign-in through the SSO session
-            // renews it; the offline session is not touched.
+            // The sign-in's refresh token no longer works: this authorization
+            // restarted the console's client session in the SSO session
+            // ("refresh token issued before the client session started"), or,
+            // on Keycloak 26.7, turned the SSO session into the offline one.
+            // A new sign-in renews it (silently while the SSO session lasts,
+            // with Keycloak's login form otherwise); the offline session is
+            // not touched.
             let next: String = url::form_urlencoded::byte_serialize(flow.next.as_bytes()).collect();
             let realm: String =
                 url::form_urlencoded::byte_serialize(flow.realm.as_bytes()).collect();

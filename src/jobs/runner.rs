@@ -98,13 +98,23 @@ async fn work(state: &AppState, id: &str) -> Result<(), JobError> {
 async fn scan(state: &AppState, owner: &Caller, job: &JobRecord) -> Result<(), JobError> {
     let admin = state.keycloak.admin(owner);
     let mut first = job.next_first;
+    let mut patience = Patience::default();
     loop {
         if store::state(&state.db, &job.id).await? != Some(JobState::Scanning) {
             return Ok(());
         }
-        let page = admin
+        let page = match admin
             .offline_sessions(&job.realm, &job.client_uuid, first, PAGE)
-            .await?;
+            .await
+        {
+            Ok(page) => page,
+            Err(e) if keycloak_away(&e) => {
+                patience.wait(&job.id, &e).await;
+                continue;
+            }
+            Err(e) => return Err(e.into()),
+        };
+        patience.reset();
         let matches: Vec<(u32, MatchRow)> = page
             .iter()
             .zip(first..)
@@ -154,19 +164,45 @@ async fn revoke(
     who: &SignedIn,
 ) -> Result<JobState, JobError> {
     let admin = state.keycloak.admin(owner);
-    settle_in_flight(state, &admin, job, who).await?;
+    let mut patience = Patience::default();
+    let mut unsettled = true;
     loop {
         match store::state(&state.db, &job.id).await? {
             Some(JobState::Revoking) => {}
             other => return Ok(other.unwrap_or(JobState::Cancelled)),
+        }
+        if unsettled {
+            match settle_in_flight(state, &admin, job, who).await {
+                Ok(_) => unsettled = false,
+                Err(JobError::Keycloak(e)) if keycloak_away(&e) => {
+                    patience.wait(&job.id, &e).await;
+                    continue;
+                }
+                Err(e) => return Err(e),
+            }
         }
         let batch = store::matches(&state.db, &job.id, "pending", BATCH).await?;
         if batch.is_empty() {
             // Nothing of this run is in flight now. A match still marked as
             // sending was claimed by a stopped run whose last database write
             // landed after this run began: settle it like the others.
-            if settle_in_flight(state, &admin, job, who).await? > 0 {
+            if store::count_matches(&state.db, &job.id, "sending").await? > 0 {
+                unsettled = true;
                 continue;
+            }
+            if patience.ever_waited {
+                match recheck_revoked(state, &admin, job, who).await {
+                    Ok(0) => {}
+                    Ok(_) => {
+                        patience.ever_waited = false;
+                        continue;
+                    }
+                    Err(JobError::Keycloak(e)) if keycloak_away(&e) => {
+                        patience.wait(&job.id, &e).await;
+                        continue;
+                    }
+                    Err(e) => return Err(e),
+                }
             }
             return Ok(JobState::Done);
         }
@@ -181,10 +217,65 @@ async fn revoke(
             .buffer_unordered(CONCURRENCY)
             .collect()
             .await;
-        if record_outcomes(&state.db, job, answered).await? {
-            return Err(KcError::Unauthorized.into());
+        match record_outcomes(&state.db, job, answered).await? {
+            Verdict::Answered => patience.reset(),
+            Verdict::SignInLost => return Err(KcError::Unauthorized.into()),
+            Verdict::KeycloakAway(e) => {
+                // Revocations whose answer was lost are settled by asking Keycloak first.
+                unsettled = true;
+                patience.wait(&job.id, &e).await;
+            }
         }
     }
+}
+
+/// Keycloak is down, restarting or overloaded: nothing is known about the request itself,
+/// so a job waits for Keycloak instead of failing the sessions it has left.
+fn keycloak_away(e: &KcError) -> bool {
+    matches!(
+        e,
+        KcError::Unavailable(_)
+            | KcError::TimedOut(_)
+            | KcError::Dropped(_)
+            | KcError::Unconfirmed(_)
+    )
+}
+
+/// The pause between attempts while Keycloak is away: one second, doubling up to fifteen.
+#[derive(Default)]
+struct Patience {
+    failures: u32,
+    /// Keycloak was away during this run: what it acknowledged may not have been kept.
+    ever_waited: bool,
+}
+
+impl Patience {
+    const FIRST: std::time::Duration = std::time::Duration::from_secs(1);
+    const LONGEST: std::time::Duration = std::time::Duration::from_secs(15);
+
+    async fn wait(&mut self, job: &str, e: &KcError) {
+        let pause = Self::FIRST
+            .saturating_mul(1 << self.failures.min(4))
+            .min(Self::LONGEST);
+        self.failures += 1;
+        self.ever_waited = true;
+        tracing::warn!(job = %job, error = %e, pause_s = pause.as_secs(), "keycloak away; the job waits");
+        tokio::time::sleep(pause).await;
+    }
+
+    fn reset(&mut self) {
+        self.failures = 0;
+    }
+}
+
+/// What a batch's answers mean for the job.
+enum Verdict {
+    /// Keycloak answered every revocation (success or not): carry on.
+    Answered,
+    /// Keycloak refused the job's sign-in: stop.
+    SignInLost,
+    /// Some revocations got no answer: wait for Keycloak, then carry on.
+    KeycloakAway(KcError),
 }
 
 /// The bulk revocation of one session, in the audit log.
@@ -233,15 +324,17 @@ async fn claim(
 
 /// Closes each revocation's audit trail and records its outcome with its
 /// match, in one transaction, so the job's counts never run ahead of the
-/// audit log. True when Keycloak refused the job's sign-in: those matches go
-/// back in the queue and the job stops.
+/// audit log. A revocation Keycloak refused for the sign-in, or never
+/// received, goes back in the queue; one whose answer was lost stays in
+/// flight until Keycloak says whether the session is gone.
 async fn record_outcomes(
     db: &Pool,
     job: &JobRecord,
     answered: Vec<Answered>,
-) -> Result<bool, sqlx::Error> {
+) -> Result<Verdict, sqlx::Error> {
     let mut tx = db.begin().await?;
     let mut sign_in_lost = false;
+    let mut away = None;
     for (m, audit, answer) in answered {
         match answer {
             Ok(()) => {
@@ -257,10 +350,19 @@ async fn record_outcomes(
                 store::requeue(&mut tx, &job.id, &m.session_id, None).await?;
             }
             Err(KcError::NotFound(_)) if m.detail.as_deref() == Some(IN_FLIGHT_AT_RESTART) => {
-                // The revocation sent before the restart landed after the check.
-                let detail = "already ended by the revocation sent before the console restarted";
+                // An earlier attempt, whose answer was lost, landed after the check.
+                let detail = "already ended by an earlier attempt whose answer was lost";
                 audit.succeeded_in(&mut tx, Some(detail.into())).await?;
                 store::finish_match(&mut tx, &job.id, &m.session_id, None).await?;
+            }
+            Err(e @ KcError::Unavailable(_)) => {
+                audit.did_not_succeed_in(&mut tx, &e).await?;
+                store::requeue(&mut tx, &job.id, &m.session_id, None).await?;
+                away = Some(e);
+            }
+            Err(e) if keycloak_away(&e) => {
+                audit.did_not_succeed_in(&mut tx, &e).await?;
+                away = Some(e);
             }
             Err(e) => {
                 audit.did_not_succeed_in(&mut tx, &e).await?;
@@ -270,10 +372,76 @@ async fn record_outcomes(
         }
     }
     tx.commit().await?;
-    Ok(sign_in_lost)
+    Ok(match (sign_in_lost, away) {
+        (true, _) => Verdict::SignInLost,
+        (false, Some(e)) => Verdict::KeycloakAway(e),
+        (false, None) => Verdict::Answered,
+    })
 }
 
-/// Marks a match whose earlier revocation was in flight when the console stopped.
+/// Keycloak acknowledges a revocation before its database has it: a Keycloak that crashed
+/// meanwhile comes back with the session. After an outage the job looks again at the client's
+/// sessions, and a session it counted as revoked that is still there is audited as lost and
+/// sent again. Returns how many came back.
+async fn recheck_revoked(
+    state: &AppState,
+    admin: &Admin<'_, Caller>,
+    job: &JobRecord,
+    who: &SignedIn,
+) -> Result<usize, JobError> {
+    let mut back = 0;
+    let mut first = 0;
+    loop {
+        let page = admin
+            .offline_sessions(&job.realm, &job.client_uuid, first, PAGE)
+            .await?;
+        for session in &page {
+            if !store::is_revoked(&state.db, &job.id, &session.id).await? {
+                continue;
+            }
+            let m = MatchRow {
+                session_id: session.id.clone(),
+                username: session.username.clone(),
+                user_id: session.user_id.clone(),
+                started_ms: session.start,
+                last_access_ms: session.last_access,
+                detail: None,
+            };
+            let (target, reason) = (audit_target(job, &m), Some(audit_reason(job)));
+            let mut tx = state.db.begin().await?;
+            if store::revoke_again(&mut tx, &job.id, &session.id, LOST_IN_A_RESTART).await? {
+                Recorder::begin_in(
+                    &mut tx,
+                    &state.db,
+                    who,
+                    &job.realm,
+                    REVOKE_ACTION,
+                    &target,
+                    reason,
+                )
+                .await?
+                .failed_in(&mut tx, LOST_IN_A_RESTART.into())
+                .await?;
+                back += 1;
+            }
+            tx.commit().await?;
+        }
+        if (page.len() as u32) < PAGE {
+            if back > 0 {
+                tracing::warn!(job = %job.id, sessions = back, "keycloak lost acknowledged revocations; sending them again");
+            }
+            return Ok(back);
+        }
+        first += PAGE;
+    }
+}
+
+/// Why a revocation Keycloak had acknowledged is sent again.
+const LOST_IN_A_RESTART: &str =
+    "Keycloak acknowledged the revocation but still has the session (lost in a restart); sent again";
+
+/// Marks a match whose earlier revocation got no answer (the console or Keycloak stopped).
+/// Stored with the match, so its text stays as older consoles wrote it.
 const IN_FLIGHT_AT_RESTART: &str = "in flight at a restart";
 
 fn failure_text(e: &KcError) -> &'static str {
@@ -284,8 +452,8 @@ fn failure_text(e: &KcError) -> &'static str {
     }
 }
 
-/// Revocations that were in flight when the console stopped may or may not
-/// have reached Keycloak. Rather than send them again, ask Keycloak whether
+/// Revocations that got no answer (the console stopped, or Keycloak did) may
+/// or may not have reached Keycloak. Rather than send them again, ask Keycloak whether
 /// each session still exists: only those still there go back in the queue.
 /// Returns how many matches it settled.
 async fn settle_in_flight(
@@ -313,12 +481,12 @@ async fn settle_in_flight(
         }
         let (target, reason) = (audit_target(job, &m), audit_reason(job));
         // Only a job stopped by an older console, which audited a success and
-        // counted it in separate transactions, can have its success recorded here.
+        // counted it in separate transactions, can have its success recorded already.
         let audited =
             audit::store::recorded(db, REVOKE_ACTION, &target, &reason, Outcome::Succeeded).await?;
         let mut tx = db.begin().await?;
         if !audited {
-            let detail = "revoked before the console restarted; not sent again";
+            let detail = "revoked by an earlier attempt whose answer was lost; not sent again";
             Recorder::begin_in(
                 &mut tx,
                 db,

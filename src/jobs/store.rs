@@ -295,6 +295,17 @@ pub async fn matches(
     Ok(rows.iter().map(match_row).collect())
 }
 
+/// How many matches have this outcome.
+pub async fn count_matches(db: &Pool, id: &str, outcome: &str) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT COUNT(*) FROM session_job_matches WHERE job_id = $1 AND outcome = $2",
+    )
+    .bind(id)
+    .bind(outcome)
+    .fetch_one(db)
+    .await
+}
+
 /// One page of all matches after position `after` in the scan, with their
 /// outcome and position, for exports (keyset paging: constant cost per page).
 pub async fn matches_after(
@@ -388,6 +399,43 @@ pub async fn finish_match(
         .await?;
     }
     Ok(())
+}
+
+/// Puts a match counted as revoked back in the queue: Keycloak still has its session.
+pub async fn revoke_again(
+    tx: &mut Connection,
+    id: &str,
+    session_id: &str,
+    note: &str,
+) -> Result<bool, sqlx::Error> {
+    let updated = sqlx::query(
+        "UPDATE session_job_matches SET outcome = 'pending', detail = $1 \
+         WHERE job_id = $2 AND session_id = $3 AND outcome = 'revoked'",
+    )
+    .bind(note)
+    .bind(id)
+    .bind(session_id)
+    .execute(&mut *tx)
+    .await?;
+    if updated.rows_affected() == 1 {
+        sqlx::query("UPDATE session_jobs SET revoked = revoked - 1 WHERE id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+    }
+    Ok(updated.rows_affected() == 1)
+}
+
+/// Whether this match is counted as revoked.
+pub async fn is_revoked(db: &Pool, id: &str, session_id: &str) -> Result<bool, sqlx::Error> {
+    let found: Option<i64> = sqlx::query_scalar(
+        "SELECT 1 FROM session_job_matches WHERE job_id = $1 AND session_id = $2 AND outcome = 'revoked'",
+    )
+    .bind(id)
+    .bind(session_id)
+    .fetch_optional(db)
+    .await?;
+    Ok(found.is_some())
 }
 
 /// The job as the page shows it, with a sample of matches and the first failures.

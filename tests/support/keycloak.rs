@@ -5,12 +5,14 @@
 //! (`admin`/`admin`). The tests address the demo realm by its name, so on the real server each
 //! test gets its own fresh `demo` realm (deleted and created again through the admin API) and
 //! the tests of a binary take turns; the simulator is started afresh for every test and needs
-//! no turns.
+//! no turns. Either way the console reaches Keycloak through a fault proxy (`fault_proxy`).
 
-use std::sync::LazyLock;
+use std::sync::{Arc, LazyLock};
 
 use serde_json::{json, Value};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+
+use super::fault_proxy::{self, FaultProxy};
 
 /// Which Keycloak the tests run against.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -43,12 +45,15 @@ impl Backend {
     }
 }
 
-/// A test's Keycloak: its base URL, and the simulator when there is one.
+/// A test's Keycloak: the fault proxy the console reaches it through, and the simulator when
+/// there is one.
 pub struct TestKeycloak {
+    /// The proxy's URL: what the console and the tests use.
     pub url: String,
+    pub proxy: FaultProxy,
     pub sim: Option<keycloak_sim::RunningSim>,
     /// The real server's demo realm is this test's until the permit drops.
-    _turn: Option<OwnedSemaphorePermit>,
+    _turn: Option<Arc<OwnedSemaphorePermit>>,
 }
 
 impl TestKeycloak {
@@ -60,24 +65,98 @@ impl TestKeycloak {
     }
 }
 
+impl TestKeycloak {
+    /// Keycloak goes down as a crash takes it: the real server is killed with SIGKILL
+    /// (through `scripts/keycloak/test-control.sh`), the simulator stops serving.
+    pub async fn kill(&mut self) {
+        match &mut self.sim {
+            Some(sim) => sim.kill().await,
+            None => control_real("kill").await,
+        }
+    }
+
+    /// Keycloak starts again on the same port with the state it had; returns once it is ready.
+    pub async fn start_again(&mut self) {
+        match &mut self.sim {
+            Some(sim) => sim.serve_again().await.expect("keycloak-sim serves again"),
+            None => control_real("start").await,
+        }
+    }
+}
+
+/// Runs `scripts/keycloak/test-control.sh kill|start` for the real server of this test run.
+async fn control_real(command: &str) {
+    assert!(
+        std::env::var_os("OC_TEST_KEYCLOAK_CONTROL").is_some(),
+        "stopping the real Keycloak needs OC_TEST_KEYCLOAK_CONTROL (scripts/test.sh sets it)"
+    );
+    let script = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/scripts/keycloak/test-control.sh"
+    );
+    let command_name = command.to_owned();
+    let output = tokio::task::spawn_blocking(move || {
+        std::process::Command::new("bash")
+            .arg(script)
+            .arg(command_name)
+            .stdin(std::process::Stdio::null())
+            .output()
+    })
+    .await
+    .unwrap()
+    .expect("bash runs");
+    assert!(
+        output.status.success(),
+        "test-control.sh {command}: {}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+/// The thread of the test holding the real server's turn, and the turn.
+type Held = Option<(std::thread::ThreadId, std::sync::Weak<OwnedSemaphorePermit>)>;
+static HELD: std::sync::Mutex<Held> = std::sync::Mutex::new(None);
+
 /// Starts (the simulator) or prepares (the real server) Keycloak for a console at `console_url`.
 pub async fn start_for(console_url: &str) -> TestKeycloak {
     match Backend::current() {
         Backend::Simulator => {
             let sim = super::spawn_sim(console_url).await;
+            let proxy = fault_proxy::start(sim.base_url()).await;
             TestKeycloak {
-                url: sim.base_url().to_owned(),
+                url: proxy.url.clone(),
+                proxy,
                 sim: Some(sim),
                 _turn: None,
             }
         }
         Backend::Real { url } => {
-            static TURNS: LazyLock<std::sync::Arc<Semaphore>> =
-                LazyLock::new(|| std::sync::Arc::new(Semaphore::new(1)));
-            let turn = TURNS.clone().acquire_owned().await.unwrap();
-            prepare_real(url, console_url).await;
+            // A test that starts a second console while holding its turn keeps that turn and
+            // the realm already prepared. The second console may be started from the test's
+            // thread or, in a multi-threaded test, from one of its runtime's workers.
+            let nested = HELD.lock().unwrap().as_ref().and_then(|(thread, turn)| {
+                let worker = std::thread::current().name() == Some("tokio-runtime-worker");
+                (*thread == std::thread::current().id() || worker)
+                    .then(|| turn.upgrade())
+                    .flatten()
+            });
+            if let Some(turn) = nested {
+                let proxy = fault_proxy::start(url).await;
+                return TestKeycloak {
+                    url: proxy.url.clone(),
+                    proxy,
+                    sim: None,
+                    _turn: Some(turn),
+                };
+            }
+            static TURNS: LazyLock<Arc<Semaphore>> = LazyLock::new(|| Arc::new(Semaphore::new(1)));
+            let turn = Arc::new(TURNS.clone().acquire_owned().await.unwrap());
+            *HELD.lock().unwrap() = Some((std::thread::current().id(), Arc::downgrade(&turn)));
+            let proxy = fault_proxy::start(url).await;
+            prepare_real(&proxy.url, console_url).await;
             TestKeycloak {
-                url: url.clone(),
+                url: proxy.url.clone(),
+                proxy,
                 sim: None,
                 _turn: Some(turn),
             }
@@ -128,6 +207,16 @@ async fn prepare_real(url: &str, console_url: &str) {
         "creating demo: {}",
         created.text().await.unwrap()
     );
+
+    // Master's settings outlive a test: back to what the master realm file leaves them.
+    let master = http
+        .put(format!("{url}/admin/realms/master"))
+        .bearer_auth(&token)
+        .json(&json!({ "accessTokenLifespan": 60 }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(master.status(), 204, "resetting master's token lifespan");
 
     let console_client = first(
         &http,
@@ -209,36 +298,53 @@ async fn first(http: &reqwest::Client, token: &str, url: &str) -> Value {
 }
 
 /// The real-server form of the simulator's seeding: users `<prefix>1`..`<prefix>N` (password =
-/// username) created through the admin API, each with one offline session of `client` obtained
-/// at the token endpoint as an application obtains it.
+/// username) imported through the admin API's partial import (which, like a realm import, takes
+/// usernames the user-profile checks of a create would refuse), each with one offline session of
+/// `client` obtained at the token endpoint as an application obtains it.
 pub async fn seed_real(url: &str, realm: &str, users: u64, prefix: &str, client: (&str, &str)) {
     use futures::StreamExt;
     let token = super::keycloak_admin_token_at(url).await;
     let http = http();
-    futures::stream::iter(1..=users)
-        .map(|n| {
-            let (http, token) = (&http, &token);
+    let usernames: Vec<String> = (1..=users)
+        .map(|n| format!("{prefix}{n}").to_lowercase())
+        .collect();
+    for chunk in usernames.chunks(500) {
+        let reps: Vec<Value> = chunk
+            .iter()
+            .map(|username| {
+                // Unique like the username, in characters an address may hold.
+                let hex: String = username.bytes().map(|b| format!("{b:02x}")).collect();
+                json!({
+                    "username": username,
+                    "enabled": true,
+                    "email": format!("seeded-{hex}@example.test"),
+                    "firstName": username,
+                    "lastName": "Seeded",
+                    "credentials": [{ "type": "password", "value": username, "temporary": false }],
+                    // An import grants no default roles by itself.
+                    "realmRoles": [format!("default-roles-{realm}")],
+                })
+            })
+            .collect();
+        let imported = http
+            .post(format!("{url}/admin/realms/{realm}/partialImport"))
+            .bearer_auth(&token)
+            .json(&json!({ "ifResourceExists": "SKIP", "users": reps }))
+            .send()
+            .await
+            .unwrap();
+        let status = imported.status();
+        assert_eq!(
+            status,
+            200,
+            "importing users: {}",
+            imported.text().await.unwrap()
+        );
+    }
+    futures::stream::iter(usernames)
+        .map(|username| {
+            let http = &http;
             async move {
-                let username = format!("{prefix}{n}").to_lowercase();
-                let created = http
-                    .post(format!("{url}/admin/realms/{realm}/users"))
-                    .bearer_auth(token)
-                    .json(&json!({
-                        "username": username,
-                        "enabled": true,
-                        "email": format!("{username}@example.test"),
-                        "firstName": username,
-                        "lastName": "Seeded",
-                        "credentials": [{ "type": "password", "value": username, "temporary": false }],
-                    }))
-                    .send()
-                    .await
-                    .unwrap();
-                assert!(
-                    created.status() == 201 || created.status() == 409,
-                    "creating {username}: {}",
-                    created.status()
-                );
                 let granted = http
                     .post(format!(
                         "{url}/realms/{realm}/protocol/openid-connect/token"

@@ -2,6 +2,7 @@
 //! against keycloak-sim or a real Keycloak (`keycloak::Backend`).
 #![allow(dead_code)]
 
+pub mod fault_proxy;
 pub mod keycloak;
 pub mod server_functions;
 
@@ -485,6 +486,30 @@ pub async fn refresh(
     (response.status().as_u16(), response.json().await.unwrap())
 }
 
+/// Lets `seconds` of Keycloak's time pass: the simulator's clock jumps; a real Keycloak, whose
+/// clock cannot be moved, is waited for. A test shortens the realm's lifespans on the real
+/// server (`on_real`) so that these waits stay at a few seconds.
+pub async fn let_time_pass(app: &TestApp, seconds: u64) {
+    if Backend::is_real() {
+        assert!(
+            seconds <= 10,
+            "a real wait of {seconds} s is too long for a test"
+        );
+        tokio::time::sleep(std::time::Duration::from_secs(seconds)).await;
+    } else {
+        advance_clock(app, seconds).await;
+    }
+}
+
+/// `real` on a real Keycloak, `sim` on the simulator: a lifespan or wait short enough for real time.
+pub fn on_real<T>(sim: T, real: T) -> T {
+    if Backend::is_real() {
+        real
+    } else {
+        sim
+    }
+}
+
 pub async fn advance_clock(app: &TestApp, seconds: u64) {
     let response = reqwest::Client::new()
         .post(format!("{}/_sim/clock/advance", app.sim().base_url()))
@@ -601,6 +626,66 @@ pub async fn keycloak_user_id(app: &TestApp, realm: &str, username: &str) -> Str
     .await
 }
 
+/// Keycloak's admin API as the master realm's admin, asserting success on every call.
+pub struct KeycloakAdmin {
+    base: String,
+    token: String,
+    http: reqwest::Client,
+}
+
+impl KeycloakAdmin {
+    pub async fn new(app: &TestApp) -> KeycloakAdmin {
+        KeycloakAdmin {
+            base: app.keycloak_url().to_owned(),
+            token: keycloak_admin_token(app).await,
+            http: reqwest::Client::new(),
+        }
+    }
+
+    pub async fn get(&self, path: &str) -> serde_json::Value {
+        let response = self
+            .http
+            .get(format!("{}{path}", self.base))
+            .bearer_auth(&self.token)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200, "GET {path}");
+        response.json().await.unwrap()
+    }
+
+    /// A create (201) or an action (204).
+    pub async fn post(&self, path: &str, body: serde_json::Value) {
+        let response = self
+            .http
+            .post(format!("{}{path}", self.base))
+            .bearer_auth(&self.token)
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        let status = response.status().as_u16();
+        assert!(
+            status == 201 || status == 204,
+            "POST {path}: {status} {}",
+            response.text().await.unwrap()
+        );
+    }
+
+    /// Deletes what may not exist.
+    pub async fn delete(&self, path: &str) {
+        let response = self
+            .http
+            .delete(format!("{}{path}", self.base))
+            .bearer_auth(&self.token)
+            .send()
+            .await
+            .unwrap();
+        let status = response.status().as_u16();
+        assert!(status == 204 || status == 404, "DELETE {path}: {status}");
+    }
+}
+
 /// A demo client's internal id, looked up through Keycloak's admin API.
 pub async fn keycloak_client_uuid(app: &TestApp, client_id: &str) -> String {
     keycloak_first_id(app, &format!("demo/clients?clientId={client_id}")).await
@@ -643,23 +728,13 @@ pub async fn sim_now(app: &TestApp) -> i64 {
     body["now"].as_i64().unwrap()
 }
 
-/// Adds a simulator fault (`/_sim/faults` body, e.g. `{"pathPrefix": "/", "status": 500}`);
-/// returns its id.
+/// Adds a fault in the proxy in front of Keycloak (the `/_sim/faults` body, e.g.
+/// `{"pathPrefix": "/", "status": 500}`), on either backend; returns its id.
 pub async fn add_fault(app: &TestApp, spec: serde_json::Value) -> String {
-    let response = reqwest::Client::new()
-        .post(format!("{}/_sim/faults", app.sim().base_url()))
-        .json(&spec)
-        .send()
-        .await
-        .unwrap();
-    let status = response.status();
-    let text = response.text().await.unwrap();
-    assert_eq!(status, 200, "{text}");
-    let body: serde_json::Value = serde_json::from_str(&text).unwrap();
-    body["id"].as_str().unwrap().to_owned()
+    app.keycloak.proxy.add(spec)
 }
 
-/// Makes the simulator answer requests under `path_prefix` with `status`; returns the fault id.
+/// Makes requests under `path_prefix` meet `status`; returns the fault id.
 pub async fn inject_fault(app: &TestApp, path_prefix: &str, status: u16) -> String {
     add_fault(
         app,
@@ -669,12 +744,12 @@ pub async fn inject_fault(app: &TestApp, path_prefix: &str, status: u16) -> Stri
 }
 
 pub async fn clear_faults(app: &TestApp) {
-    let response = reqwest::Client::new()
-        .delete(format!("{}/_sim/faults", app.sim().base_url()))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 204);
+    app.keycloak.proxy.faults.clear();
+}
+
+/// How many requests each fault has affected, oldest fault first.
+pub fn fault_hits(app: &TestApp) -> Vec<u64> {
+    app.keycloak.proxy.hits()
 }
 
 /// Submits the console's "connect history" form as a page at `origin` would.
@@ -692,30 +767,25 @@ pub async fn post_history_connect(
         .unwrap()
 }
 
-/// Connects history as the signed-in administrator of `http`: the console's
-/// connect form, Keycloak's authorization (the SSO session answers at once,
-/// or `login` is used on Keycloak's form), then the callback.
+/// Connects history as the signed-in administrator of `http`, whose username and password
+/// are `account`: the console's connect form, Keycloak's authorization, the callback, and the
+/// console's renewal of its own sign-in. Each authorization is answered by the SSO session at
+/// once or, when Keycloak shows its login form, with `account`: Keycloak 26.7 turns the SSO
+/// session into the offline one it grants, so the renewal meets the form there.
 pub async fn connect_history(
     app: &TestApp,
     http: &reqwest::Client,
-    login: Option<(&str, &str)>,
+    account: (&str, &str),
 ) -> reqwest::Response {
     let start = post_history_connect(app, http, &app.url, "/admin/master").await;
     assert_eq!(start.status(), 303, "connect redirects to Keycloak");
     let authorize = location(&start);
     assert!(authorize.contains("offline_access"), "{authorize}");
-    let answer = match login {
-        Some((username, password)) => {
-            submit_login_form(app, http, &authorize, username, password).await
-        }
-        None => http.get(&authorize).send().await.unwrap(),
-    };
-    assert_eq!(answer.status(), 302, "Keycloak redirects back with a code");
+    let answer = authorize_as(app, http, &authorize, account).await;
     let stored = http.get(location(&answer)).send().await.unwrap();
     if stored.status() != 303 {
         return stored;
     }
-    // The silent sign-in that renews the console's own session.
     let renew = location(&stored);
     assert!(renew.starts_with("/auth/login?"), "{renew}");
     let start = http
@@ -724,9 +794,26 @@ pub async fn connect_history(
         .await
         .unwrap();
     assert_eq!(start.status(), 303);
-    let code = http.get(location(&start)).send().await.unwrap();
-    assert_eq!(code.status(), 302, "the SSO session answers at once");
+    let code = authorize_as(app, http, &location(&start), account).await;
     http.get(location(&code)).send().await.unwrap()
+}
+
+/// Keycloak's answer to an authorization request: a redirect with a code, from the SSO
+/// session or after signing in as `account` on the login form.
+async fn authorize_as(
+    app: &TestApp,
+    http: &reqwest::Client,
+    authorize: &str,
+    account: (&str, &str),
+) -> reqwest::Response {
+    let answer = http.get(authorize).send().await.unwrap();
+    let answer = if answer.status() == 200 {
+        submit_login_form(app, http, authorize, account.0, account.1).await
+    } else {
+        answer
+    };
+    assert_eq!(answer.status(), 302, "Keycloak redirects back with a code");
+    answer
 }
 
 /// The realm policy form as the page first shows the demo realm's defaults.

@@ -8,16 +8,16 @@ use axum::http::{header, HeaderValue, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
-use super::Fault;
+use super::{Fault, FaultRegistry};
 use crate::error::ApiError;
-use crate::state::AppState;
 
 /// Applies the oldest fault matching the request path, to the fraction `rate` of requests:
 /// waits `latencyMs`, then drops the connection (`reset`), answers `status`, or lets it through
 /// and then drops the connection (`resetAfter`) or spoils the body (`malformedBody`).
-pub async fn layer(State(state): State<AppState>, request: Request, next: Next) -> Response {
+/// The simulator applies it to itself; a test's fault proxy applies it in front of any Keycloak.
+pub async fn layer(State(faults): State<FaultRegistry>, request: Request, next: Next) -> Response {
     let roll = rand::random::<f64>();
-    let Some(fault) = state.shared().faults.apply(request.uri().path(), roll) else {
+    let Some(fault) = faults.apply(request.uri().path(), roll) else {
         return next.run(request).await;
     };
     if fault.latency_ms > 0 {

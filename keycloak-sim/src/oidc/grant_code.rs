@@ -70,6 +70,9 @@ fn exchange(call: &TokenCall, realm: &mut Realm, client_id: Id, now: i64) -> Api
     }
     if offline {
         create_or_update_offline(realm, grant.session, client_id, now);
+        // Keycloak 26.7's persistent sessions convert the online session rather than copy
+        // it: the browser's SSO session and its other clients end here.
+        realm.sessions.remove(grant.session);
     }
     let realm = &*realm;
     let session = if offline {

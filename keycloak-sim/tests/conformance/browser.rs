@@ -76,7 +76,15 @@ struct Login {
 impl Login {
     /// Opens the authorization endpoint for photo-print; returns the login page's HTML.
     async fn start(realm: &TestRealm, scope: &str) -> (Login, String) {
-        let browser = browser();
+        Login::start_with(realm, scope, browser()).await
+    }
+
+    /// `start` in a browser that may already hold Keycloak's cookies.
+    async fn start_with(
+        realm: &TestRealm,
+        scope: &str,
+        browser: reqwest::Client,
+    ) -> (Login, String) {
         let verifier: String =
             base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(rand::random::<[u8; 32]>());
         let challenge = base64::engine::general_purpose::URL_SAFE_NO_PAD
@@ -277,6 +285,45 @@ async fn a_wrong_code_verifier_is_refused() {
             StatusCode::BAD_REQUEST,
             json!({"error": "invalid_grant", "error_description": "PKCE verification failed: Code mismatch"})
         )
+    );
+    realm.delete().await;
+}
+
+/// Keycloak 26.7 with persistent sessions turns the browser's online session into the offline
+/// one when a code is exchanged for an offline token: the SSO session is gone, so the same
+/// browser is asked to sign in again.
+#[tokio::test]
+async fn an_offline_code_exchange_turns_the_online_session_into_the_offline_one() {
+    let realm = TestRealm::create("browser", json!({})).await;
+    let (login, html) = Login::start(&realm, "openid offline_access").await;
+    let html = login.sign_in_to_consent(&realm, &html, "alice").await;
+    let location = login.accept(&html).await;
+    let code = query_param(&location, "code").expect("a code");
+    let user = realm.user_id("alice").await;
+    let (_, online) = realm
+        .admin(Method::GET, &format!("/users/{user}/sessions"), None)
+        .await;
+    assert_eq!(online.as_array().unwrap().len(), 1, "signed in: {online}");
+    let online_id = online[0]["id"].as_str().unwrap().to_owned();
+
+    let (status, tokens) = login.exchange(&realm, &code).await;
+    assert_eq!(status, StatusCode::OK, "{tokens}");
+    let (_, online) = realm
+        .admin(Method::GET, &format!("/users/{user}/sessions"), None)
+        .await;
+    assert_eq!(online, json!([]), "no online session is left");
+    let offline = realm.offline_sessions("photo-print").await;
+    assert_eq!(offline.len(), 1, "{offline:?}");
+    assert_eq!(offline[0]["id"], online_id, "the same session, now offline");
+    assert_eq!(
+        claims(tokens["refresh_token"].as_str().unwrap())["sid"],
+        online_id
+    );
+
+    let (_, html) = Login::start_with(&realm, "openid", login.browser.clone()).await;
+    assert!(
+        html.contains("id=\"kc-form-login\""),
+        "the browser has no SSO session any more"
     );
     realm.delete().await;
 }
