@@ -315,7 +315,10 @@ async fn the_readmes_setup_for_a_real_keycloak_works_step_by_step() {
         (format!("/admin/{realm}/users/{walker}"), "walker"),
         (format!("/admin/{realm}/policy"), "Offline session idle"),
         (format!("/admin/{realm}/revocation"), "Not-before"),
-        (format!("/admin/{realm}/readiness"), "Offline-access readiness"),
+        (
+            format!("/admin/{realm}/readiness"),
+            "Offline-access readiness",
+        ),
         ("/audit".into(), "Audit log"),
         ("/admin/history".into(), "History"),
     ] {

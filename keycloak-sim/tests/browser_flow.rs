@@ -132,10 +132,18 @@ async fn consent_screen_lists_scopes_and_is_remembered() {
         names
     });
     assert_eq!(granted, ["email", "offline_access", "profile", "roles"]);
-    // Consent given: the next authorization goes straight back with a code.
+    // The offline exchange ended the SSO session; signing in again skips the consent screen.
     let again = browser.get(&auth_url(&sim, "demo", &params)).await;
-    assert_eq!(again.status(), 302);
-    assert!(url_param(&location(&again), "code").is_some());
+    assert_eq!(again.status(), 200, "the login form");
+    let html = again.text().await.unwrap();
+    let signed_in = browser
+        .post(
+            &form_action(&html),
+            &[("username", "bob"), ("password", "bob")],
+        )
+        .await;
+    assert_eq!(signed_in.status(), 302);
+    assert!(url_param(&location(&signed_in), "code").is_some());
 }
 
 #[tokio::test]

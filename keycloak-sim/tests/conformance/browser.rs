@@ -327,3 +327,65 @@ async fn an_offline_code_exchange_turns_the_online_session_into_the_offline_one(
     );
     realm.delete().await;
 }
+
+/// The conversion also ends the codes the SSO session issued to other clients and not yet
+/// exchanged: a 26.7 offline session is born with one client.
+#[tokio::test]
+async fn a_code_from_the_sso_session_is_not_valid_once_another_turned_it_offline() {
+    let realm = TestRealm::create("browser", json!({})).await;
+    let (login, html) = Login::start(&realm, "openid offline_access").await;
+    let html = login.sign_in_to_consent(&realm, &html, "alice").await;
+    let photo_code = query_param(&login.accept(&html).await, "code").expect("a code");
+    let (mobile_verifier, mobile_challenge) = (
+        "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk",
+        "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM",
+    );
+    let response = login
+        .browser
+        .get(realm.url("/protocol/openid-connect/auth"))
+        .query(&[
+            ("client_id", "mobile-app"),
+            ("redirect_uri", "http://127.0.0.1:4001/cb"),
+            ("response_type", "code"),
+            ("scope", "openid offline_access"),
+            ("code_challenge", mobile_challenge),
+            ("code_challenge_method", "S256"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::FOUND, "signed in already");
+    let mobile_code = query_param(response.headers()["location"].to_str().unwrap(), "code")
+        .expect("a code for the second client");
+
+    let (status, tokens) = login.exchange(&realm, &photo_code).await;
+    assert_eq!(status, StatusCode::OK, "{tokens}");
+    let (status, body) = realm
+        .token(&[
+            ("grant_type", "authorization_code"),
+            ("client_id", "mobile-app"),
+            ("code", &mobile_code),
+            ("redirect_uri", "http://127.0.0.1:4001/cb"),
+            ("code_verifier", mobile_verifier),
+        ])
+        .await;
+    assert_eq!(
+        (status, body),
+        (
+            StatusCode::BAD_REQUEST,
+            json!({"error": "invalid_grant", "error_description": "Code not valid"})
+        )
+    );
+    let photo = realm.offline_sessions("photo-print").await;
+    assert_eq!(photo.len(), 1, "{photo:?}");
+    assert_eq!(
+        photo[0]["clients"].as_object().unwrap().len(),
+        1,
+        "{photo:?}"
+    );
+    assert_eq!(
+        realm.offline_sessions("mobile-app").await,
+        Vec::<Value>::new()
+    );
+    realm.delete().await;
+}
