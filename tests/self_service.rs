@@ -159,11 +159,12 @@ async fn alice_sees_both_grants_removes_photo_print_and_only_that_stops_working(
     assert_eq!(
         photo["consent"]["permissions"],
         json!([
-            "User profile",
             "Email address",
-            "User roles",
-            "Offline Access"
-        ])
+            "Offline Access",
+            "User profile",
+            "User roles"
+        ]),
+        "in alphabetical order, whatever order Keycloak answers in"
     );
     let granted = photo["consent"]["granted_ms"].as_i64().unwrap();
     assert!(

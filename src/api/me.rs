@@ -33,7 +33,7 @@ mod ssr {
     use crate::auth::session::request_session;
     use crate::auth::Caller;
     use crate::components::href::my_applications_path;
-    use crate::keycloak::account::Application;
+    use crate::keycloak::account::{Application, GrantedScope};
     use crate::keycloak::KcError;
     use crate::model::ids::{ClientId, RealmName};
     use crate::model::me::{GrantedConsent, MyApplication, RemovalNotice};
@@ -75,6 +75,17 @@ mod ssr {
         })
     }
 
+    /// The consent-screen texts in alphabetical order: Keycloak keeps granted scopes in a set
+    /// and lists them in a different order from one answer to the next.
+    fn permission_texts(scopes: Vec<GrantedScope>) -> Vec<String> {
+        let mut texts: Vec<String> = scopes
+            .into_iter()
+            .map(|s| s.display_text.filter(|t| !t.is_empty()).unwrap_or(s.name))
+            .collect();
+        texts.sort_by_key(|t| t.to_lowercase());
+        texts
+    }
+
     fn my_application(app: Application, console_client: &str) -> MyApplication {
         MyApplication {
             name: app
@@ -87,11 +98,7 @@ mod ssr {
             in_use: app.in_use,
             offline_access: app.offline_access,
             consent: app.consent.map(|c| GrantedConsent {
-                permissions: c
-                    .granted_scopes
-                    .into_iter()
-                    .map(|s| s.display_text.filter(|t| !t.is_empty()).unwrap_or(s.name))
-                    .collect(),
+                permissions: permission_texts(c.granted_scopes),
                 granted_ms: c.created_date,
                 updated_ms: c.last_updated_date,
             }),
