@@ -135,18 +135,34 @@ else
   run_console_suites_on_real
 fi
 
+# The Playwright suite against the release build; `backend` names the log and the failures.
+playwright_skipped=0
+run_playwright() {
+  local title=$1 backend=$2 log="$log_dir/e2e-$2.log" status p f skipped
+  echo "==> $title"
+  (cd end2end && E2E_SIM_BIN="$CARGO_TARGET_DIR/release/keycloak-sim" \
+    E2E_CONSOLE_BIN="$CARGO_TARGET_DIR/release/offline-console" \
+    npx playwright test) 2>&1 | tee "$log"
+  status=${PIPESTATUS[0]}
+  read -r p f skipped < <(awk '/^ *[0-9]+ passed/ { p = $1 } /^ *[0-9]+ failed/ { f = $1 } /^ *[0-9]+ flaky/ { f += $1 } /^ *[0-9]+ skipped/ { s = $1 } END { print p + 0, f + 0, s + 0 }' "$log")
+  if [ "$status" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
+  count "$p" "$f"
+  [ "$backend" = sim ] || playwright_skipped=$skipped
+  mapfile -t -O "${#failures[@]}" failures < <(grep -E '^ +[0-9]+\) ' "$log" | sed "s/^ *[0-9]*) /Playwright ($backend): /" | sort -u)
+}
+
 echo "==> release build (cargo leptos build --release --precompress --split, keycloak-sim)"
 if cargo leptos build --release --precompress --split && cargo build --release --locked -p keycloak-sim; then
   count 1 0
-  echo "==> Playwright (Chromium)"
-  (cd end2end && E2E_SIM_BIN="$CARGO_TARGET_DIR/release/keycloak-sim" \
-    E2E_CONSOLE_BIN="$CARGO_TARGET_DIR/release/offline-console" \
-    npx playwright test) 2>&1 | tee "$log_dir/e2e.log"
-  status=${PIPESTATUS[0]}
-  read -r p f < <(awk '/^ *[0-9]+ passed/ { p = $1 } /^ *[0-9]+ failed/ { f = $1 } /^ *[0-9]+ flaky/ { f += $1 } END { print p + 0, f + 0 }' "$log_dir/e2e.log")
-  if [ "$status" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
-  count "$p" "$f"
-  mapfile -t -O "${#failures[@]}" failures < <(grep -E '^ +[0-9]+\) ' "$log_dir/e2e.log" | sed 's/^ *[0-9]*) /Playwright: /' | sort -u)
+  run_playwright "Playwright (Chromium)" sim
+  if [ -z "$real_problem" ]; then
+    E2E_KEYCLOAK=real E2E_KEYCLOAK_URL="$real_url" \
+      run_playwright "Playwright (Chromium) against the real Keycloak" real
+  else
+    echo "FAILED: Playwright against the real Keycloak: no server ($real_problem)"
+    count 0 1
+    failures+=("Playwright against the real Keycloak (no server)")
+  fi
 else
   echo "FAILED: release build"
   count 0 1
@@ -155,6 +171,7 @@ fi
 
 rm -rf "$log_dir"
 [ "$simulator_only" -eq 0 ] || echo "not run on the real Keycloak: $simulator_only simulator-only tests (tests/simulator-only.txt says why)"
+[ "$playwright_skipped" -eq 0 ] || echo "not run on the real Keycloak: $playwright_skipped Playwright tests (test.skip(realKeycloak, …) in end2end/tests says why)"
 for failure in "${failures[@]}"; do echo "failed: $failure"; done
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

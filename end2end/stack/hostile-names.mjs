@@ -22,6 +22,7 @@ export function addHostileNames(realm) {
     enabled: true,
     firstName: XSS.firstName,
     lastName: XSS.lastName,
+    email: "hostile@example.test",
     credentials: [{ type: "password", value: "xss-password", temporary: false }],
     realmRoles: ["default-roles-demo"],
   });

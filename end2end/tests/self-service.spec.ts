@@ -27,7 +27,8 @@ async function photoPrintOfflineToken(browser: Browser, username: string): Promi
   await page.locator("#username").fill(username);
   await page.locator("#password").fill(username);
   await page.locator("#kc-login").click();
-  await expect(page.locator("#kc-oauth")).toContainText("Photo Print");
+  await expect(page.locator("body")).toContainText("Photo Print");
+  await expect(page.locator("#kc-oauth")).toContainText("Offline Access");
   await page.locator("#kc-login").click(); // "Yes"
   await expect.poll(() => code).not.toBe("");
   await context.close();
