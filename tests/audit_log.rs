@@ -2,9 +2,13 @@
 
 mod support;
 
+use std::collections::BTreeSet;
+
+use offline_console::audit::store::{self, Visible};
 use offline_console::audit::Recorder;
 use offline_console::auth::oidc::Tokens;
 use offline_console::auth::SignedIn;
+use offline_console::model::audit::AuditFilter;
 use serde_json::Value;
 use support::*;
 
@@ -190,4 +194,122 @@ async fn the_log_refuses_updates_and_deletes() {
         .execute(&app.state.db)
         .await;
     assert!(delete.unwrap_err().to_string().contains("append-only"));
+}
+
+#[tokio::test]
+async fn someone_signed_out_in_keycloak_loses_the_log_once_their_access_token_expires() {
+    let app = spawn_app().await;
+    // Access tokens of 3 s: the console renews them by its own clock, which the simulator's
+    // does not move, so the time is real on both servers.
+    let lifespan = 3;
+    keycloak_put_realm(
+        &app,
+        "demo",
+        serde_json::json!({ "accessTokenLifespan": lifespan }),
+    )
+    .await;
+    let http = signed_in_client(&app, "demo", "realmadmin", "realmadmin").await;
+    assert_eq!(get_page(&app, &http, "/audit.csv").await.status(), 200);
+
+    let user = keycloak_user_id(&app, "demo", "realmadmin").await;
+    KeycloakAdmin::new(&app)
+        .await
+        .post(
+            &format!("/admin/realms/demo/users/{user}/logout"),
+            Value::Null,
+        )
+        .await;
+    tokio::time::sleep(std::time::Duration::from_secs(lifespan + 1)).await;
+
+    let csv = get_page(&app, &http, "/audit.csv").await;
+    assert_eq!(csv.status(), 401, "{}", csv.text().await.unwrap());
+    let (status, _) = filtered(&app, &http, &[]).await;
+    assert_eq!(status, 401, "the console's session ended with Keycloak's");
+}
+
+#[tokio::test]
+async fn a_master_administrator_reads_only_the_entries_of_the_realms_they_administer() {
+    let app = spawn_app().await;
+    let someone = SignedIn {
+        realm: "master".into(),
+        user_id: "u".into(),
+        username: "someone".into(),
+        realm_roles: Default::default(),
+        client_roles: Default::default(),
+        tokens: Tokens {
+            access_token: String::new(),
+            refresh_token: None,
+            id_token: None,
+            access_expires_at: 0,
+        },
+    };
+    for realm in ["demo", "tenant", "gone"] {
+        Recorder::begin(
+            &app.state.db,
+            &someone,
+            realm,
+            "update_realm_policy",
+            realm,
+            None,
+        )
+        .await
+        .unwrap()
+        .succeeded(None)
+        .await
+        .unwrap();
+    }
+    let realms_seen = |visible: Visible| {
+        let db = app.state.db.clone();
+        async move {
+            let entries = store::list(&db, &AuditFilter::default(), &visible, 0, 50)
+                .await
+                .unwrap();
+            let total = store::count(&db, &AuditFilter::default(), &visible)
+                .await
+                .unwrap();
+            let realms: BTreeSet<String> = entries.into_iter().map(|e| e.realm).collect();
+            (realms, total)
+        }
+    };
+    let demo_only = SignedIn {
+        client_roles: [("demo-realm".to_owned(), ["view-realm".to_owned()].into())].into(),
+        ..someone.clone()
+    };
+    assert_eq!(
+        realms_seen(Visible::to(&demo_only)).await,
+        (BTreeSet::from(["demo".to_owned()]), 2),
+        "demo's entries: the change and its attempt"
+    );
+    let nobody = SignedIn {
+        realm_roles: ["admin".to_owned()].into(),
+        realm: "tenant".into(),
+        ..someone.clone()
+    };
+    assert_eq!(
+        realms_seen(Visible::to(&nobody)).await.1,
+        0,
+        "admin is no role outside master"
+    );
+
+    // Through the page: the master admin holds every realm's roles, deleted realms' too.
+    let admin = signed_in_client(&app, "master", "admin", "admin").await;
+    let (status, page) = filtered(&app, &admin, &[("realm", "gone")]).await;
+    assert_eq!(
+        (status, page["total"].clone()),
+        (200, Value::from(2)),
+        "{page}"
+    );
+    let realmadmin = signed_in_client(&app, "demo", "realmadmin", "realmadmin").await;
+    let (_, page) = filtered(&app, &realmadmin, &[("realm", "tenant")]).await;
+    assert_eq!(page["total"], 0, "{page}");
+    let csv = get_page(&app, &realmadmin, "/audit.csv")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        !csv.contains(",tenant,") && !csv.contains(",gone,"),
+        "{csv}"
+    );
+    assert!(csv.contains(",demo,update_realm_policy,"), "{csv}");
 }

@@ -495,7 +495,7 @@ async fn only_the_signed_in_administrator_can_connect() {
     let app = spawn_app().await;
     let anonymous = app.client();
     let refused = post_history_connect(&app, &anonymous, &app.url, "/admin/master").await;
-    assert_eq!(refused.status(), 403);
+    assert_eq!(refused.status(), 401, "not signed in");
     let alice = signed_in_client(&app, "demo", "alice", "alice").await;
     let refused = post_history_connect(&app, &alice, &app.url, "/admin/demo").await;
     assert_eq!(refused.status(), 403);
@@ -535,4 +535,99 @@ async fn connecting_history_keeps_the_administrators_sign_in_working() {
         overview["total_offline"], 1,
         "history's own offline session"
     );
+}
+
+#[tokio::test]
+async fn only_the_realms_administrators_connect_replace_and_disconnect_history() {
+    let app = spawn_app().await;
+    let audit_detail = |action: &'static str| {
+        let db = app.state.db.clone();
+        async move {
+            sqlx::query_scalar::<_, Option<String>>(
+                "SELECT detail FROM audit_log WHERE action = $1 AND outcome = 'succeeded' ORDER BY id DESC LIMIT 1",
+            )
+            .bind(action)
+            .fetch_one(&db)
+            .await
+            .unwrap()
+            .unwrap_or_default()
+        }
+    };
+    let helpdesk = signed_in_client(&app, "demo", "helpdesk", "helpdesk").await;
+    let refused = post_history_connect(&app, &helpdesk, &app.url, "/admin/demo").await;
+    assert_eq!(refused.status(), 403);
+    assert!(refused.text().await.unwrap().contains("view-realm"));
+
+    let realmadmin = signed_in_client(&app, "demo", "realmadmin", "realmadmin").await;
+    let done = connect_history(&app, &realmadmin, ("realmadmin", "realmadmin")).await;
+    assert_eq!(done.status(), 303, "{}", done.text().await.unwrap());
+    let (first, _) = stored_token(&app).await.unwrap();
+
+    // view-realm lets one read history, not take over or end another account's grant.
+    let auditor = signed_in_client(&app, "demo", "auditor", "auditor").await;
+    let refused = post_history_connect(&app, &auditor, &app.url, "/admin/demo").await;
+    assert_eq!(refused.status(), 403);
+    let page = refused.text().await.unwrap();
+    assert!(
+        page.contains("manage-realm") && page.contains("realmadmin"),
+        "{page}"
+    );
+    let refused = post_history_disconnect(&app, &auditor, "/admin/demo").await;
+    assert_eq!(refused.status(), 403);
+    assert_eq!(
+        stored_token(&app).await.unwrap().0,
+        first,
+        "still connected"
+    );
+
+    // The master admin manages demo: replacing the connection revokes the replaced token.
+    let admin = signed_in_client(&app, "master", "admin", "admin").await;
+    let done = connect_history(&app, &admin, ("admin", "admin")).await;
+    assert_eq!(done.status(), 303, "{}", done.text().await.unwrap());
+    let (second, _) = stored_token(&app).await.unwrap();
+    assert_ne!(second, first);
+    let (status, body) = refresh(
+        &app,
+        "demo",
+        "offline-console",
+        "offline-console-secret",
+        &first,
+    )
+    .await;
+    assert_eq!(
+        (status, body["error"].clone()),
+        (400, json!("invalid_grant")),
+        "{body}"
+    );
+    let detail = audit_detail("history_connect").await;
+    assert!(
+        detail.contains(
+            "replaced the connection of realmadmin (demo); its offline token was revoked"
+        ),
+        "{detail}"
+    );
+
+    let out = post_history_disconnect(&app, &admin, "/admin/master").await;
+    assert_eq!(out.status(), 303);
+    assert_eq!(location(&out), "/admin/master");
+    let (_, status_now) = call(&app, &admin, "history_status", &[]).await;
+    assert_eq!(
+        status_now["connection"]["disconnected"]["reason"],
+        "Disconnected"
+    );
+    assert_eq!(stored_token(&app).await, None, "the token is forgotten");
+    let (status, _) = refresh(
+        &app,
+        "master",
+        "offline-console",
+        "offline-console-secret",
+        &second,
+    )
+    .await;
+    assert_eq!(status, 400, "and revoked at Keycloak");
+    assert!(audit_detail("history_disconnect")
+        .await
+        .contains("the offline token was revoked"));
+    let again = post_history_disconnect(&app, &admin, "/admin/master").await;
+    assert_eq!(again.status(), 409, "nothing left to disconnect");
 }

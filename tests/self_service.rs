@@ -222,9 +222,15 @@ async fn alice_sees_both_grants_removes_photo_print_and_only_that_stops_working(
     assert_eq!(status, 200, "{body}");
 
     // Recorded with alice as the actor, attempt then outcome.
-    let entries = store::list(&app.state.db, &AuditFilter::default(), 0, 10)
-        .await
-        .unwrap();
+    let entries = store::list(
+        &app.state.db,
+        &AuditFilter::default(),
+        &store::Visible::Every,
+        0,
+        10,
+    )
+    .await
+    .unwrap();
     let trail: Vec<(&str, &str, &str, &str)> = entries
         .iter()
         .map(|e| {

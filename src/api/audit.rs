@@ -23,22 +23,18 @@ mod ssr {
     use crate::model::admin::page_size;
 
     pub async fn audit_log(
-        mut filter: AuditFilter,
+        filter: AuditFilter,
         first: u32,
         max: u32,
     ) -> Result<AuditPage, AppError> {
         filter.check().map_err(AppError::InvalidInput)?;
         let caller = Caller::admin().await?;
-        // Administrators of one realm see that realm's entries only.
-        let who = caller.who();
-        if who.realm != caller.state.config.admin_realm {
-            filter.realm = Some(who.realm.clone());
-        }
+        let visible = store::Visible::to(&caller.who());
         let max = page_size(max);
         let db = &caller.state.db;
         let (entries, total) = tokio::join!(
-            store::list(db, &filter, first, max),
-            store::count(db, &filter)
+            store::list(db, &filter, &visible, first, max),
+            store::count(db, &filter, &visible)
         );
         Ok(AuditPage {
             entries: entries.map_err(AppError::internal)?,

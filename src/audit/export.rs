@@ -23,9 +23,13 @@ fn refuse(e: AppError) -> Response {
 pub async fn download(
     State(state): State<AppState>,
     session: Session,
-    Query(mut filter): Query<AuditFilter>,
+    Query(filter): Query<AuditFilter>,
 ) -> Response {
     let caller = match Caller::from_session(state.clone(), session).await {
+        Ok(caller) => caller,
+        Err(e) => return refuse(e),
+    };
+    let caller = match caller.with_current_roles().await {
         Ok(caller) => caller,
         Err(e) => return refuse(e),
     };
@@ -38,16 +42,13 @@ pub async fn download(
     if let Err(problem) = filter.check() {
         return refuse(AppError::InvalidInput(problem));
     }
-    // Administrators of one realm see that realm's entries only.
-    if who.realm != state.config.admin_realm {
-        filter.realm = Some(who.realm.clone());
-    }
+    let visible = store::Visible::to(&who);
     let db = state.db.clone();
     // (before this id, finished): each step sends the header or one chunk of rows.
     let chunks = futures_util::stream::unfold(
         (None::<i64>, false, true),
         move |(before, finished, header)| {
-            let (db, filter) = (db.clone(), filter.clone());
+            let (db, filter, visible) = (db.clone(), filter.clone(), visible.clone());
             async move {
                 if header {
                     return Some((Ok(csv::HEADER.to_owned()), (before, false, false)));
@@ -55,7 +56,7 @@ pub async fn download(
                 if finished {
                     return None;
                 }
-                match store::page_before(&db, &filter, before, CHUNK_ROWS).await {
+                match store::page_before(&db, &filter, &visible, before, CHUNK_ROWS).await {
                     Ok(entries) if entries.is_empty() => None,
                     Ok(entries) => {
                         let last = entries.last().map(|e| e.id);

@@ -184,10 +184,38 @@ fn unsuccessful(error: &KcError) -> Outcome {
     }
 }
 
+/// The realms whose entries a reader may see.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Visible {
+    /// Keycloak's super-user: deleted realms' entries included.
+    Every,
+    Realms(Vec<String>),
+}
+
+impl Visible {
+    /// What an administrator may read: the entries of the realms they administer.
+    pub fn to(who: &SignedIn) -> Visible {
+        if who.administers_every_realm() {
+            Visible::Every
+        } else {
+            Visible::Realms(who.administered_realms().into_iter().collect())
+        }
+    }
+}
+
 /// Builds the WHERE clause shared by `list` and `count`, with `$N` placeholders.
-fn where_clause(filter: &AuditFilter) -> (String, Vec<String>) {
+fn where_clause(filter: &AuditFilter, visible: &Visible) -> (String, Vec<String>) {
     let mut conditions = Vec::new();
     let mut values = Vec::new();
+    if let Visible::Realms(realms) = visible {
+        if realms.is_empty() {
+            conditions.push("0 = 1".to_owned());
+        } else {
+            let placeholders: Vec<String> = (1..=realms.len()).map(|i| format!("${i}")).collect();
+            conditions.push(format!("realm IN ({})", placeholders.join(", ")));
+            values.extend(realms.iter().cloned());
+        }
+    }
     let mut add = |sql: &str, value: String| {
         values.push(value);
         conditions.push(sql.replace('?', &format!("${}", values.len())));
@@ -244,10 +272,11 @@ fn entry(row: sqlx::sqlite::SqliteRow) -> AuditEntry {
 pub async fn list(
     db: &Pool,
     filter: &AuditFilter,
+    visible: &Visible,
     first: u32,
     max: u32,
 ) -> Result<Vec<AuditEntry>, sqlx::Error> {
-    let (clause, values) = where_clause(filter);
+    let (clause, values) = where_clause(filter, visible);
     let n = values.len();
     let sql = format!(
         "SELECT * FROM audit_log{clause} ORDER BY id DESC LIMIT ${} OFFSET ${}",
@@ -271,10 +300,11 @@ pub async fn list(
 pub async fn page_before(
     db: &Pool,
     filter: &AuditFilter,
+    visible: &Visible,
     before: Option<i64>,
     limit: u32,
 ) -> Result<Vec<AuditEntry>, sqlx::Error> {
-    let (clause, values) = where_clause(filter);
+    let (clause, values) = where_clause(filter, visible);
     let n = values.len();
     let joiner = if clause.is_empty() { " WHERE" } else { " AND" };
     let sql = format!(
@@ -294,8 +324,8 @@ pub async fn page_before(
     Ok(rows.into_iter().map(entry).collect())
 }
 
-pub async fn count(db: &Pool, filter: &AuditFilter) -> Result<u64, sqlx::Error> {
-    let (clause, values) = where_clause(filter);
+pub async fn count(db: &Pool, filter: &AuditFilter, visible: &Visible) -> Result<u64, sqlx::Error> {
+    let (clause, values) = where_clause(filter, visible);
     let sql = format!("SELECT COUNT(*) FROM audit_log{clause}");
     let mut query = sqlx::query_scalar::<_, i64>(&sql);
     for value in values {

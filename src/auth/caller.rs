@@ -86,7 +86,36 @@ impl Caller {
     /// A signed-in administrator (anyone holding realm-management roles);
     /// Keycloak still decides each call.
     pub async fn admin() -> Result<Self, AppError> {
-        Self::current().await?.require_admin()
+        Self::current()
+            .await?
+            .with_current_roles()
+            .await?
+            .require_admin()
+    }
+
+    /// `admin` for a plain handler, which has the session but no server-function context.
+    pub async fn admin_of_session(state: AppState, session: Session) -> Result<Self, AppError> {
+        Self::from_session(state, session)
+            .await?
+            .with_current_roles()
+            .await?
+            .require_admin()
+    }
+
+    /// This caller with the roles of an access token that has not expired: an expired one is
+    /// renewed first, its roles with it, and a sign-in Keycloak has ended (user disabled,
+    /// signed out) ends here. The audit log, history and jobs are answered from these roles
+    /// without Keycloak, so they must not outlive what Keycloak grants today.
+    pub async fn with_current_roles(self) -> Result<Self, AppError> {
+        match self.fresh_token(false).await {
+            Ok(_) => Ok(self),
+            Err(e) => Err(crate::api::support::keycloak_error(
+                e,
+                "",
+                "",
+                "confirm your roles",
+            )),
+        }
     }
 
     /// This caller, if they hold any administrative role.

@@ -231,6 +231,40 @@ impl Oidc {
         })
     }
 
+    /// Revokes a refresh or offline token at Keycloak (RFC 7009), which ends its session for
+    /// this client. Keycloak answers 200 for a token it no longer knows, so any 2xx is done.
+    pub async fn revoke(&self, realm: &str, refresh_token: &str) -> Result<(), KcError> {
+        let url = self
+            .keycloak
+            .url(&["realms", realm, "protocol", "openid-connect", "revoke"]);
+        let response = self
+            .keycloak
+            .http()
+            .post(url)
+            .form(&[
+                ("client_id", self.client_id.as_str()),
+                ("client_secret", self.client_secret.as_str()),
+                ("token", refresh_token),
+                ("token_type_hint", "refresh_token"),
+            ])
+            .send()
+            .await
+            .map_err(KcError::from_transport)?;
+        if response.status().is_success() {
+            Ok(())
+        } else if response.status().is_server_error() {
+            Err(KcError::ServerError(format!(
+                "revocation: {}",
+                response.status()
+            )))
+        } else {
+            Err(KcError::BadRequest(format!(
+                "Keycloak refused the revocation ({})",
+                response.status()
+            )))
+        }
+    }
+
     /// Keycloak's RP-initiated logout URL, ending the SSO session too.
     pub async fn logout_url(
         &self,

@@ -105,11 +105,37 @@ impl SignedIn {
             .is_some_and(|roles| roles.contains(role) || roles.contains("realm-admin"))
     }
 
-    /// Whether the person holds any administrative role at all (else admin pages are refused).
+    /// The realms this person holds any realm-management role for: their own realm through
+    /// its `realm-management` client, or, signed in to master, each realm whose `<realm>-realm`
+    /// client gives them a role. Application roles, whatever their names, never count.
+    pub fn administered_realms(&self) -> BTreeSet<String> {
+        let held = |roles: &BTreeSet<String>| !roles.is_empty();
+        if self.realm == "master" {
+            self.client_roles
+                .iter()
+                .filter(|(_, roles)| held(roles))
+                .filter_map(|(client, _)| client.strip_suffix("-realm"))
+                .filter(|realm| !realm.is_empty())
+                .map(str::to_owned)
+                .collect()
+        } else {
+            self.client_roles
+                .get("realm-management")
+                .filter(|roles| held(roles))
+                .map(|_| BTreeSet::from([self.realm.clone()]))
+                .unwrap_or_default()
+        }
+    }
+
+    /// Whether the person administers any realm at all (else admin pages are refused).
     pub fn is_admin(&self) -> bool {
-        self.client_roles.iter().any(|(client, roles)| {
-            (client == "realm-management" || client.ends_with("-realm")) && !roles.is_empty()
-        }) || self.realm_roles.contains("admin")
+        !self.administered_realms().is_empty()
+    }
+
+    /// Keycloak's super-user: master's `admin` role, which holds every realm's management roles,
+    /// including those of realms created, or deleted, since the token was issued.
+    pub fn administers_every_realm(&self) -> bool {
+        self.realm == "master" && self.realm_roles.contains("admin")
     }
 }
 
@@ -213,5 +239,74 @@ mod tests {
         )]);
         assert!(admin.may("demo", "manage-users"));
         assert!(!admin.may("other", "view-clients"));
+    }
+
+    fn with_roles(realm: &str, realm_roles: &[&str], client_roles: &[(&str, &[&str])]) -> SignedIn {
+        SignedIn {
+            realm: realm.into(),
+            realm_roles: realm_roles.iter().map(|r| r.to_string()).collect(),
+            client_roles: client_roles
+                .iter()
+                .map(|(client, roles)| {
+                    (
+                        client.to_string(),
+                        roles.iter().map(|r| r.to_string()).collect(),
+                    )
+                })
+                .collect(),
+            ..person("someone")
+        }
+    }
+
+    #[test]
+    fn an_application_role_called_admin_makes_nobody_an_administrator() {
+        let end_user = with_roles(
+            "demo",
+            &["admin", "offline_access"],
+            &[("shop-realm", &["admin"]), ("photo-print", &["admin"])],
+        );
+        assert!(!end_user.is_admin());
+        assert!(end_user.administered_realms().is_empty());
+        let emptied = with_roles("demo", &[], &[("realm-management", &[])]);
+        assert!(!emptied.is_admin(), "a client entry without roles");
+    }
+
+    #[test]
+    fn a_master_administrator_administers_the_realms_of_their_roles() {
+        let helpdesk = with_roles(
+            "master",
+            &[],
+            &[
+                ("demo-realm", &["view-users"]),
+                ("account", &["view-profile"]),
+            ],
+        );
+        assert_eq!(
+            helpdesk.administered_realms(),
+            BTreeSet::from(["demo".to_owned()])
+        );
+        assert!(!helpdesk.administers_every_realm());
+        let root = with_roles(
+            "master",
+            &["admin"],
+            &[
+                ("demo-realm", &["realm-admin"]),
+                ("master-realm", &["view-realm"]),
+            ],
+        );
+        assert_eq!(
+            root.administered_realms(),
+            BTreeSet::from(["demo".to_owned(), "master".to_owned()])
+        );
+        assert!(root.administers_every_realm());
+        let tenant = with_roles("demo", &["admin"], &[("realm-management", &["view-realm"])]);
+        assert_eq!(
+            tenant.administered_realms(),
+            BTreeSet::from(["demo".to_owned()])
+        );
+        assert!(
+            !tenant.administers_every_realm(),
+            "admin outside master is an ordinary role"
+        );
     }
 }

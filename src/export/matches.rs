@@ -40,9 +40,7 @@ async fn open(
     id: &str,
     format: Format,
 ) -> Result<(String, MatchExport), AppError> {
-    let caller = Caller::from_session(state, session)
-        .await?
-        .require_admin()?;
+    let caller = Caller::admin_of_session(state, session).await?;
     let who = caller.who();
     let job = store::get(&caller.state.db, id)
         .await

@@ -54,9 +54,7 @@ async fn open(
 ) -> Result<(String, AccessExport), AppError> {
     let realm = RealmName::parse(realm)?;
     let user = UserId::parse(user)?;
-    let caller = Caller::from_session(state, session)
-        .await?
-        .require_admin()?;
+    let caller = Caller::admin_of_session(state, session).await?;
     let (r, u) = (realm.as_str(), user.as_str());
     let fail = |e| keycloak_error(e, r, "view-users", "export a user's access");
     let admin = caller.state.keycloak.admin(&caller);

@@ -12,12 +12,13 @@ use base64::Engine as _;
 use serde::Deserialize;
 use tower_sessions::Session;
 
-use super::{crypto, store};
+use super::{access, crypto, store};
 use crate::audit::Recorder;
 use crate::auth::oidc::{now, LoginFlow, Tokens};
 use crate::auth::routes::page;
 use crate::auth::session::{signed_in, LOGIN_FLOW_KEY};
-use crate::auth::SignedIn;
+use crate::auth::{Caller, SignedIn};
+use crate::error::AppError;
 use crate::model::next_path::same_site_path;
 use crate::server::AppState;
 
@@ -34,13 +35,20 @@ pub async fn begin(
     session: Session,
     Form(form): Form<ConnectForm>,
 ) -> Response {
-    let Some(who) = signed_in(&session).await.filter(SignedIn::is_admin) else {
-        return page(
-            StatusCode::FORBIDDEN,
-            "Cannot connect history",
-            "Only a signed-in realm administrator can connect history.",
-        );
+    let who = match current_administrator(&state, session.clone()).await {
+        Ok(who) => who,
+        Err(e) => return refused("Cannot connect history", e),
     };
+    let current = match store::connection(&state.db).await {
+        Ok(current) => current.map(|c| c.info),
+        Err(e) => {
+            tracing::error!(error = %e, "reading the history connection failed");
+            return failed();
+        }
+    };
+    if let Some(refusal) = access::connect_refusal(&who, current.as_ref()) {
+        return page(StatusCode::FORBIDDEN, "Cannot connect history", &refusal);
+    }
     if state.config.history_key.is_none() {
         return page(StatusCode::CONFLICT, "Cannot connect history", NO_KEY);
     }
@@ -103,13 +111,15 @@ pub async fn finish(
         );
     };
     let granted_by = SignedIn::from_tokens(&flow.realm, tokens.clone());
-    if flow.realm != who.realm || granted_by.map(|g| g.user_id) != Some(who.user_id.clone()) {
+    let Some(granted_by) =
+        granted_by.filter(|g| flow.realm == who.realm && g.user_id == who.user_id)
+    else {
         return page(
             StatusCode::FORBIDDEN,
             "History not connected",
             "The offline access was granted by another account than the one signed in to the console. Sign in as the administrator who connects history.",
         );
-    }
+    };
     let Some(offline_token) = tokens.refresh_token.filter(|t| is_offline_token(t)) else {
         return page(
             StatusCode::BAD_REQUEST,
@@ -122,6 +132,14 @@ pub async fn finish(
     };
     let target = format!("history (offline token of {})", who.username);
     let stored = async {
+        let _one_at_a_time = state.history.lock().await;
+        let replaced = store::connection(&state.db).await?;
+        // The roles of the token just granted: the session's may be older.
+        if let Some(refusal) =
+            access::connect_refusal(&granted_by, replaced.as_ref().map(|r| &r.info))
+        {
+            return Ok(Err(refusal));
+        }
         let audit = Recorder::begin(
             &state.db,
             &who,
@@ -131,7 +149,6 @@ pub async fn finish(
             None,
         )
         .await?;
-        let _one_at_a_time = state.history.lock().await;
         let generation = store::next_generation(&state.db).await?;
         let sealed = crypto::seal(key, generation, &offline_token);
         store::connect(
@@ -143,11 +160,16 @@ pub async fn finish(
             generation,
         )
         .await?;
-        audit.succeeded(None).await
+        let detail = match replaced {
+            Some(old) => Some(revoke_replaced(state, key, old).await),
+            None => None,
+        };
+        audit.succeeded(detail).await.map(Ok)
     }
     .await;
     match stored {
-        Ok(()) => {
+        Ok(Err(refusal)) => page(StatusCode::FORBIDDEN, "History not connected", &refusal),
+        Ok(Ok(())) => {
             tracing::info!(realm = %who.realm, user = %who.username, "history connected");
             // The sign-in's refresh token no longer works: this authorization
             // restarted the console's client session in the SSO session
@@ -168,7 +190,51 @@ pub async fn finish(
     }
 }
 
-fn failed() -> Response {
+/// Revokes the offline token a new connection replaced (RFC 7009), so that no grant is left
+/// behind at Keycloak; returns what the audit entry says about it.
+async fn revoke_replaced(
+    state: &AppState,
+    key: &crate::config::HistoryKey,
+    old: store::StoredConnection,
+) -> String {
+    let whose = format!("{} ({})", old.info.username, old.info.realm);
+    let Some(token) = old
+        .sealed
+        .as_deref()
+        .and_then(|sealed| crypto::open(key, old.generation, sealed))
+    else {
+        return format!("replaced the connection of {whose}, which held no usable token");
+    };
+    match state.oidc.revoke(&old.info.realm, &token).await {
+        Ok(()) => format!("replaced the connection of {whose}; its offline token was revoked"),
+        Err(e) => {
+            tracing::warn!(error = %e, "revoking the replaced history token failed");
+            format!(
+                "replaced the connection of {whose}; revoking its offline token failed ({e}): revoke it in Keycloak"
+            )
+        }
+    }
+}
+
+/// The signed-in administrator with roles no older than their access token.
+pub(super) async fn current_administrator(
+    state: &AppState,
+    session: Session,
+) -> Result<SignedIn, AppError> {
+    let caller = Caller::from_session(state.clone(), session)
+        .await?
+        .with_current_roles()
+        .await?
+        .require_admin()?;
+    Ok((*caller.who()).clone())
+}
+
+pub(super) fn refused(title: &str, e: AppError) -> Response {
+    let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    page(status, title, &e.to_string())
+}
+
+pub(super) fn failed() -> Response {
     page(
         StatusCode::INTERNAL_SERVER_ERROR,
         "Something went wrong",

@@ -82,6 +82,10 @@ pub async fn history_csv(State(state): State<AppState>, session: Session) -> Res
         Ok(caller) => caller,
         Err(e) => return refuse(e),
     };
+    let caller = match caller.with_current_roles().await {
+        Ok(caller) => caller,
+        Err(e) => return refuse(e),
+    };
     let who = caller.who();
     if !who.is_admin() {
         return refuse(AppError::Forbidden(

@@ -2,8 +2,10 @@
 //! administrator grants the console an offline token (stored sealed with
 //! HISTORY_KEY); a scheduler uses it to record session counts over time.
 
+pub mod access;
 pub mod connect;
 pub mod crypto;
+pub mod disconnect;
 pub mod export;
 pub mod scheduler;
 pub mod snapshot;
@@ -23,6 +25,7 @@ pub type HistoryLock = Arc<tokio::sync::Mutex<()>>;
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/history/connect", post(connect::begin))
+        .route("/history/disconnect", post(disconnect::disconnect))
         .route("/history.csv", get(export::history_csv))
 }
 

@@ -29,6 +29,8 @@ pub enum DisconnectReason {
     UserDisabled,
     /// The stored token cannot be decrypted with the configured HISTORY_KEY.
     KeyChanged,
+    /// An administrator disconnected history in the console (the token was revoked).
+    Disconnected,
     Other,
 }
 
@@ -71,6 +73,7 @@ impl DisconnectReason {
             Self::AccessRemoved => "access_removed",
             Self::UserDisabled => "user_disabled",
             Self::KeyChanged => "key_changed",
+            Self::Disconnected => "disconnected",
             Self::Other => "other",
         }
     }
@@ -84,6 +87,7 @@ impl DisconnectReason {
             Self::AccessRemoved,
             Self::UserDisabled,
             Self::KeyChanged,
+            Self::Disconnected,
         ]
         .into_iter()
         .find(|r| r.as_str() == text)
@@ -100,6 +104,7 @@ impl DisconnectReason {
             Self::AccessRemoved => "offline access is no longer granted (the offline_access role or scope was removed)",
             Self::UserDisabled => "the user who connected history was disabled",
             Self::KeyChanged => "the stored token cannot be decrypted with the configured HISTORY_KEY (the key was changed)",
+            Self::Disconnected => "an administrator disconnected history in the console, and its offline token was revoked",
             Self::Other => "Keycloak refused the offline token",
         }
     }

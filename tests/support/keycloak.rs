@@ -242,17 +242,10 @@ async fn prepare_real(url: &str, console_url: &str) {
         "pointing master's console client here"
     );
 
-    let admin = first(
-        &http,
-        &token,
-        &format!("{url}/admin/realms/master/users?username=admin&exact=true"),
-    )
-    .await;
-    let admin_id = admin["id"].as_str().unwrap();
-    let consents: Value = http
-        .get(format!(
-            "{url}/admin/realms/master/users/{admin_id}/consents"
-        ))
+    // Every master account's console grants: history connected by one (a Playwright run's
+    // historian too) would be counted by the next test.
+    let users: Value = http
+        .get(format!("{url}/admin/realms/master/users?max=1000"))
         .bearer_auth(&token)
         .send()
         .await
@@ -260,18 +253,33 @@ async fn prepare_real(url: &str, console_url: &str) {
         .json()
         .await
         .unwrap();
-    for consent in consents.as_array().into_iter().flatten() {
-        let client_id = consent["clientId"].as_str().unwrap();
-        if client_id == "offline-console" {
-            let revoked = http
-                .delete(format!(
-                    "{url}/admin/realms/master/users/{admin_id}/consents/{client_id}"
-                ))
-                .bearer_auth(&token)
-                .send()
-                .await
-                .unwrap();
-            assert_eq!(revoked.status(), 204, "revoking admin's console grant");
+    let mut admin_id = String::new();
+    for user in users.as_array().into_iter().flatten() {
+        let id = user["id"].as_str().unwrap();
+        if user["username"] == "admin" {
+            admin_id = id.to_owned();
+        }
+        let consents: Value = http
+            .get(format!("{url}/admin/realms/master/users/{id}/consents"))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        for consent in consents.as_array().into_iter().flatten() {
+            if consent["clientId"] == "offline-console" {
+                let revoked = http
+                    .delete(format!(
+                        "{url}/admin/realms/master/users/{id}/consents/offline-console"
+                    ))
+                    .bearer_auth(&token)
+                    .send()
+                    .await
+                    .unwrap();
+                assert_eq!(revoked.status(), 204, "revoking a console grant in master");
+            }
         }
     }
     // Last: this ends the session of the token used above too.

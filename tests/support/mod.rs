@@ -106,11 +106,21 @@ impl TestApp {
     }
 }
 
-/// The demo realms with the console's redirect URIs pointed at `console_url`.
+/// The demo realms with the console's redirect URIs pointed at `console_url`, and `auditor`
+/// in demo: an administrator who may read the realm (view-realm) but not change it.
 pub fn demo_realms_for(console_url: &str) -> Vec<serde_json::Value> {
     keycloak_sim::demo_realms()
         .into_iter()
         .map(|mut realm| {
+            if realm["realm"] == "demo" {
+                realm["users"].as_array_mut().unwrap().push(serde_json::json!({
+                    "username": "auditor", "enabled": true, "email": "auditor@example.com",
+                    "emailVerified": true, "firstName": "Audit", "lastName": "Or",
+                    "credentials": [{"type": "password", "value": "auditor", "temporary": false}],
+                    "realmRoles": ["default-roles-demo"],
+                    "clientRoles": {"realm-management": ["view-realm"]}
+                }));
+            }
             for client in realm["clients"].as_array_mut().into_iter().flatten() {
                 if client["clientId"] == "offline-console" {
                     client["redirectUris"] = serde_json::json!([format!("{console_url}/*")]);
@@ -761,6 +771,20 @@ pub async fn post_history_connect(
 ) -> reqwest::Response {
     http.post(format!("{}/history/connect", app.url))
         .header("origin", origin)
+        .form(&[("next", next)])
+        .send()
+        .await
+        .unwrap()
+}
+
+/// Posts the overview's "Disconnect history" form.
+pub async fn post_history_disconnect(
+    app: &TestApp,
+    http: &reqwest::Client,
+    next: &str,
+) -> reqwest::Response {
+    http.post(format!("{}/history/disconnect", app.url))
+        .header("origin", &app.url)
         .form(&[("next", next)])
         .send()
         .await

@@ -27,6 +27,17 @@ fn ConnectForm(label: &'static str, next: String, enabled: bool) -> impl IntoVie
     }
 }
 
+/// Revokes the stored token and ends the connection (`/history/disconnect`); the history stays.
+#[component]
+fn DisconnectForm(next: String) -> impl IntoView {
+    view! {
+        <form method="post" action="/history/disconnect" class="disconnect-history">
+            <input type="hidden" name="next" value=next/>
+            <button type="submit" class="danger">"Disconnect history"</button>
+        </form>
+    }
+}
+
 #[component]
 fn StatusView(status: HistoryStatus, next: String) -> impl IntoView {
     let now_ms = status.now_ms;
@@ -69,6 +80,7 @@ fn StatusView(status: HistoryStatus, next: String) -> impl IntoView {
                         <SnapshotNow/>
                         <a href="/admin/history">"Trends"</a>
                         <a href="/history.csv" download="">"Download CSV"</a>
+                        <DisconnectForm next=next/>
                     </div>
                 }.into_any(),
             }
