@@ -354,3 +354,109 @@ async fn the_readmes_setup_for_a_real_keycloak_works_step_by_step() {
 
     admin.delete(&format!("/admin/realms/{realm}")).await;
 }
+
+#[tokio::test]
+async fn signed_in_pages_and_answers_are_never_cached_and_assets_may_be() {
+    let app = spawn_app().await;
+    let http = signed_in_client(&app, "demo", "realmadmin", "realmadmin").await;
+    let page = get_page(&app, &http, "/admin/demo").await;
+    assert_eq!(page.status(), 200);
+    assert_eq!(page.headers()["cache-control"], "no-store");
+    let answer = http
+        .post(format!("{}/api/viewer", app.url))
+        .header("origin", &app.url)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), 200);
+    assert_eq!(answer.headers()["cache-control"], "no-store");
+    assert_eq!(
+        get_page(&app, &http, "/audit.csv").await.headers()["cache-control"],
+        "no-store"
+    );
+    let asset = get_page(&app, &http, "/favicon.svg").await;
+    assert_ne!(
+        asset
+            .headers()
+            .get("cache-control")
+            .map(|v| v.to_str().unwrap()),
+        Some("no-store")
+    );
+    assert!(
+        page.headers().get("strict-transport-security").is_none(),
+        "plain http"
+    );
+}
+
+#[tokio::test]
+async fn on_https_the_cookie_is_host_prefixed_and_transport_security_is_announced() {
+    let app = spawn_app_with(|config| {
+        config.public_url = url::Url::parse("https://console.example").unwrap();
+    })
+    .await;
+    let start = app
+        .client()
+        .get(format!("{}/auth/login?realm=demo", app.url))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(start.status(), 303);
+    let cookie = start
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|c| c.starts_with("__Host-oc_session="))
+        .unwrap_or_else(|| panic!("{:?}", start.headers()))
+        .to_owned();
+    assert!(
+        cookie.contains("Secure") && cookie.contains("Path=/"),
+        "{cookie}"
+    );
+    assert!(!cookie.contains("Domain"), "{cookie}");
+    assert_eq!(
+        start.headers()["strict-transport-security"],
+        "max-age=31536000"
+    );
+}
+
+#[tokio::test]
+async fn another_sites_sign_in_link_does_not_replace_the_signed_in_session() {
+    let app = spawn_app().await;
+    let http = signed_in_client(&app, "demo", "realmadmin", "realmadmin").await;
+    let (_, before) = call(&app, &http, "viewer", &[]).await;
+    let lured = http
+        .get(format!(
+            "{}/auth/login?realm=master&next=/admin/master",
+            app.url
+        ))
+        .header("sec-fetch-site", "cross-site")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(lured.status(), 200, "no redirect to Keycloak");
+    let page = lured.text().await.unwrap();
+    assert!(
+        page.contains("You are signed in as <strong>realmadmin</strong> (demo)"),
+        "{page}"
+    );
+    assert!(
+        page.contains("href=\"/auth/login?realm=master&amp;next=%2Fadmin%2Fmaster\""),
+        "{page}"
+    );
+    let (status, after) = call(&app, &http, "viewer", &[]).await;
+    assert_eq!((status, &after), (200, &before), "the same sign-in");
+
+    // Clicked on this site, the link starts the sign-in.
+    let chosen = http
+        .get(format!(
+            "{}/auth/login?realm=master&next=/admin/master",
+            app.url
+        ))
+        .header("sec-fetch-site", "same-origin")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(chosen.status(), 303);
+    assert!(location(&chosen).contains("/realms/master/protocol/openid-connect/auth"));
+}

@@ -151,7 +151,7 @@ async fn csv_download_streams_the_filtered_log_with_formulas_neutralised() {
     let lines: Vec<&str> = text.split("\r\n").filter(|l| !l.is_empty()).collect();
     assert_eq!(
         lines[0],
-        "id,occurred_at,correlation,actor,actor_realm,realm,action,target,outcome,detail,reason"
+        "id,occurred_at,correlation,actor,actor_realm,realm,action,target,outcome,detail,reason,actor_id"
     );
     assert_eq!(lines.len(), 3, "header and the two failed entries: {text}");
     let planted: Vec<&str> = lines[1].split(',').collect();
@@ -164,6 +164,14 @@ async fn csv_download_streams_the_filtered_log_with_formulas_neutralised() {
     );
     assert!(
         lines[2].contains(",revoke_offline_session,"),
+        "{}",
+        lines[2]
+    );
+    // Keycloak's id of each actor, which a rename cannot change.
+    assert!(lines[1].ends_with(",u"), "{}", lines[1]);
+    let realmadmin = keycloak_user_id(&app, "demo", "realmadmin").await;
+    assert!(
+        lines[2].ends_with(&format!(",{realmadmin}")),
         "{}",
         lines[2]
     );

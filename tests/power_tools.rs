@@ -787,3 +787,36 @@ async fn a_job_waits_while_keycloak_is_down_and_finishes_once_it_is_back() {
     .unwrap();
     assert_eq!(successes - sessions, lost);
 }
+
+#[tokio::test]
+async fn a_job_belongs_to_the_keycloak_account_not_to_its_username() {
+    let app = spawn_app().await;
+    seed(&app, "demo", 2, "user", &["backup-service"]).await;
+    let (http, backup) = realmadmin_and_backup(&app).await;
+    let job = dry_run(&app, &http, &backup, &[("idle_days", "0")]).await;
+    let id = job["id"].as_str().unwrap().to_owned();
+    let stored = offline_console::jobs::store::get(&app.state.db, &id)
+        .await
+        .unwrap()
+        .expect("stored");
+    let owner = keycloak_user_id(&app, "demo", "realmadmin").await;
+    assert_eq!(stored.owner_id, owner);
+    let mut same_name = offline_console::auth::SignedIn {
+        realm: "demo".into(),
+        user_id: String::new(),
+        username: String::new(),
+        realm_roles: Default::default(),
+        client_roles: Default::default(),
+        tokens: offline_console::auth::oidc::Tokens {
+            access_token: String::new(),
+            refresh_token: None,
+            id_token: None,
+            access_expires_at: 0,
+        },
+    };
+    same_name.username = "realmadmin".into();
+    same_name.user_id = "another-account-given-the-name-later".into();
+    assert!(!stored.is_owned_by(&same_name));
+    same_name.user_id = owner;
+    assert!(stored.is_owned_by(&same_name));
+}

@@ -4,7 +4,7 @@
 use crate::model::audit::AuditEntry;
 
 pub const HEADER: &str =
-    "id,occurred_at,correlation,actor,actor_realm,realm,action,target,outcome,detail,reason\r\n";
+    "id,occurred_at,correlation,actor,actor_realm,realm,action,target,outcome,detail,reason,actor_id\r\n";
 
 pub fn cell(raw: &str) -> String {
     let neutral = if raw.starts_with(['=', '+', '-', '@', '\t', '\r']) {
@@ -32,6 +32,7 @@ pub fn row(e: &AuditEntry) -> String {
         cell(&e.outcome),
         cell(e.detail.as_deref().unwrap_or_default()),
         cell(e.reason.as_deref().unwrap_or_default()),
+        cell(e.actor_id.as_deref().unwrap_or_default()),
     ];
     format!("{}\r\n", cells.join(","))
 }

@@ -38,6 +38,8 @@ pub struct Recorder {
     correlation: String,
     actor: String,
     actor_realm: String,
+    /// Keycloak's id of the actor; `None` for what the console does on its own.
+    actor_id: Option<String>,
     realm: String,
     action: String,
     target: String,
@@ -59,7 +61,13 @@ impl Recorder {
         target: &str,
         reason: Option<String>,
     ) -> Result<Recorder, sqlx::Error> {
-        Self::begin_as(db, &who.username, &who.realm, realm, action, target, reason).await
+        let mut recorder =
+            Recorder::new(db, &who.username, &who.realm, realm, action, target, reason);
+        recorder.actor_id = Some(who.user_id.clone());
+        recorder
+            .write(&recorder.db, Outcome::Attempted, None)
+            .await?;
+        Ok(recorder)
     }
 
     /// For what the console does on its own (the history scheduler), named by `actor`.
@@ -89,7 +97,9 @@ impl Recorder {
         target: &str,
         reason: Option<String>,
     ) -> Result<Recorder, sqlx::Error> {
-        let recorder = Recorder::new(db, &who.username, &who.realm, realm, action, target, reason);
+        let mut recorder =
+            Recorder::new(db, &who.username, &who.realm, realm, action, target, reason);
+        recorder.actor_id = Some(who.user_id.clone());
         recorder.write(tx, Outcome::Attempted, None).await?;
         Ok(recorder)
     }
@@ -108,6 +118,7 @@ impl Recorder {
             correlation: uuid::Uuid::new_v4().to_string(),
             actor: actor.to_owned(),
             actor_realm: actor_realm.to_owned(),
+            actor_id: None,
             realm: realm.to_owned(),
             action: action.to_owned(),
             target: target.to_owned(),
@@ -158,8 +169,8 @@ impl Recorder {
         detail: Option<String>,
     ) -> Result<(), sqlx::Error> {
         sqlx::query(
-            "INSERT INTO audit_log (occurred_at, correlation, actor, actor_realm, realm, action, target, outcome, detail, reason) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+            "INSERT INTO audit_log (occurred_at, correlation, actor, actor_realm, realm, action, target, outcome, detail, reason, actor_id) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
         )
         .bind(now_rfc3339())
         .bind(&self.correlation)
@@ -171,6 +182,7 @@ impl Recorder {
         .bind(outcome.as_str())
         .bind(detail)
         .bind(&self.reason)
+        .bind(&self.actor_id)
         .execute(to)
         .await
         .map(|_| ())
@@ -259,6 +271,7 @@ fn entry(row: sqlx::sqlite::SqliteRow) -> AuditEntry {
         correlation: row.get("correlation"),
         actor: row.get("actor"),
         actor_realm: row.get("actor_realm"),
+        actor_id: row.get("actor_id"),
         realm: row.get("realm"),
         action: row.get("action"),
         target: row.get("target"),

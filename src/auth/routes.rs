@@ -31,6 +31,7 @@ pub struct LoginQuery {
 async fn login(
     State(state): State<AppState>,
     session: Session,
+    headers: axum::http::HeaderMap,
     Query(query): Query<LoginQuery>,
 ) -> Response {
     let realm = query
@@ -46,6 +47,16 @@ async fn login(
         .and_then(same_site_path)
         .unwrap_or("/")
         .to_owned();
+    // Another site's link must not replace a signed-in session (Keycloak's SSO would answer
+    // it silently): the person confirms here, and that click comes from this site.
+    let cross_site = headers
+        .get("sec-fetch-site")
+        .is_some_and(|site| site.as_bytes() == b"cross-site");
+    if cross_site {
+        if let Some(who) = signed_in(&session).await {
+            return already_signed_in(&who, realm.as_str(), &next);
+        }
+    }
     match state.oidc.begin(realm.as_str(), next, false).await {
         Ok((url, flow)) => {
             if let Err(e) = session.insert(LOGIN_FLOW_KEY, &flow).await {
@@ -149,6 +160,27 @@ async fn logout(State(state): State<AppState>, session: Session) -> Response {
         }
     }
     Redirect::to("/").into_response()
+}
+
+/// The answer to another site's sign-in link while someone is signed in.
+fn already_signed_in(who: &SignedIn, realm: &str, next: &str) -> Response {
+    let encode =
+        |text: &str| url::form_urlencoded::byte_serialize(text.as_bytes()).collect::<String>();
+    let html = format!(
+        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         <title>Already signed in · offline-console</title><link rel=\"stylesheet\" href=\"/pkg/offline-console.css\"></head>\
+         <body><main id=\"main\"><section class=\"notice\"><h1>Already signed in</h1>\
+         <p>You are signed in as <strong>{user}</strong> ({current}). Another site sent you to sign in to <strong>{realm}</strong>.</p>\
+         <p><a href=\"{next}\">Continue as {user}</a></p>\
+         <p><a href=\"/auth/login?realm={realm_q}&amp;next={next_q}\">Sign in to {realm} instead</a></p></section></main></body></html>",
+        user = escape(&who.username),
+        current = escape(&who.realm),
+        realm = escape(realm),
+        next = escape(next),
+        realm_q = encode(realm),
+        next_q = encode(next),
+    );
+    (StatusCode::OK, Html(html)).into_response()
 }
 
 fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {

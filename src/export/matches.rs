@@ -45,7 +45,7 @@ async fn open(
     let job = store::get(&caller.state.db, id)
         .await
         .map_err(AppError::internal)?
-        .filter(|job| job.owner == who.username && job.owner_realm == who.realm)
+        .filter(|job| job.is_owned_by(&who))
         .ok_or_else(|| AppError::NotFound("The job".into()))?;
     Ok((
         format!("{}-offline-sessions-matching", job.client_id),

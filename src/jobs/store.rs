@@ -21,6 +21,8 @@ pub struct JobRecord {
     pub client_id: String,
     pub owner: String,
     pub owner_realm: String,
+    /// Keycloak's id of the owner (`sub`): the job is theirs, whatever their username becomes.
+    pub owner_id: String,
     pub filter: SessionFilter,
     pub policy: Option<EffectivePolicy>,
     pub as_of_ms: i64,
@@ -34,6 +36,13 @@ pub struct JobRecord {
     pub error: Option<String>,
     pub phase_started_ms: i64,
     pub phase_done: u64,
+}
+
+impl JobRecord {
+    /// Whether `who` owns this job: the same Keycloak account, not merely the same username.
+    pub fn is_owned_by(&self, who: &SignedIn) -> bool {
+        self.owner_realm == who.realm && !self.owner_id.is_empty() && self.owner_id == who.user_id
+    }
 }
 
 pub struct NewJob<'a> {
@@ -58,8 +67,8 @@ fn to_json<T: serde::Serialize>(value: &T) -> String {
 pub async fn insert(db: &Pool, job: NewJob<'_>) -> Result<(), sqlx::Error> {
     sqlx::query(
         "INSERT INTO session_jobs (id, realm, client_uuid, client_id, owner, owner_realm, filter, policy, \
-         as_of_ms, state, total, owner_session, phase_started_ms, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'scanning', $10, $11, $12, $13)",
+         as_of_ms, state, total, owner_session, phase_started_ms, created_at, owner_id) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'scanning', $10, $11, $12, $13, $14)",
     )
     .bind(job.id)
     .bind(job.realm)
@@ -74,6 +83,7 @@ pub async fn insert(db: &Pool, job: NewJob<'_>) -> Result<(), sqlx::Error> {
     .bind(job.owner_session)
     .bind(job.now_ms)
     .bind(crate::export::rfc3339(job.now_ms))
+    .bind(&job.owner.user_id)
     .execute(db)
     .await
     .map(|_| ())
@@ -88,6 +98,7 @@ fn record(row: &sqlx::sqlite::SqliteRow) -> JobRecord {
         client_id: row.get("client_id"),
         owner: row.get("owner"),
         owner_realm: row.get("owner_realm"),
+        owner_id: row.get::<Option<String>, _>("owner_id").unwrap_or_default(),
         filter: serde_json::from_str(row.get::<&str, _>("filter")).unwrap_or_default(),
         policy: row
             .get::<Option<&str>, _>("policy")
@@ -114,7 +125,7 @@ pub async fn get(db: &Pool, id: &str) -> Result<Option<JobRecord>, sqlx::Error> 
     Ok(row.as_ref().map(record))
 }
 
-/// The newest job of this person for this client.
+/// The newest job of this person (by Keycloak id) for this client.
 pub async fn latest(
     db: &Pool,
     realm: &str,
@@ -123,12 +134,12 @@ pub async fn latest(
 ) -> Result<Option<JobRecord>, sqlx::Error> {
     let row = sqlx::query(
         "SELECT * FROM session_jobs WHERE realm = $1 AND client_uuid = $2 AND owner_realm = $3 \
-         AND owner = $4 ORDER BY created_at DESC, rowid DESC LIMIT 1",
+         AND owner_id = $4 ORDER BY created_at DESC, rowid DESC LIMIT 1",
     )
     .bind(realm)
     .bind(client_uuid)
     .bind(&owner.realm)
-    .bind(&owner.username)
+    .bind(&owner.user_id)
     .fetch_optional(db)
     .await?;
     Ok(row.as_ref().map(record))

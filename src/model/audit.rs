@@ -10,6 +10,8 @@ pub struct AuditEntry {
     pub correlation: String,
     pub actor: String,
     pub actor_realm: String,
+    /// Keycloak's user id of the actor (`sub`); `None` for the console itself and old rows.
+    pub actor_id: Option<String>,
     pub realm: String,
     pub action: String,
     pub target: String,

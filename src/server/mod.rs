@@ -31,6 +31,9 @@ pub type ConsoleSessionStore = CachedSessionStore<SqliteStore>;
 
 /// Name of the console's session cookie.
 pub const SESSION_COOKIE: &str = "oc_session";
+/// On https the cookie carries the `__Host-` prefix: browsers then keep it only as sent by
+/// this host, Secure, for the whole site, so a sibling subdomain cannot plant or shadow it.
+pub const SECURE_SESSION_COOKIE: &str = "__Host-oc_session";
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {
@@ -62,7 +65,11 @@ pub async fn build(config: Config) -> Result<(Router, AppState), StartError> {
     let secure = config.cookies_secure();
     let state = AppState::new(config, db, session_store.clone());
     let sessions = SessionManagerLayer::new(session_store)
-        .with_name(SESSION_COOKIE)
+        .with_name(if secure {
+            SECURE_SESSION_COOKIE
+        } else {
+            SESSION_COOKIE
+        })
         .with_http_only(true)
         .with_same_site(SameSite::Lax)
         .with_secure(secure)

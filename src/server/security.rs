@@ -26,6 +26,7 @@ pub async fn headers(
 ) -> Response {
     let nonce = Nonce::new();
     request.extensions_mut().insert(PageNonce(nonce.clone()));
+    let cacheable = is_static_asset(request.uri().path());
     let mut response = next.run(request).await;
     let is_page = response
         .headers()
@@ -47,6 +48,16 @@ pub async fn headers(
         HeaderValue::from_static("no-referrer"),
     );
     headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    // Pages and answers hold one person's data: no browser or proxy may keep a copy.
+    if !cacheable {
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    if state.config.cookies_secure() {
+        headers.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000"),
+        );
+    }
     headers.insert(
         header::CONTENT_SECURITY_POLICY,
         policy.unwrap_or(HeaderValue::from_static(
@@ -54,6 +65,11 @@ pub async fn headers(
         )),
     );
     response
+}
+
+/// The site's own files (the bundle, styles, icons): the same for everyone.
+fn is_static_asset(path: &str) -> bool {
+    path.starts_with("/pkg/") || path.starts_with("/favicon")
 }
 
 /// Sign-out forms redirect to Keycloak's logout page, which `form-action` must allow.
