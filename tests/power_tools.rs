@@ -820,3 +820,77 @@ async fn a_job_belongs_to_the_keycloak_account_not_to_its_username() {
     same_name.user_id = owner;
     assert!(stored.is_owned_by(&same_name));
 }
+
+#[tokio::test]
+async fn a_job_refused_for_lack_of_a_role_stops_at_once_instead_of_sending_the_rest() {
+    let app = spawn_app().await;
+    seed(&app, "demo", 80, "user", &["backup-service"]).await;
+    let (http, backup) = realmadmin_and_backup(&app).await;
+    let job = dry_run(&app, &http, &backup, &[]).await;
+    assert_eq!(job["matched"], 80);
+    // As when manage-users is taken from the owner while the job runs.
+    add_fault(
+        &app,
+        json!({ "pathPrefix": "/admin/realms/demo/sessions/", "status": 403 }),
+    )
+    .await;
+
+    let (status, _) = confirm(&app, &http, &job, "backup-service").await;
+    assert_eq!(status, 200);
+    let id = job["id"].as_str().unwrap();
+    let stopped = wait_for(&app, &http, id, "stopped", |j| j["state"] != "revoking").await;
+    assert_eq!(stopped["state"], "failed", "{stopped}");
+    let error = stopped["error"].as_str().unwrap();
+    assert!(
+        error.contains("manage-users") && error.contains("the rest were not sent"),
+        "{error}"
+    );
+    assert_eq!(
+        (stopped["revoked"].as_u64(), stopped["failed"].as_u64()),
+        (Some(0), Some(0)),
+        "refused before Keycloak acted: nothing counted as failed"
+    );
+    let (refusals, sessions) = audited(&app, "bulk_revoke_offline_session", "failed").await;
+    let (attempts, _) = audited(&app, "bulk_revoke_offline_session", "attempted").await;
+    assert_eq!(
+        (attempts, sessions),
+        (refusals, refusals),
+        "every attempt closed, once"
+    );
+    assert!(
+        (1..=32).contains(&refusals),
+        "one batch at most was sent, not all 80: {refusals}"
+    );
+    clear_faults(&app).await;
+    assert_eq!(offline_total(&app, &http, &backup).await, 80);
+}
+
+#[tokio::test]
+async fn the_dry_run_names_the_other_clients_whose_offline_access_ends_too() {
+    let app = spawn_app().await;
+    seed(&app, "demo", 3, "both", &["backup-service", "photo-print"]).await;
+    seed(&app, "demo", 2, "solo", &["backup-service"]).await;
+    let (http, backup) = realmadmin_and_backup(&app).await;
+    let job = dry_run(&app, &http, &backup, &[]).await;
+    assert_eq!(job["matched"], 5);
+    assert_eq!(
+        (job["shared"].clone(), job["shared_with"].clone()),
+        (json!(3), json!(["photo-print"]))
+    );
+    let both = job["sample"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| m["other_clients"] == json!(["photo-print"]))
+        .count();
+    assert_eq!(both, 3);
+    let page = get_page(&app, &http, &format!("/admin/demo/clients/{backup}/tools"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("3 of these sessions also hold offline access for photo-print"),
+        "{page}"
+    );
+}

@@ -34,7 +34,7 @@ impl JobError {
     fn message(&self) -> String {
         match self {
             JobError::Keycloak(KcError::Unauthorized) => "The sign-in that started this job has ended (signed out, or Keycloak's session limit was reached), so the job cannot go on. Sessions already revoked stay revoked; sign in again and start a new dry run for the rest.".into(),
-            JobError::Keycloak(KcError::Forbidden) => "Keycloak refused the job for lack of a role.".into(),
+            JobError::Keycloak(KcError::Forbidden) => "Keycloak refused to revoke: the account that started this job lacks the realm-management role \u{201c}manage-users\u{201d} for this realm (it may have been taken away while the job ran). The job stopped there; sessions already revoked stay revoked, the rest were not sent.".into(),
             JobError::Keycloak(KcError::NotFound(_)) => "The client or realm no longer exists.".into(),
             JobError::Keycloak(e) => format!("The job stopped: {}.", e.public_summary()),
             JobError::Database(_) => "The job stopped: the console's database failed (see the server log).".into(),
@@ -134,6 +134,12 @@ async fn scan(state: &AppState, owner: &Caller, job: &JobRecord) -> Result<(), J
                     started_ms: s.start,
                     last_access_ms: s.last_access,
                     detail: None,
+                    other_clients: s
+                        .clients
+                        .iter()
+                        .filter(|(uuid, _)| **uuid != job.client_uuid)
+                        .map(|(_, client_id)| client_id.clone())
+                        .collect(),
                 };
                 (position, row)
             })
@@ -220,6 +226,7 @@ async fn revoke(
         match record_outcomes(&state.db, job, answered).await? {
             Verdict::Answered => patience.reset(),
             Verdict::SignInLost => return Err(KcError::Unauthorized.into()),
+            Verdict::Forbidden => return Err(KcError::Forbidden.into()),
             Verdict::KeycloakAway(e) => {
                 // Revocations whose answer was lost are settled by asking Keycloak first.
                 unsettled = true;
@@ -274,6 +281,8 @@ enum Verdict {
     Answered,
     /// Keycloak refused the job's sign-in: stop.
     SignInLost,
+    /// Keycloak refused the revocations for lack of a role: stop rather than send the rest.
+    Forbidden,
     /// Some revocations got no answer: wait for Keycloak, then carry on.
     KeycloakAway(KcError),
 }
@@ -334,6 +343,7 @@ async fn record_outcomes(
 ) -> Result<Verdict, sqlx::Error> {
     let mut tx = db.begin().await?;
     let mut sign_in_lost = false;
+    let mut forbidden = false;
     let mut away = None;
     for (m, audit, answer) in answered {
         match answer {
@@ -346,6 +356,14 @@ async fn record_outcomes(
                 sign_in_lost = true;
                 audit
                     .failed_in(&mut tx, KcError::Unauthorized.to_string())
+                    .await?;
+                store::requeue(&mut tx, &job.id, &m.session_id, None).await?;
+            }
+            Err(KcError::Forbidden) => {
+                // Refused before acting, like a lost sign-in: the session waits for a new job.
+                forbidden = true;
+                audit
+                    .failed_in(&mut tx, failure_text(&KcError::Forbidden).into())
                     .await?;
                 store::requeue(&mut tx, &job.id, &m.session_id, None).await?;
             }
@@ -372,10 +390,11 @@ async fn record_outcomes(
         }
     }
     tx.commit().await?;
-    Ok(match (sign_in_lost, away) {
-        (true, _) => Verdict::SignInLost,
-        (false, Some(e)) => Verdict::KeycloakAway(e),
-        (false, None) => Verdict::Answered,
+    Ok(match (sign_in_lost, forbidden, away) {
+        (true, _, _) => Verdict::SignInLost,
+        (false, true, _) => Verdict::Forbidden,
+        (false, false, Some(e)) => Verdict::KeycloakAway(e),
+        (false, false, None) => Verdict::Answered,
     })
 }
 
@@ -406,6 +425,7 @@ async fn recheck_revoked(
                 started_ms: session.start,
                 last_access_ms: session.last_access,
                 detail: None,
+                other_clients: Vec::new(),
             };
             let (target, reason) = (audit_target(job, &m), Some(audit_reason(job)));
             let mut tx = state.db.begin().await?;

@@ -248,7 +248,7 @@ pub async fn record_page(
     for chunk in matches.chunks(ROWS_PER_INSERT) {
         let mut insert = sqlx::QueryBuilder::new(
             "INSERT OR IGNORE INTO session_job_matches \
-             (job_id, seq, session_id, username, user_id, started_ms, last_access_ms) ",
+             (job_id, seq, session_id, username, user_id, started_ms, last_access_ms, other_clients) ",
         );
         insert.push_values(chunk, |mut row, (position, m)| {
             row.push_bind(id)
@@ -257,7 +257,8 @@ pub async fn record_page(
                 .push_bind(&m.username)
                 .push_bind(&m.user_id)
                 .push_bind(m.started_ms)
-                .push_bind(m.last_access_ms);
+                .push_bind(m.last_access_ms)
+                .push_bind((!m.other_clients.is_empty()).then(|| m.other_clients.join(",")));
         });
         // Not kept in the connection's statement cache: the last chunk of
         // each page has its own length, so its own statement.
@@ -285,6 +286,10 @@ fn match_row(row: &sqlx::sqlite::SqliteRow) -> MatchRow {
         started_ms: row.get("started_ms"),
         last_access_ms: row.get("last_access_ms"),
         detail: row.get("detail"),
+        other_clients: row
+            .get::<Option<String>, _>("other_clients")
+            .map(|list| list.split(',').map(str::to_owned).collect())
+            .unwrap_or_default(),
     }
 }
 
@@ -458,6 +463,25 @@ pub async fn view(db: &Pool, job: JobRecord, now_ms: i64) -> Result<SessionJob, 
             .fetch_all(db)
             .await?;
     let failures = matches(db, &job.id, "failed", SAMPLE).await?;
+    let shared: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM session_job_matches WHERE job_id = $1 AND other_clients IS NOT NULL",
+    )
+    .bind(&job.id)
+    .fetch_one(db)
+    .await?;
+    let lists: Vec<String> = sqlx::query_scalar(
+        "SELECT DISTINCT other_clients FROM session_job_matches \
+         WHERE job_id = $1 AND other_clients IS NOT NULL LIMIT $2",
+    )
+    .bind(&job.id)
+    .bind(SAMPLE)
+    .fetch_all(db)
+    .await?;
+    let shared_with: std::collections::BTreeSet<String> = lists
+        .iter()
+        .flat_map(|list| list.split(','))
+        .map(str::to_owned)
+        .collect();
     let mut view = SessionJob {
         filter_text: job.filter.describe(),
         id: job.id,
@@ -476,6 +500,8 @@ pub async fn view(db: &Pool, job: JobRecord, now_ms: i64) -> Result<SessionJob, 
         error: job.error,
         sample: sample.iter().map(match_row).collect(),
         failures,
+        shared: shared.max(0) as u64,
+        shared_with: shared_with.into_iter().collect(),
     };
     view.eta_secs = estimate(&view, job.phase_started_ms, job.phase_done, now_ms);
     Ok(view)

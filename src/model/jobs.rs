@@ -185,6 +185,9 @@ pub struct MatchRow {
     pub last_access_ms: i64,
     /// Why revoking it failed.
     pub detail: Option<String>,
+    /// The other clients this offline session serves, whose offline access ends with it.
+    #[serde(default)]
+    pub other_clients: Vec<String>,
 }
 
 /// A job as the page shows it.
@@ -212,6 +215,11 @@ pub struct SessionJob {
     pub sample: Vec<MatchRow>,
     /// The first revocations that failed.
     pub failures: Vec<MatchRow>,
+    /// Matches whose session serves other clients too, and the first of those clients.
+    #[serde(default)]
+    pub shared: u64,
+    #[serde(default)]
+    pub shared_with: Vec<String>,
 }
 
 impl SessionJob {

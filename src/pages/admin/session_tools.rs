@@ -237,6 +237,15 @@ fn JobPanel(
                     {cancel_label}
                 </button>
             })}
+            {(job.shared > 0).then(|| view! {
+                <p class="alert warning shared-sessions" role="note">
+                    {format!(
+                        "{} of these sessions also hold offline access for {}: Keycloak ends a whole offline session, so revoking them ends that access too.",
+                        thousands(job.shared),
+                        job.shared_with.join(", ")
+                    )}
+                </p>
+            })}
             {(job.state == JobState::Scanned && job.matched > 0).then(|| view! {
                 <Confirm id=id.clone() client_id=job.client_id.clone() matched=job.matched revoke=revoke/>
             })}
