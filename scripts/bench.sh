@@ -76,6 +76,7 @@ sim_pid=$!
 wait_for "$sim_url/realms/master/.well-known/openid-configuration"
 KEYCLOAK_URL="$sim_url" \
 OIDC_CLIENT_SECRET=offline-console-secret \
+OIDC_CLIENT_SECRETS=master=offline-console-master-secret \
 PUBLIC_URL="$console_url" \
 BIND_ADDR="127.0.0.1:${console_port}" \
 DATABASE_URL="sqlite://${work}/console.db" \

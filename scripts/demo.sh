@@ -52,6 +52,7 @@ fi
 KEYCLOAK_URL="${KEYCLOAK_URL:-$keycloak_url}" \
 HISTORY_KEY="${HISTORY_KEY:-$(cat data/history.key)}" \
 OIDC_CLIENT_SECRET="${OIDC_CLIENT_SECRET:-offline-console-secret}" \
+OIDC_CLIENT_SECRETS="${OIDC_CLIENT_SECRETS:-master=offline-console-master-secret}" \
 PUBLIC_URL="${PUBLIC_URL:-http://127.0.0.1:${console_port}}" \
 BIND_ADDR="${BIND_ADDR:-127.0.0.1:${console_port}}" \
 "$CARGO_TARGET_DIR/release/offline-console" &

@@ -31,9 +31,21 @@ pub struct Args {
     #[arg(long, env = "OIDC_CLIENT_ID", default_value = "offline-console")]
     pub client_id: String,
 
-    /// Secret of the console's confidential OIDC client.
+    /// Secret of the console's confidential OIDC client, for every realm without a secret of
+    /// its own in OIDC_CLIENT_SECRETS or OIDC_CLIENT_SECRETS_FILE.
     #[arg(long, env = "OIDC_CLIENT_SECRET", hide_env_values = true)]
     pub client_secret: Option<String>,
+
+    /// A secret per realm, `realm=secret` entries separated by commas, e.g.
+    /// `master=…,tenant=…`: a tenant realm's administrators can read the console client's
+    /// secret in their realm, so the admin realm should have its own.
+    #[arg(long, env = "OIDC_CLIENT_SECRETS", hide_env_values = true)]
+    pub client_secrets: Option<String>,
+
+    /// A file of `realm=secret` lines (the same as OIDC_CLIENT_SECRETS, kept out of the
+    /// process environment); `#` starts a comment.
+    #[arg(long, env = "OIDC_CLIENT_SECRETS_FILE")]
+    pub client_secrets_file: Option<PathBuf>,
 
     /// URL where browsers reach the console; redirect URIs derive from it (https makes cookies Secure).
     #[arg(long, env = "PUBLIC_URL", default_value = "http://127.0.0.1:3000")]
@@ -100,6 +112,10 @@ pub enum LogFormat {
 pub struct Secret(String);
 
 impl Secret {
+    pub fn new(secret: &str) -> Self {
+        Secret(secret.to_owned())
+    }
+
     pub fn expose(&self) -> &str {
         &self.0
     }
@@ -116,7 +132,7 @@ pub struct Config {
     pub keycloak_url: Url,
     pub admin_realm: String,
     pub client_id: String,
-    pub client_secret: Secret,
+    pub client_secrets: crate::auth::client_secrets::ClientSecrets,
     pub public_url: Url,
     pub bind: SocketAddr,
     pub database_url: String,
@@ -195,16 +211,41 @@ impl Config {
         let public_url = parse_base_url(Some(&args.public_url), "PUBLIC_URL", "public-url")?;
         let admin_realm = non_empty(&args.admin_realm, "ADMIN_REALM", "admin-realm")?;
         let client_id = non_empty(&args.client_id, "OIDC_CLIENT_ID", "client-id")?;
-        let client_secret = match args.client_secret.as_deref().map(str::trim) {
-            Some(s) if !s.is_empty() => Secret(s.to_owned()),
-            _ => {
-                return Err(problem(
-                    "OIDC_CLIENT_SECRET",
-                    "client-secret",
-                    "is required (the secret of the console's confidential client)",
-                ))
-            }
+        let fallback = args
+            .client_secret
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(Secret::new);
+        let mut per_realm = match args.client_secrets.as_deref() {
+            Some(text) => crate::auth::client_secrets::parse_pairs(text)
+                .map_err(|why| problem("OIDC_CLIENT_SECRETS", "client-secrets", why))?,
+            None => Default::default(),
         };
+        if let Some(path) = &args.client_secrets_file {
+            let (var, flag) = ("OIDC_CLIENT_SECRETS_FILE", "client-secrets-file");
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| problem(var, flag, format!("cannot read {}: {e}", path.display())))?;
+            for (realm, secret) in crate::auth::client_secrets::parse_pairs(&text)
+                .map_err(|why| problem(var, flag, format!("{}: {why}", path.display())))?
+            {
+                if per_realm.insert(realm.clone(), secret).is_some() {
+                    return Err(problem(
+                        var,
+                        flag,
+                        format!("realm '{realm}' also has a secret in OIDC_CLIENT_SECRETS"),
+                    ));
+                }
+            }
+        }
+        let client_secrets = crate::auth::client_secrets::ClientSecrets::new(fallback, per_realm);
+        if client_secrets.is_empty() {
+            return Err(problem(
+                "OIDC_CLIENT_SECRET",
+                "client-secret",
+                "is required (the secret of the console's confidential client; or one per realm in OIDC_CLIENT_SECRETS)",
+            ));
+        }
         let bind = args.bind.parse::<SocketAddr>().map_err(|_| {
             problem(
                 "BIND_ADDR",
@@ -255,7 +296,7 @@ impl Config {
             keycloak_url,
             admin_realm,
             client_id,
-            client_secret,
+            client_secrets,
             public_url,
             bind,
             database_url,

@@ -202,7 +202,16 @@ async fn cross_site_posts_are_refused() {
 /// the two cannot drift apart), then an administrator and an end user use every page.
 #[tokio::test]
 async fn the_readmes_setup_for_a_real_keycloak_works_step_by_step() {
-    let app = spawn_app().await;
+    use offline_console::auth::client_secrets::{parse_pairs, ClientSecrets};
+    let app = spawn_app_with(|config| {
+        config.client_secrets = ClientSecrets::new(
+            Some(offline_console::config::Secret::new(
+                "offline-console-secret",
+            )),
+            parse_pairs("master=offline-console-master-secret,readme=readme-realm-secret").unwrap(),
+        );
+    })
+    .await;
     let readme =
         std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
     let section = readme
@@ -220,7 +229,8 @@ async fn the_readmes_setup_for_a_real_keycloak_works_step_by_step() {
         "client roles of `realm-management` in the managed realm",
         "`realm-admin` includes all of them",
         "End users need nothing special",
-        "Run the console with `KEYCLOAK_URL`, `OIDC_CLIENT_SECRET` and `PUBLIC_URL` set",
+        "Give the client in each realm a secret of its own and list them for the console as `OIDC_CLIENT_SECRETS=master=…,tenant=…`",
+        "Run the console with `KEYCLOAK_URL`, `OIDC_CLIENT_SECRETS` (or `OIDC_CLIENT_SECRET`) and `PUBLIC_URL` set",
     ] {
         assert!(section.contains(written), "the README no longer says: {written}");
     }
@@ -231,7 +241,7 @@ async fn the_readmes_setup_for_a_real_keycloak_works_step_by_step() {
     admin
         .post("/admin/realms", json!({ "realm": realm, "enabled": true }))
         .await;
-    // Step 1: the client, as written (the secret is the one the console runs with).
+    // Step 1: the client, as written, with a secret of its own (listed for the console below).
     admin
         .post(
             &format!("/admin/realms/{realm}/clients"),
@@ -239,7 +249,7 @@ async fn the_readmes_setup_for_a_real_keycloak_works_step_by_step() {
                 "clientId": "offline-console",
                 "protocol": "openid-connect",
                 "publicClient": false,
-                "secret": "offline-console-secret",
+                "secret": "readme-realm-secret",
                 "standardFlowEnabled": true,
                 "implicitFlowEnabled": false,
                 "directAccessGrantsEnabled": false,
@@ -459,4 +469,48 @@ async fn another_sites_sign_in_link_does_not_replace_the_signed_in_session() {
         .unwrap();
     assert_eq!(chosen.status(), 303);
     assert!(location(&chosen).contains("/realms/master/protocol/openid-connect/auth"));
+}
+
+#[tokio::test]
+async fn each_realm_signs_in_with_its_own_client_secret() {
+    use offline_console::auth::client_secrets::ClientSecrets;
+    // The shared secret only: it is demo's, and master's client has a secret of its own.
+    let app = spawn_app_with(|config| {
+        config.client_secrets = ClientSecrets::new(
+            Some(offline_console::config::Secret::new(
+                "offline-console-secret",
+            )),
+            Default::default(),
+        );
+    })
+    .await;
+    let done = sign_in(&app, &app.client(), "demo", "realmadmin", "realmadmin").await;
+    assert_eq!(done.status(), 303, "demo's secret works in demo");
+    let refused = sign_in(&app, &app.client(), "master", "admin", "admin").await;
+    assert_eq!(refused.status(), 502, "demo's secret is refused by master");
+}
+
+#[tokio::test]
+async fn a_realm_without_a_client_secret_says_so_at_sign_in() {
+    use offline_console::auth::client_secrets::{parse_pairs, ClientSecrets};
+    // Master's secret for master, and no secret at all for any other realm.
+    let app = spawn_app_with(|config| {
+        config.client_secrets = ClientSecrets::new(
+            None,
+            parse_pairs("master=offline-console-master-secret").unwrap(),
+        );
+    })
+    .await;
+    let done = sign_in(&app, &app.client(), "master", "admin", "admin").await;
+    assert_eq!(done.status(), 303);
+    let unset = app
+        .client()
+        .get(format!("{}/auth/login?realm=demo", app.url))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(unset.status(), 503);
+    let page = unset.text().await.unwrap();
+    assert!(page.contains("no client secret for this realm"), "{page}");
+    assert!(!page.contains("offline-console-master-secret"));
 }

@@ -30,6 +30,10 @@ impl Console {
         let child = Command::new(env!("CARGO_BIN_EXE_offline-console"))
             .env("KEYCLOAK_URL", keycloak_url)
             .env("OIDC_CLIENT_SECRET", "offline-console-secret")
+            .env(
+                "OIDC_CLIENT_SECRETS",
+                "master=offline-console-master-secret",
+            )
             .env("PUBLIC_URL", &url)
             .env("BIND_ADDR", format!("127.0.0.1:{port}"))
             .env("DATABASE_URL", database_url)

@@ -620,7 +620,7 @@ async fn only_the_realms_administrators_connect_replace_and_disconnect_history()
         &app,
         "master",
         "offline-console",
-        "offline-console-secret",
+        "offline-console-master-secret",
         &second,
     )
     .await;

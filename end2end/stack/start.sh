@@ -34,6 +34,7 @@ fi
 
 KEYCLOAK_URL="$keycloak_url" \
 OIDC_CLIENT_SECRET=offline-console-secret \
+OIDC_CLIENT_SECRETS=master=offline-console-master-secret \
 PUBLIC_URL="$console_url" \
 BIND_ADDR="127.0.0.1:${console_port}" \
 DATABASE_URL="sqlite://${work}/console.db" \

@@ -12,7 +12,7 @@ const consoleOrigin = `http://127.0.0.1:${consolePort}`;
 
 /** base64url JSON header `{"` then two more dot-separated parts: a JWT. */
 const JWT = /eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*/;
-const SECRETS = ["offline-console-secret", "backup-service-secret"];
+const SECRETS = ["offline-console-secret", "offline-console-master-secret", "backup-service-secret"];
 const PASSWORDS = ["realmadmin", "alice"].map((p) => `password=${p}`);
 
 test("no token, secret or password reaches a browser or the log during a full journey", async ({ page }) => {

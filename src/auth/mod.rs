@@ -2,6 +2,7 @@
 //! tokens live only in the server-side session.
 
 pub mod caller;
+pub mod client_secrets;
 pub mod oidc;
 pub mod routes;
 pub mod session;

@@ -38,7 +38,7 @@ struct Cached {
 pub struct Oidc {
     keycloak: Keycloak,
     client_id: String,
-    client_secret: String,
+    secrets: super::client_secrets::ClientSecrets,
     redirect_uri: String,
     clients: Arc<RwLock<HashMap<String, Arc<Cached>>>>,
 }
@@ -78,6 +78,10 @@ pub enum OidcError {
     Refused(String),
     #[error("the ID token did not verify: {0}")]
     IdToken(String),
+    #[error(
+        "no client secret is configured for realm {0} (OIDC_CLIENT_SECRET or OIDC_CLIENT_SECRETS)"
+    )]
+    NoSecret(String),
 }
 
 pub fn now() -> i64 {
@@ -92,10 +96,18 @@ impl Oidc {
         Oidc {
             keycloak,
             client_id: config.client_id.clone(),
-            client_secret: config.client_secret.expose().to_owned(),
+            secrets: config.client_secrets.clone(),
             redirect_uri: config.redirect_uri(),
             clients: Arc::default(),
         }
+    }
+
+    /// The console client's secret in `realm`.
+    fn secret(&self, realm: &str) -> Result<&str, OidcError> {
+        self.secrets
+            .for_realm(realm)
+            .map(|s| s.expose())
+            .ok_or_else(|| OidcError::NoSecret(realm.to_owned()))
     }
 
     async fn cached(&self, realm: &str) -> Result<Arc<Cached>, OidcError> {
@@ -125,7 +137,7 @@ impl Oidc {
         let client = CoreClient::from_provider_metadata(
             metadata,
             ClientId::new(self.client_id.clone()),
-            Some(ClientSecret::new(self.client_secret.clone())),
+            Some(ClientSecret::new(self.secret(realm)?.to_owned())),
         )
         .set_redirect_uri(redirect);
         let cached = Arc::new(Cached {
@@ -243,7 +255,11 @@ impl Oidc {
             .post(url)
             .form(&[
                 ("client_id", self.client_id.as_str()),
-                ("client_secret", self.client_secret.as_str()),
+                (
+                    "client_secret",
+                    self.secret(realm)
+                        .map_err(|e| KcError::BadRequest(e.to_string()))?,
+                ),
                 ("token", refresh_token),
                 ("token_type_hint", "refresh_token"),
             ])

@@ -195,6 +195,11 @@ fn oidc_failure(e: &OidcError, realm: &str) -> Response {
             "Unknown realm",
             "Keycloak does not know this realm. Check the name and try again.",
         ),
+        OidcError::NoSecret(_) => page(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "Sign-in not set up for this realm",
+            "This console has no client secret for this realm. Its operator sets one in OIDC_CLIENT_SECRETS (or OIDC_CLIENT_SECRET for every realm).",
+        ),
         OidcError::Keycloak(k) if k.is_transient() => page(
             StatusCode::SERVICE_UNAVAILABLE,
             "Keycloak is unavailable",

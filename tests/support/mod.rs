@@ -170,6 +170,8 @@ pub fn config_with<S: AsRef<str>>(
         keycloak_url,
         "--client-secret",
         "offline-console-secret",
+        "--client-secrets",
+        "master=offline-console-master-secret",
         "--public-url",
         &public_url,
         "--bind",
