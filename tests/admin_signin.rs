@@ -514,3 +514,90 @@ async fn a_realm_without_a_client_secret_says_so_at_sign_in() {
     assert!(page.contains("no client secret for this realm"), "{page}");
     assert!(!page.contains("offline-console-master-secret"));
 }
+
+#[tokio::test]
+async fn sign_out_revokes_the_sign_in_at_keycloak_even_if_the_browser_goes_no_further() {
+    let app = spawn_app().await;
+    let http = signed_in_client(&app, "demo", "realmadmin", "realmadmin").await;
+    let user = keycloak_user_id(&app, "demo", "realmadmin").await;
+    let admin = KeycloakAdmin::new(&app).await;
+    let sessions = admin
+        .get(&format!("/admin/realms/demo/users/{user}/sessions"))
+        .await;
+    assert_eq!(sessions.as_array().unwrap().len(), 1, "{sessions}");
+    let out = http
+        .post(format!("{}/auth/logout", app.url))
+        .header("origin", &app.url)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(out.status(), 303);
+    // The redirect to Keycloak's logout page is not followed.
+    let sessions = admin
+        .get(&format!("/admin/realms/demo/users/{user}/sessions"))
+        .await;
+    assert_eq!(
+        sessions,
+        json!([]),
+        "Keycloak's session ended with the console's"
+    );
+}
+
+#[tokio::test]
+async fn sign_out_says_plainly_when_keycloak_cannot_end_its_session() {
+    let app = spawn_app().await;
+    let http = signed_in_client(&app, "demo", "realmadmin", "realmadmin").await;
+    inject_fault(&app, "/realms/demo/protocol/openid-connect/revoke", 503).await;
+    let out = http
+        .post(format!("{}/auth/logout", app.url))
+        .header("origin", &app.url)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(out.status(), 502);
+    let page = out.text().await.unwrap();
+    assert!(page.contains("Signed out of the console only"), "{page}");
+    assert!(page.contains("Keycloak could not be reached"), "{page}");
+    clear_faults(&app).await;
+    let (status, body) = call(&app, &http, "viewer", &[]).await;
+    assert_eq!(
+        (status, body),
+        (200, json!(null)),
+        "the console's session is gone"
+    );
+}
+
+#[tokio::test]
+async fn a_refresh_in_flight_does_not_bring_back_a_session_signed_out_meanwhile() {
+    let app = spawn_app().await;
+    // Tokens of 2 s: every call renews them (the console renews 30 s ahead).
+    keycloak_put_realm(
+        &app,
+        "demo",
+        json!({ "accessTokenLifespan": 2, "revokeRefreshToken": true }),
+    )
+    .await;
+    let http = signed_in_client(&app, "demo", "realmadmin", "realmadmin").await;
+    let calls = (0..24).map(|_| {
+        let (app, http) = (&app, http.clone());
+        async move { call(app, &http, "overview", &[("realm", "demo")]).await.0 }
+    });
+    let logout = async {
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        http.post(format!("{}/auth/logout", app.url))
+            .header("origin", &app.url)
+            .send()
+            .await
+            .unwrap()
+            .status()
+            .as_u16()
+    };
+    let (statuses, out) = tokio::join!(futures::future::join_all(calls), logout);
+    assert_eq!(out, 303);
+    assert!(
+        statuses.iter().all(|s| [200, 401].contains(s)),
+        "{statuses:?}"
+    );
+    let (status, body) = call(&app, &http, "viewer", &[]).await;
+    assert_eq!((status, body), (200, json!(null)), "still signed out");
+}

@@ -23,7 +23,7 @@ const REFRESH_MARGIN_SECS: i64 = 30;
 pub struct RefreshLocks(Arc<Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>>);
 
 impl RefreshLocks {
-    fn for_key(&self, key: &str) -> Arc<tokio::sync::Mutex<()>> {
+    pub fn for_key(&self, key: &str) -> Arc<tokio::sync::Mutex<()>> {
         let mut map = self.0.lock().unwrap_or_else(|p| p.into_inner());
         map.retain(|_, lock| Arc::strong_count(lock) > 1);
         map.entry(key.to_owned()).or_default().clone()
@@ -145,14 +145,16 @@ impl Caller {
             .unwrap_or_else(|| held.user_id.clone());
         let lock = self.state.refresh_locks.for_key(&key);
         let _guard = lock.lock().await;
-        // Another request may have refreshed while this one waited.
-        self.session
+        // The stored session as it is now, through a copy of its own: another request may have
+        // refreshed while this one waited, and the request's copy, if changed, would be saved
+        // again at the end of the request over whatever a later refresh stored.
+        let stored = self.stored_copy();
+        stored
             .load()
             .await
             .map_err(|e| KcError::Unavailable(format!("session store: {e}")))?;
-        let current = signed_in(&self.session)
-            .await
-            .ok_or(KcError::Unauthorized)?;
+        // Gone: signed out meanwhile. A refresh must not bring the session back.
+        let current = signed_in(&stored).await.ok_or(KcError::Unauthorized)?;
         let already_fresh = current.tokens.access_token != held.tokens.access_token
             || (!force && current.tokens.access_expires_at - REFRESH_MARGIN_SECS > now());
         if already_fresh {
@@ -160,6 +162,8 @@ impl Caller {
             *self.signed_in.lock().unwrap_or_else(|p| p.into_inner()) = Arc::new(current);
             return Ok(token);
         }
+        let store_failed =
+            |e: tower_sessions::session::Error| KcError::Unavailable(format!("session store: {e}"));
         match self
             .state
             .oidc
@@ -169,14 +173,11 @@ impl Caller {
             Ok(tokens) => {
                 let renewed = current.with_tokens(tokens);
                 let token = renewed.tokens.access_token.clone();
-                self.session
+                stored
                     .insert(SIGNED_IN_KEY, &renewed)
                     .await
-                    .map_err(|e| KcError::Unavailable(format!("session store: {e}")))?;
-                self.session
-                    .save()
-                    .await
-                    .map_err(|e| KcError::Unavailable(format!("session store: {e}")))?;
+                    .map_err(store_failed)?;
+                stored.save().await.map_err(store_failed)?;
                 *self.signed_in.lock().unwrap_or_else(|p| p.into_inner()) = Arc::new(renewed);
                 Ok(token)
             }
@@ -184,10 +185,17 @@ impl Caller {
             Err(e) => {
                 // The refresh token was refused: the Keycloak session is over.
                 tracing::info!(error = %e, "refresh refused; signing out locally");
-                let _ = self.session.remove_value(SIGNED_IN_KEY).await;
+                let _ = stored.remove_value(SIGNED_IN_KEY).await;
+                let _ = stored.save().await;
                 Err(KcError::Unauthorized)
             }
         }
+    }
+
+    /// A second handle on this caller's stored session, changed and saved on its own.
+    fn stored_copy(&self) -> Session {
+        let store = Arc::new(self.state.session_store.clone());
+        Session::new(self.session.id(), store, Some(self.state.session_expiry))
     }
 }
 

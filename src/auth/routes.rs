@@ -142,24 +142,47 @@ async fn callback(
     Redirect::to(&flow.next).into_response()
 }
 
-/// Ends the console session and Keycloak's SSO session (RP-initiated logout).
+/// Ends the console session, revokes its refresh token at Keycloak (RFC 7009), and ends
+/// Keycloak's SSO session (RP-initiated logout).
 async fn logout(State(state): State<AppState>, session: Session) -> Response {
+    // A refresh in flight finishes first; one that starts later finds the session gone.
+    let lock = session
+        .id()
+        .map(|id| state.refresh_locks.for_key(&id.to_string()));
+    let _one_at_a_time = match &lock {
+        Some(lock) => Some(lock.lock().await),
+        None => None,
+    };
+    if let Err(e) = session.load().await {
+        tracing::error!(error = %e, "reading the session at sign-out failed");
+    }
     let who = signed_in(&session).await;
     if let Err(e) = session.flush().await {
         tracing::error!(error = %e, "deleting the session failed");
     }
     let after = format!("{}/", state.config.public_origin());
-    if let Some(who) = who {
-        tracing::info!(realm = %who.realm, user = %who.username, "signed out");
-        if let Some(url) = state
-            .oidc
-            .logout_url(&who.realm, who.tokens.id_token.as_deref(), &after)
-            .await
-        {
-            return Redirect::to(url.as_str()).into_response();
+    let Some(who) = who else {
+        return Redirect::to("/").into_response();
+    };
+    tracing::info!(realm = %who.realm, user = %who.username, "signed out");
+    if let Some(token) = who.tokens.refresh_token.as_deref() {
+        if let Err(e) = state.oidc.revoke(&who.realm, token).await {
+            tracing::warn!(error = %e, "revoking the refresh token at sign-out failed");
+            return page(
+                StatusCode::BAD_GATEWAY,
+                "Signed out of the console only",
+                "You are signed out of this console, but Keycloak could not be reached to end your Keycloak session: it stays signed in until it expires. Sign out in Keycloak's account console, or close the browser, to end it.",
+            );
         }
     }
-    Redirect::to("/").into_response()
+    match state
+        .oidc
+        .logout_url(&who.realm, who.tokens.id_token.as_deref(), &after)
+        .await
+    {
+        Some(url) => Redirect::to(url.as_str()).into_response(),
+        None => Redirect::to("/").into_response(),
+    }
 }
 
 /// The answer to another site's sign-in link while someone is signed in.
