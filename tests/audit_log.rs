@@ -131,6 +131,7 @@ async fn csv_download_streams_the_filtered_log_with_formulas_neutralised() {
             id_token: None,
             access_expires_at: 0,
         },
+        renewals: 0,
     };
     let recorder = Recorder::begin(&app.state.db, &who, "demo", "+cmd", "@target, -1", None)
         .await
@@ -250,6 +251,7 @@ async fn a_master_administrator_reads_only_the_entries_of_the_realms_they_admini
             id_token: None,
             access_expires_at: 0,
         },
+        renewals: 0,
     };
     for realm in ["demo", "tenant", "gone"] {
         Recorder::begin(

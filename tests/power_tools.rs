@@ -813,6 +813,7 @@ async fn a_job_belongs_to_the_keycloak_account_not_to_its_username() {
             id_token: None,
             access_expires_at: 0,
         },
+        renewals: 0,
     };
     same_name.username = "realmadmin".into();
     same_name.user_id = "another-account-given-the-name-later".into();

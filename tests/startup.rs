@@ -53,7 +53,7 @@ fn a_missing_secret_gives_one_line() {
     assert_eq!(output.status.code(), Some(2));
     assert_eq!(
         stderr_lines(&output),
-        vec!["offline-console: configuration error: OIDC_CLIENT_SECRET (--client-secret): is required (the secret of the console's confidential client)"]
+        vec!["offline-console: configuration error: OIDC_CLIENT_SECRET (--client-secret): is required (the secret of the console's confidential client; or one per realm in OIDC_CLIENT_SECRETS)"]
     );
 }
 

@@ -185,8 +185,7 @@ impl Caller {
             Err(e) => {
                 // The refresh token was refused: the Keycloak session is over.
                 tracing::info!(error = %e, "refresh refused; signing out locally");
-                let _ = stored.remove_value(SIGNED_IN_KEY).await;
-                let _ = stored.save().await;
+                let _ = stored.delete().await;
                 Err(KcError::Unauthorized)
             }
         }

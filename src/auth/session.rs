@@ -22,6 +22,10 @@ pub struct SignedIn {
     pub realm_roles: BTreeSet<String>,
     pub client_roles: BTreeMap<String, BTreeSet<String>>,
     pub tokens: Tokens,
+    /// How many times the tokens were renewed: a copy of the session loaded before a renewal
+    /// holds fewer, and the store never lets it put the older tokens back.
+    #[serde(default)]
+    pub renewals: u64,
 }
 
 /// The access-token claims the console reads. The token came straight from
@@ -77,15 +81,21 @@ impl SignedIn {
                 .map(|(client, roles)| (client, roles.roles))
                 .collect(),
             tokens,
+            renewals: 0,
         })
     }
 
     /// The same person with fresh tokens (roles may have changed too).
     pub fn with_tokens(&self, tokens: Tokens) -> Self {
-        SignedIn::from_tokens(&self.realm, tokens.clone()).unwrap_or_else(|| SignedIn {
-            tokens,
-            ..self.clone()
-        })
+        let renewed =
+            SignedIn::from_tokens(&self.realm, tokens.clone()).unwrap_or_else(|| SignedIn {
+                tokens,
+                ..self.clone()
+            });
+        SignedIn {
+            renewals: self.renewals + 1,
+            ..renewed
+        }
     }
 
     /// The realm-management roles this person holds for `realm`: their own
@@ -136,6 +146,30 @@ impl SignedIn {
     /// including those of realms created, or deleted, since the token was issued.
     pub fn administers_every_realm(&self) -> bool {
         self.realm == "master" && self.realm_roles.contains("admin")
+    }
+}
+
+/// What a save of `incoming` must keep from `stored`, the record as the store has it: the
+/// sign-in with the most renewals. A request that loaded its session before another request
+/// renewed the tokens would otherwise put back a refresh token Keycloak has rotated away.
+pub fn keep_newest_sign_in(
+    stored: &tower_sessions::session::Record,
+    incoming: &mut tower_sessions::session::Record,
+) {
+    let renewals = |record: &tower_sessions::session::Record| {
+        record
+            .data
+            .get(SIGNED_IN_KEY)
+            .and_then(|value| value.get("renewals"))
+            .and_then(serde_json::Value::as_u64)
+            .unwrap_or(0)
+    };
+    if let Some(newer) = stored.data.get(SIGNED_IN_KEY) {
+        if incoming.data.contains_key(SIGNED_IN_KEY) && renewals(stored) > renewals(incoming) {
+            incoming
+                .data
+                .insert(SIGNED_IN_KEY.to_owned(), newer.clone());
+        }
     }
 }
 
@@ -200,6 +234,7 @@ mod tests {
                 id_token: None,
                 access_expires_at: 0,
             },
+            renewals: 0,
         }
     }
 

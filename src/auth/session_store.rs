@@ -88,10 +88,22 @@ impl<S: SessionStore> SessionStore for CachedSessionStore<S> {
         Ok(())
     }
 
+    /// Saves a session that was loaded earlier. One deleted meanwhile (signed out) stays
+    /// deleted, and tokens renewed meanwhile are kept (`keep_newest_sign_in`).
     async fn save(&self, record: &Record) -> Result<()> {
         let _write = self.memory.writes.lock().await;
-        self.store.save(record).await?;
-        self.memory.remember(record);
+        let cached = self.memory.records().by_id.get(&record.id).cloned();
+        let stored = match cached {
+            Some(stored) => Some(stored),
+            None => self.store.load(&record.id).await?,
+        };
+        let Some(stored) = stored else {
+            return Ok(());
+        };
+        let mut record = record.clone();
+        super::session::keep_newest_sign_in(&stored, &mut record);
+        self.store.save(&record).await?;
+        self.memory.remember(&record);
         Ok(())
     }
 
@@ -118,5 +130,59 @@ impl<S: SessionStore> SessionStore for CachedSessionStore<S> {
         self.store.delete(id).await?;
         self.memory.forget(id);
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+    use tower_sessions::MemoryStore;
+
+    use super::*;
+    use crate::auth::session::SIGNED_IN_KEY;
+
+    fn record(id: Id, renewals: u64, refresh: &str) -> Record {
+        Record {
+            id,
+            data: HashMap::from([(
+                SIGNED_IN_KEY.to_owned(),
+                json!({ "renewals": renewals, "tokens": { "refresh_token": refresh } }),
+            )]),
+            expiry_date: OffsetDateTime::now_utc() + time::Duration::hours(1),
+        }
+    }
+
+    #[tokio::test]
+    async fn a_copy_loaded_before_a_renewal_never_puts_the_old_tokens_back() {
+        let store = CachedSessionStore::new(MemoryStore::default());
+        let mut first = record(Id::default(), 0, "first");
+        store.create(&mut first).await.unwrap();
+        let id = first.id;
+        store.save(&record(id, 1, "rotated")).await.unwrap();
+
+        // A request that loaded the session before the renewal saves it with a notice.
+        let mut stale = record(id, 0, "first");
+        stale.data.insert("notice".into(), json!("removed"));
+        store.save(&stale).await.unwrap();
+        let kept = store.load(&id).await.unwrap().unwrap();
+        assert_eq!(
+            kept.data[SIGNED_IN_KEY]["tokens"]["refresh_token"],
+            "rotated"
+        );
+        assert_eq!(kept.data["notice"], "removed", "its own change is kept");
+        // The same from SQLite's side of the cache.
+        let reread = store.store.load(&id).await.unwrap().unwrap();
+        assert_eq!(reread.data[SIGNED_IN_KEY]["renewals"], 1);
+    }
+
+    #[tokio::test]
+    async fn a_session_deleted_meanwhile_is_not_saved_back() {
+        let store = CachedSessionStore::new(MemoryStore::default());
+        let mut signed_in = record(Id::default(), 3, "t");
+        store.create(&mut signed_in).await.unwrap();
+        store.delete(&signed_in.id).await.unwrap();
+        store.save(&signed_in).await.unwrap();
+        assert!(store.load(&signed_in.id).await.unwrap().is_none());
+        assert!(store.store.load(&signed_in.id).await.unwrap().is_none());
     }
 }

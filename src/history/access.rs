@@ -72,6 +72,7 @@ mod tests {
                 id_token: None,
                 access_expires_at: 0,
             },
+            renewals: 0,
         }
     }
 
