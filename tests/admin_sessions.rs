@@ -67,8 +67,9 @@ async fn revoking_an_offline_session_kills_its_token_and_is_audited() {
     let row = &before["rows"][0];
     assert_eq!(row["username"], "alice");
     let session = row["id"].as_str().unwrap().to_owned();
+    let alice = row["user_id"].as_str().unwrap().to_owned();
 
-    let (status, body) = revoke_offline_session(&app, &http, &backup, &session).await;
+    let (status, body) = revoke_offline_session(&app, &http, &backup, &alice, &session).await;
     assert_eq!((status, body), (200, json!(null)));
 
     let (_, after) = offline_sessions_page(&app, &http, &backup, 0, 25).await;
@@ -83,13 +84,47 @@ async fn revoking_an_offline_session_kills_its_token_and_is_audited() {
     assert_eq!(log[0]["actor"], "realmadmin");
     assert_eq!(log[0]["action"], "revoke_offline_session");
     assert_eq!(log[0]["realm"], "demo");
+    assert_eq!(
+        log[0]["target"],
+        format!("offline session {session} of user alice (clients: backup-service)"),
+        "named as Keycloak reports it"
+    );
+}
+
+#[tokio::test]
+async fn a_session_named_under_another_client_is_not_revoked_and_the_attempt_says_so() {
+    let app = spawn_app().await;
+    let token = backup_offline_token(&app, "alice").await;
+    let (http, backup) = realmadmin_and_backup(&app).await;
+    let (_, page) = offline_sessions_page(&app, &http, &backup, 0, 25).await;
+    let row = &page["rows"][0];
+    let session = row["id"].as_str().unwrap().to_owned();
+    let alice = row["user_id"].as_str().unwrap().to_owned();
+    let other = client_uuid(&app, &http, "photo-print").await;
+
+    let (status, body) = revoke_offline_session(&app, &http, &other, &alice, &session).await;
+    assert_eq!(
+        (status, body),
+        (404, json!({"NotFound": "This offline session"}))
+    );
+    let (status, body) = refresh_backup(&app, &token).await;
+    assert_eq!(status, 200, "the session lives on: {body}");
+    let log = audit_entries(&app, &http).await;
+    assert_eq!(log[0]["outcome"], "failed");
+    assert_eq!(
+        log[0]["target"],
+        format!(
+            "offline session {session} of user {alice} (Keycloak lists no such session under client {other})"
+        )
+    );
 }
 
 #[tokio::test]
 async fn a_failed_revocation_is_audited_as_failed() {
     let app = spawn_app().await;
     let (http, backup) = realmadmin_and_backup(&app).await;
-    let (status, body) = revoke_offline_session(&app, &http, &backup, "no-such-session").await;
+    let (status, body) =
+        revoke_offline_session(&app, &http, &backup, "no-such-user", "no-such-session").await;
     assert_eq!(status, 404, "{body}");
     let log = audit_entries(&app, &http).await;
     assert_eq!(log[0]["outcome"], "failed");
@@ -107,8 +142,9 @@ async fn helpdesk_sees_sessions_but_is_told_which_role_revoking_needs() {
     assert_eq!(listed["can_revoke"], false);
     assert_eq!(listed["policy"], Value::Null, "helpdesk lacks view-realm");
     let session = listed["rows"][0]["id"].as_str().unwrap().to_owned();
+    let bob = listed["rows"][0]["user_id"].as_str().unwrap().to_owned();
 
-    let (status, body) = revoke_offline_session(&app, &http, &backup, &session).await;
+    let (status, body) = revoke_offline_session(&app, &http, &backup, &bob, &session).await;
     assert_eq!(status, 403);
     assert_eq!(
         body,

@@ -87,7 +87,8 @@ const KINDS: [(&str, Kind); 28] = [
     ("overview", Kind::Read),
     ("search_clients", Kind::Read),
     ("offline_sessions", Kind::Read),
-    ("revoke_offline_session", Kind::Mutation(404)),
+    // Reads the session first, to audit it as Keycloak reports it.
+    ("revoke_offline_session", Kind::Read),
     ("search_users", Kind::Read),
     ("user_access", Kind::Read),
     ("revoke_user_consent", Kind::Mutation(404)),
@@ -133,6 +134,19 @@ async fn world() -> World {
     let http = signed_in_client(&app, "demo", "realmadmin", "realmadmin").await;
     let ids = demo_ids(&app, &http).await;
     World { app, http, ids }
+}
+
+/// The user id and session id of `username`'s offline session of backup-service.
+async fn offline_session_of(app: &TestApp, w: &World, username: &str) -> (String, String) {
+    let (_, page) = offline_sessions_page(app, &w.http, &w.ids.backup, 0, 10).await;
+    let row = page["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|row| row["username"] == username)
+        .unwrap_or_else(|| panic!("{username}'s offline session in {page}"));
+    let id = |field: &str| row[field].as_str().unwrap().to_owned();
+    (id("user_id"), id("id"))
 }
 
 /// Every server function with arguments that pass validation, and how it meets Keycloak.
@@ -369,6 +383,8 @@ fn a_rate_limited_read_is_retried_and_a_rate_limited_mutation_is_sent_once() {
     on_big_stack(async {
         let w = world().await;
         let app = &w.app;
+        backup_offline_token(app, "alice").await;
+        let (alice, session) = offline_session_of(app, &w, "alice").await;
         add_fault(
             app,
             json!({ "pathPrefix": "/admin/realms/demo/sessions", "status": 429 }),
@@ -406,7 +422,7 @@ fn a_rate_limited_read_is_retried_and_a_rate_limited_mutation_is_sent_once() {
         );
 
         let (status, body) =
-            revoke_offline_session(app, &w.http, &w.ids.backup, "some-session").await;
+            revoke_offline_session(app, &w.http, &w.ids.backup, &alice, &session).await;
         assert_eq!(
             (status, body),
             (503, error_json(&AppError::KeycloakUnavailable))
@@ -428,23 +444,14 @@ fn a_revocation_applied_before_the_connection_dropped_is_not_reported_as_done() 
         let w = world().await;
         let app = &w.app;
         let token = backup_offline_token(app, "alice").await;
-        let (_, page) = offline_sessions_page(app, &w.http, &w.ids.backup, 0, 10).await;
-        let session = page["rows"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|row| row["username"] == "alice")
-            .unwrap_or_else(|| panic!("alice's offline session in {page}"))["id"]
-            .as_str()
-            .unwrap()
-            .to_owned();
+        let (alice, session) = offline_session_of(app, &w, "alice").await;
         add_fault(
             app,
             json!({ "pathPrefix": "/admin/realms/demo/sessions", "resetAfter": true }),
         )
         .await;
 
-        let (status, body) = revoke_offline_session(app, &w.http, &w.ids.backup, &session).await;
+        let (status, body) = revoke_offline_session(app, &w.http, &w.ids.backup, &alice, &session).await;
         assert_eq!((status, body), (504, error_json(&AppError::Unconfirmed)));
         assert_eq!(fault_hits(app), [1], "sent once, never retried");
         let (status, _) = refresh_backup(app, &token).await;

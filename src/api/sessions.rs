@@ -15,14 +15,16 @@ pub async fn offline_sessions(
     crate::api::support::respond(ssr::offline_sessions(realm, client, first, max)).await
 }
 
-/// Ends a whole offline session (`DELETE /sessions/{id}?isOffline=true`).
+/// Ends a whole offline session (`DELETE /sessions/{id}?isOffline=true`) of `user`, listed
+/// under `client`.
 #[server(prefix = "/api", endpoint = "revoke_offline_session", protocol = crate::api::codec::JsonOrForm)]
 pub async fn revoke_offline_session(
     realm: String,
     client: String,
+    user: String,
     session: String,
 ) -> Result<(), AppError> {
-    crate::api::support::respond(ssr::revoke_offline_session(realm, client, session)).await
+    crate::api::support::respond(ssr::revoke_offline_session(realm, client, user, session)).await
 }
 
 #[cfg(feature = "ssr")]
@@ -31,7 +33,8 @@ pub(crate) mod ssr {
     use crate::api::support::{audited, keycloak_error, now_ms, Change};
     use crate::auth::Caller;
     use crate::model::admin::{page_size, ClientRow, OfflineSessionRow};
-    use crate::model::ids::{ClientUuid, RealmName, SessionId};
+    use crate::keycloak::KcError;
+    use crate::model::ids::{ClientUuid, RealmName, SessionId, UserId};
     use crate::model::policy::{
         RealmOfflinePolicy, CLIENT_OFFLINE_IDLE_ATTR, CLIENT_OFFLINE_MAX_ATTR,
     };
@@ -147,13 +150,31 @@ pub(crate) mod ssr {
     pub async fn revoke_offline_session(
         realm: String,
         client: String,
+        user: String,
         session: String,
     ) -> Result<(), AppError> {
         let realm = RealmName::parse(&realm)?;
         let client = ClientUuid::parse(&client)?;
+        let user = UserId::parse(&user)?;
         let session = SessionId::parse(&session)?;
         let caller = Caller::admin().await?;
-        let target = format!("offline session {session} (listed under client {client})");
+        let admin = caller.state.keycloak.admin(&caller);
+        // The audit log names the session as Keycloak reports it, not as the caller put it.
+        let listed = admin
+            .user_offline_sessions(realm.as_str(), user.as_str(), client.as_str())
+            .await
+            .map(|sessions| sessions.into_iter().find(|s| s.id == session.as_str()));
+        let target = match &listed {
+            Ok(Some(found)) => format!(
+                "offline session {session} of user {} (clients: {})",
+                found.username,
+                found.clients.values().cloned().collect::<Vec<_>>().join(", ")
+            ),
+            Ok(None) => format!(
+                "offline session {session} of user {user} (Keycloak lists no such session under client {client})"
+            ),
+            Err(_) => format!("offline session {session} of user {user} (client {client})"),
+        };
         let change = Change {
             realm: realm.as_str(),
             action: "revoke_offline_session",
@@ -161,9 +182,16 @@ pub(crate) mod ssr {
             role: "manage-users",
             wording: "revoke offline sessions",
         };
-        let admin = caller.state.keycloak.admin(&caller);
-        audited(&caller, change, || {
-            admin.delete_offline_session(realm.as_str(), session.as_str())
+        audited(&caller, change, || async {
+            match listed {
+                Ok(Some(_)) => {
+                    admin
+                        .delete_offline_session(realm.as_str(), session.as_str())
+                        .await
+                }
+                Ok(None) => Err(KcError::NotFound("This offline session".into())),
+                Err(e) => Err(e),
+            }
         })
         .await
     }

@@ -23,6 +23,7 @@ pub enum Revocation {
     OfflineSession {
         realm: String,
         client: String,
+        user: String,
         session: String,
     },
     Consent {
@@ -42,8 +43,9 @@ impl Revocation {
             Revocation::OfflineSession {
                 realm,
                 client,
+                user,
                 session,
-            } => revoke_offline_session(realm, client, session).await,
+            } => revoke_offline_session(realm, client, user, session).await,
             Revocation::Consent {
                 realm,
                 user,

@@ -373,18 +373,24 @@ pub async fn offline_sessions_page(
     .await
 }
 
-/// Revokes one offline session of a demo client (`client` is its id).
+/// Revokes `session`, an offline session of `user` (an id) listed under `client` (a UUID).
 pub async fn revoke_offline_session(
     app: &TestApp,
     http: &reqwest::Client,
     client: &str,
+    user: &str,
     session: &str,
 ) -> (u16, serde_json::Value) {
     call(
         app,
         http,
         "revoke_offline_session",
-        &[("realm", "demo"), ("client", client), ("session", session)],
+        &[
+            ("realm", "demo"),
+            ("client", client),
+            ("user", user),
+            ("session", session),
+        ],
     )
     .await
 }

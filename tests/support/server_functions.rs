@@ -58,6 +58,7 @@ pub fn every_call(ids: &DemoIds) -> Vec<(&'static str, Vec<(String, String)>)> {
             vec![
                 ("realm", "demo"),
                 ("client", backup),
+                ("user", "no-such-user"),
                 ("session", "no-such-session"),
             ],
         ),

@@ -57,6 +57,7 @@ fn dialog_words() -> DialogWords {
 fn RevokeSession(
     realm: String,
     client: String,
+    user: String,
     session: String,
     username: String,
     other_clients: Vec<String>,
@@ -65,6 +66,7 @@ fn RevokeSession(
         Revocation::OfflineSession {
             realm,
             client,
+            user,
             session,
         },
         format!("Revoke {username}'s offline session?"),
@@ -130,7 +132,7 @@ fn SessionsTable(page: OfflineSessionsPage) -> impl IntoView {
                 <td>
                     {if can_revoke {
                         view! {
-                            <RevokeSession realm=realm.clone() client=client session=row.id.clone()
+                            <RevokeSession realm=realm.clone() client=client user=row.user_id.clone() session=row.id.clone()
                                 username=row.username.clone() other_clients=row.other_clients.clone()/>
                         }.into_any()
                     } else {
