@@ -11,6 +11,8 @@ use std::time::Duration;
 use clap::Parser;
 use url::Url;
 
+use crate::crypto::SealingKey;
+
 /// Raw command line and environment, as strings. `Config::from_args` checks them.
 #[derive(Debug, Parser)]
 #[command(
@@ -96,6 +98,13 @@ pub struct Args {
     #[arg(long, env = "HISTORY_KEY", hide_env_values = true)]
     pub history_key: Option<String>,
 
+    /// Key sealing the console's sign-ins (their Keycloak tokens) in the database: 32 random
+    /// bytes in base64 (e.g. `openssl rand -base64 32`). Without it the console generates one
+    /// into `session.key` beside the database on first start and keeps using it. Changing it
+    /// signs everyone out.
+    #[arg(long, env = "SESSION_KEY", hide_env_values = true)]
+    pub session_key: Option<String>,
+
     /// How often the history snapshot runs: a number with s, m, h or d (default nightly).
     #[arg(long, env = "HISTORY_INTERVAL", default_value = "24h")]
     pub history_interval: String,
@@ -143,43 +152,10 @@ pub struct Config {
     pub site_root: PathBuf,
     pub max_concurrent_requests: usize,
     /// `None`: history cannot be connected (the overview says so).
-    pub history_key: Option<HistoryKey>,
+    pub history_key: Option<SealingKey>,
     pub history_interval: Duration,
-}
-
-/// The 256-bit key of the history token's encryption; never printed.
-#[derive(Clone, PartialEq, Eq)]
-pub struct HistoryKey([u8; 32]);
-
-impl HistoryKey {
-    pub fn bytes(&self) -> &[u8; 32] {
-        &self.0
-    }
-
-    /// 32 bytes in standard base64 (padding optional).
-    pub fn parse(raw: &str) -> Result<Self, String> {
-        use base64::Engine as _;
-        let raw = raw.trim();
-        let bytes = base64::engine::general_purpose::STANDARD
-            .decode(raw)
-            .or_else(|_| base64::engine::general_purpose::STANDARD_NO_PAD.decode(raw))
-            .map_err(|_| {
-                "is not base64; generate a key with `openssl rand -base64 32`".to_owned()
-            })?;
-        let key: [u8; 32] = bytes.as_slice().try_into().map_err(|_| {
-            format!(
-                "must be 32 bytes in base64 but is {} bytes; generate one with `openssl rand -base64 32`",
-                bytes.len()
-            )
-        })?;
-        Ok(HistoryKey(key))
-    }
-}
-
-impl fmt::Debug for HistoryKey {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("HistoryKey(**redacted**)")
-    }
+    /// `None`: the key file beside the database (see `auth::session_key`).
+    pub session_key: Option<SealingKey>,
 }
 
 /// One line: `VARIABLE (--flag): problem`.
@@ -287,7 +263,13 @@ impl Config {
         let history_key = match args.history_key.as_deref().map(str::trim) {
             None | Some("") => None,
             Some(raw) => Some(
-                HistoryKey::parse(raw).map_err(|why| problem("HISTORY_KEY", "history-key", why))?,
+                SealingKey::parse(raw).map_err(|why| problem("HISTORY_KEY", "history-key", why))?,
+            ),
+        };
+        let session_key = match args.session_key.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(raw) => Some(
+                SealingKey::parse(raw).map_err(|why| problem("SESSION_KEY", "session-key", why))?,
             ),
         };
         let history_interval = parse_duration(&args.history_interval)
@@ -307,6 +289,7 @@ impl Config {
             site_root: args.site_root,
             max_concurrent_requests: usize::from(args.max_concurrent_requests),
             history_key,
+            session_key,
             history_interval,
         })
     }

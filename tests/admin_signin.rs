@@ -601,3 +601,118 @@ async fn a_refresh_in_flight_does_not_bring_back_a_session_signed_out_meanwhile(
     let (status, body) = call(&app, &http, "viewer", &[]).await;
     assert_eq!((status, body), (200, json!(null)), "still signed out");
 }
+
+/// What an attacker holding a copy of the database file (and its write-ahead log) gets: no
+/// session id a browser could present, no job's copy of one, and no token or piece of one.
+#[tokio::test]
+async fn a_copy_of_the_database_gives_an_attacker_no_sign_in() {
+    use std::os::unix::fs::PermissionsExt;
+    use std::str::FromStr;
+
+    let app = spawn_app().await;
+    backup_offline_token(&app, "alice").await;
+    let http = app.client();
+    let done = sign_in(&app, &http, "demo", "realmadmin", "realmadmin").await;
+    let cookie = session_cookie(&done).expect("the sign-in sets the session cookie");
+    let cookie = cookie.split(';').next().unwrap().to_owned();
+    let session_id = cookie.trim_start_matches("oc_session=").to_owned();
+    let backup = client_uuid(&app, &http, "backup-service").await;
+
+    // A bulk revocation in progress keeps the session it acts through.
+    let (status, job) = call(
+        &app,
+        &http,
+        "start_session_filter",
+        &[("realm", "demo"), ("client", &backup)],
+    )
+    .await;
+    assert_eq!(status, 200, "{job}");
+    let id = job["id"].as_str().unwrap().to_owned();
+    for _ in 0..2400 {
+        let (_, job) = call(&app, &http, "session_job_status", &[("id", &id)]).await;
+        if job["state"] == "scanned" {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    add_fault(
+        &app,
+        json!({ "pathPrefix": "/admin/realms/demo/sessions/", "latencyMs": 5000 }),
+    )
+    .await;
+    let (status, body) = call(
+        &app,
+        &http,
+        "revoke_session_job_matches",
+        &[("id", &id), ("confirmation", "backup-service")],
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+
+    let stored = {
+        use tower_sessions::SessionStore as _;
+        let id = tower_sessions::session::Id::from_str(&session_id).unwrap();
+        app.state.session_store.load(&id).await.unwrap().unwrap()
+    };
+    let tokens = &stored.data[offline_console::auth::session::SIGNED_IN_KEY]["tokens"];
+    let copy = tempfile::tempdir().unwrap();
+    let mut raw = Vec::new();
+    for file in app.database_files() {
+        let mode = std::fs::metadata(&file).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600, "{} is private", file.display());
+        std::fs::copy(&file, copy.path().join(file.file_name().unwrap())).unwrap();
+        raw.extend(std::fs::read(&file).unwrap());
+    }
+    let mut secrets = vec![session_id.clone()];
+    for name in ["access_token", "refresh_token", "id_token"] {
+        let jwt = tokens[name].as_str().unwrap();
+        // The header segment is the same for every token of the realm.
+        let mut parts = jwt.split('.');
+        secrets.extend([jwt, parts.nth(1).unwrap(), parts.next().unwrap()].map(str::to_owned));
+    }
+    for secret in &secrets {
+        let found = raw.windows(secret.len()).any(|w| w == secret.as_bytes());
+        assert!(!found, "the database holds {secret}");
+    }
+
+    // Every session id and job owner the copy holds, presented as a cookie.
+    let copied = sqlx::SqlitePool::connect(&format!(
+        "sqlite://{}/console.db?mode=ro",
+        copy.path().display()
+    ))
+    .await
+    .unwrap();
+    let mut candidates: Vec<String> = sqlx::query_scalar("SELECT id FROM tower_sessions")
+        .fetch_all(&copied)
+        .await
+        .unwrap();
+    assert!(!candidates.is_empty(), "the copy holds the sign-in's row");
+    let owners: Vec<String> = sqlx::query_scalar(
+        "SELECT owner_session FROM session_jobs WHERE owner_session IS NOT NULL",
+    )
+    .fetch_all(&copied)
+    .await
+    .unwrap();
+    assert_eq!(owners.len(), 1, "the running job's owner");
+    candidates.extend(owners);
+    let as_cookie = |value: &str| {
+        let app = &app;
+        let value = value.to_owned();
+        async move {
+            app.client()
+                .post(format!("{}/api/admin_realms", app.url))
+                .header("origin", &app.url)
+                .header("cookie", format!("oc_session={value}"))
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16()
+        }
+    };
+    assert_eq!(as_cookie(&session_id).await, 200, "the real cookie works");
+    for candidate in &candidates {
+        assert_eq!(as_cookie(candidate).await, 401, "{candidate} is no sign-in");
+    }
+    clear_faults(&app).await;
+}

@@ -103,9 +103,11 @@ mod ssr {
         // token (by Keycloak's clock); the job then acts through this session.
         caller.refreshed().await.map_err(fail)?;
         let who = caller.who();
-        let owner_session = caller.session_id().ok_or(AppError::NotSignedIn)?;
         let as_of_ms = who.issued_at().map_or_else(now_ms, |iat| iat * 1000);
         let id = uuid::Uuid::new_v4().to_string();
+        let owner_session = caller
+            .job_owner_session(&id)
+            .ok_or(AppError::NotSignedIn)?;
         let db = &caller.state.db;
         store::insert(
             db,
@@ -214,7 +216,9 @@ mod ssr {
                 job.realm
             )));
         }
-        let owner_session = caller.session_id().ok_or(AppError::NotSignedIn)?;
+        let owner_session = caller
+            .job_owner_session(&job.id)
+            .ok_or(AppError::NotSignedIn)?;
         let started = store::start_revoking(&caller.state.db, &job.id, &owner_session)
             .await
             .map_err(AppError::internal)?;

@@ -71,16 +71,34 @@ impl Caller {
     /// a background job acting for its owner. Tokens are read from and saved
     /// back to that session, so the job and the browser share one refresh-token
     /// chain; with rotating refresh tokens, two copies would end each other.
-    pub async fn from_session_id(state: AppState, id: &str) -> Result<Self, AppError> {
-        let id = Id::from_str(id).map_err(|_| AppError::NotSignedIn)?;
+    /// `sealed` is what `job_owner_session` gave for the same job.
+    pub async fn for_job(state: AppState, job: &str, sealed: &str) -> Result<Self, AppError> {
+        use base64::Engine as _;
+        let id = base64::engine::general_purpose::STANDARD_NO_PAD
+            .decode(sealed)
+            .ok()
+            .and_then(|sealed| {
+                crate::crypto::open(&state.session_key, &job_owner_context(job), &sealed)
+            })
+            .and_then(|plain| String::from_utf8(plain).ok())
+            .and_then(|id| Id::from_str(&id).ok())
+            .ok_or(AppError::NotSignedIn)?;
         let store = Arc::new(state.session_store.clone());
         let session = Session::new(Some(id), store, Some(state.session_expiry));
         Self::from_session(state, session).await
     }
 
-    /// The id of the browser session this caller acts through.
-    pub fn session_id(&self) -> Option<String> {
-        self.session.id().map(|id| id.to_string())
+    /// This caller's session id, sealed for `job` to act through (`for_job`): the database
+    /// keeps no session id a browser could present.
+    pub fn job_owner_session(&self, job: &str) -> Option<String> {
+        use base64::Engine as _;
+        let id = self.session.id()?.to_string();
+        let sealed = crate::crypto::seal(
+            &self.state.session_key,
+            &job_owner_context(job),
+            id.as_bytes(),
+        );
+        Some(base64::engine::general_purpose::STANDARD_NO_PAD.encode(sealed))
     }
 
     /// A signed-in administrator (anyone holding realm-management roles);
@@ -196,6 +214,10 @@ impl Caller {
         let store = Arc::new(self.state.session_store.clone());
         Session::new(self.session.id(), store, Some(self.state.session_expiry))
     }
+}
+
+fn job_owner_context(job: &str) -> Vec<u8> {
+    format!("offline-console job {job} owner session v1").into_bytes()
 }
 
 impl Bearer for Caller {

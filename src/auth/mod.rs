@@ -5,7 +5,9 @@ pub mod caller;
 pub mod client_secrets;
 pub mod oidc;
 pub mod routes;
+pub mod sealed_store;
 pub mod session;
+pub mod session_key;
 pub mod session_store;
 
 pub use caller::Caller;

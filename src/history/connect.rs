@@ -194,7 +194,7 @@ pub async fn finish(
 /// behind at Keycloak; returns what the audit entry says about it.
 async fn revoke_replaced(
     state: &AppState,
-    key: &crate::config::HistoryKey,
+    key: &crate::crypto::SealingKey,
     old: store::StoredConnection,
 ) -> String {
     let whose = format!("{} ({})", old.info.username, old.info.realm);

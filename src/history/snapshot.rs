@@ -13,7 +13,7 @@ use tokio::sync::Mutex;
 use super::{crypto, store};
 use crate::audit::Recorder;
 use crate::auth::oidc::{now, OidcError, Tokens};
-use crate::config::HistoryKey;
+use crate::crypto::SealingKey;
 use crate::keycloak::{Bearer, KcError};
 use crate::model::history::{
     age_bucket, DisconnectReason, Disconnected, HistoryRun, SnapshotSummary,
@@ -85,7 +85,7 @@ struct Held {
 /// The history's token during one run; a 401 midway refreshes (and stores) again.
 struct HistoryBearer<'a> {
     state: &'a AppState,
-    key: &'a HistoryKey,
+    key: &'a SealingKey,
     realm: String,
     run_id: i64,
     held: Mutex<Held>,

@@ -69,7 +69,7 @@ async fn work(state: &AppState, id: &str) -> Result<(), JobError> {
     let Some(owner_session) = store::owner_session(&state.db, id).await? else {
         return Err(KcError::Unauthorized.into());
     };
-    let owner = Caller::from_session_id(state.clone(), &owner_session)
+    let owner = Caller::for_job(state.clone(), id, &owner_session)
         .await
         .map_err(|_| KcError::Unauthorized)?;
     match job.state {

@@ -21,13 +21,14 @@ use tower_sessions::{ExpiredDeletion, SessionManagerLayer};
 use tower_sessions_sqlx_store::SqliteStore;
 
 use crate::app::{shell, App};
+use crate::auth::sealed_store::SealedSessionStore;
 use crate::auth::session_store::CachedSessionStore;
 use crate::config::Config;
 pub use state::AppState;
 
 /// Where browser sessions live; shared by the request layer and by jobs that
 /// act through their owner's session.
-pub type ConsoleSessionStore = CachedSessionStore<SqliteStore>;
+pub type ConsoleSessionStore = CachedSessionStore<SealedSessionStore<SqliteStore>>;
 
 /// Name of the console's session cookie.
 pub const SESSION_COOKIE: &str = "oc_session";
@@ -39,6 +40,8 @@ pub const SECURE_SESSION_COOKIE: &str = "__Host-oc_session";
 pub enum StartError {
     #[error(transparent)]
     Database(#[from] crate::db::DbError),
+    #[error(transparent)]
+    SessionKey(#[from] crate::auth::session_key::SessionKeyError),
     #[error("BIND_ADDR: cannot listen on {addr}: {reason}")]
     Bind { addr: String, reason: String },
     #[error("resuming background jobs failed: {0}")]
@@ -51,6 +54,7 @@ pub enum StartError {
 /// The state is returned too, for background tasks and tests.
 pub async fn build(config: Config) -> Result<(Router, AppState), StartError> {
     let db = crate::db::connect(&config.database_url).await?;
+    let session_key = crate::auth::session_key::load_or_create(&config)?;
     let session_store = SqliteStore::new(db.clone());
     session_store
         .migrate()
@@ -61,9 +65,10 @@ pub async fn build(config: Config) -> Result<(Router, AppState), StartError> {
             .clone()
             .continuously_delete_expired(Duration::from_secs(300)),
     );
-    let session_store = CachedSessionStore::new(session_store);
+    let session_store =
+        CachedSessionStore::new(SealedSessionStore::new(session_store, session_key.clone()));
     let secure = config.cookies_secure();
-    let state = AppState::new(config, db, session_store.clone());
+    let state = AppState::new(config, db, session_store.clone(), session_key);
     let sessions = SessionManagerLayer::new(session_store)
         .with_name(if secure {
             SECURE_SESSION_COOKIE

@@ -9,6 +9,7 @@ use tower_sessions::Expiry;
 use crate::auth::caller::RefreshLocks;
 use crate::auth::oidc::Oidc;
 use crate::config::Config;
+use crate::crypto::SealingKey;
 use crate::db::Pool;
 use crate::history::HistoryLock;
 use crate::jobs::JobTasks;
@@ -29,12 +30,19 @@ pub struct Shared {
     pub jobs: JobTasks,
     /// The store behind browser sessions, for jobs acting through their owner's session.
     pub session_store: ConsoleSessionStore,
+    /// Seals sign-ins at rest, and the session id a job acts through.
+    pub session_key: SealingKey,
     pub session_expiry: Expiry,
     pub history: HistoryLock,
 }
 
 impl AppState {
-    pub fn new(config: Config, db: Pool, session_store: ConsoleSessionStore) -> Self {
+    pub fn new(
+        config: Config,
+        db: Pool,
+        session_store: ConsoleSessionStore,
+        session_key: SealingKey,
+    ) -> Self {
         let leptos_options = LeptosOptions::builder()
             .output_name("offline-console")
             .site_root(config.site_root.to_string_lossy().into_owned())
@@ -56,6 +64,7 @@ impl AppState {
             refresh_locks: RefreshLocks::default(),
             jobs: JobTasks::default(),
             session_store,
+            session_key,
             session_expiry,
             history: HistoryLock::default(),
         }))

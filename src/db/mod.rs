@@ -9,6 +9,8 @@ use std::path::Path;
 use std::str::FromStr;
 use std::time::Duration;
 
+pub mod private_files;
+
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 
 pub type Pool = sqlx::SqlitePool;
@@ -33,16 +35,17 @@ pub async fn connect(url: &str) -> Result<Pool, DbError> {
         .journal_mode(SqliteJournalMode::Wal)
         .synchronous(SqliteSynchronous::Full)
         .foreign_keys(true)
+        // Deleted rows (ended sign-ins, forgotten history tokens) are overwritten, not left
+        // readable in free pages.
+        .pragma("secure_delete", "ON")
         .busy_timeout(Duration::from_secs(5));
     let filename = options.get_filename().to_owned();
     let open_error = |reason: String| DbError::Open {
         path: filename.display().to_string(),
         reason,
     };
-    if let Some(dir) = filename.parent().filter(|d| !d.as_os_str().is_empty()) {
-        if !is_in_memory(&filename) {
-            std::fs::create_dir_all(dir).map_err(|e| open_error(e.to_string()))?;
-        }
+    if !is_in_memory(&filename) {
+        private_files::prepare(&filename).map_err(|e| open_error(e.to_string()))?;
     }
     let pool = SqlitePoolOptions::new()
         .max_connections(8)
@@ -55,6 +58,13 @@ pub async fn connect(url: &str) -> Result<Pool, DbError> {
         .await
         .map_err(|e| DbError::Migrate(e.to_string()))?;
     Ok(pool)
+}
+
+/// The database's file, `None` for an in-memory database.
+pub fn database_file(url: &str) -> Option<std::path::PathBuf> {
+    let options = SqliteConnectOptions::from_str(url).ok()?;
+    let filename = options.get_filename();
+    (!is_in_memory(filename)).then(|| filename.to_owned())
 }
 
 fn is_in_memory(path: &Path) -> bool {
