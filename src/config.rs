@@ -93,6 +93,16 @@ pub struct Args {
     #[arg(long, env = "MAX_CONCURRENT_REQUESTS", default_value_t = 16,
           value_parser = clap::value_parser!(u16).range(1..))]
     pub max_concurrent_requests: u16,
+    /// The most a client may take to send a request's headers, or its body; a connection
+    /// idle this long is closed. A number with s, m, h or d.
+    #[arg(long, env = "CLIENT_TIMEOUT", default_value = "10s")]
+    pub client_timeout: String,
+
+    /// The most a request may wait for one of the MAX_CONCURRENT_REQUESTS slots before it is
+    /// answered 503 (the console is busy). A number with s, m, h or d.
+    #[arg(long, env = "REQUEST_TIMEOUT", default_value = "30s")]
+    pub request_timeout: String,
+
     /// Key encrypting the history's offline token at rest: 32 random bytes in base64
     /// (e.g. `openssl rand -base64 32`). Without it, history cannot be connected.
     #[arg(long, env = "HISTORY_KEY", hide_env_values = true)]
@@ -151,6 +161,8 @@ pub struct Config {
     pub log_format: LogFormat,
     pub site_root: PathBuf,
     pub max_concurrent_requests: usize,
+    pub client_timeout: Duration,
+    pub request_timeout: Duration,
     /// `None`: history cannot be connected (the overview says so).
     pub history_key: Option<SealingKey>,
     pub history_interval: Duration,
@@ -266,6 +278,10 @@ impl Config {
                 SealingKey::parse(raw).map_err(|why| problem("HISTORY_KEY", "history-key", why))?,
             ),
         };
+        let client_timeout = parse_duration(&args.client_timeout)
+            .map_err(|why| problem("CLIENT_TIMEOUT", "client-timeout", why))?;
+        let request_timeout = parse_duration(&args.request_timeout)
+            .map_err(|why| problem("REQUEST_TIMEOUT", "request-timeout", why))?;
         let session_key = match args.session_key.as_deref().map(str::trim) {
             None | Some("") => None,
             Some(raw) => Some(
@@ -290,6 +306,8 @@ impl Config {
             max_concurrent_requests: usize::from(args.max_concurrent_requests),
             history_key,
             session_key,
+            client_timeout,
+            request_timeout,
             history_interval,
         })
     }

@@ -29,6 +29,14 @@ pub enum AppError {
     KeycloakFailed,
     #[error("Keycloak did not confirm the change, so it may or may not have been made. Reload to check before trying again.")]
     Unconfirmed,
+    #[error("{0}")]
+    TooMany(String),
+    #[error("The console is busy; please try again shortly.")]
+    Busy,
+    #[error("The request did not arrive in time; please try again.")]
+    TooSlow,
+    #[error("The request is larger than the console accepts.")]
+    TooLarge,
     #[error("Something went wrong on our side. It has been logged; please try again.")]
     Internal,
     #[error("The console could not be reached: {0}")]
@@ -45,7 +53,10 @@ impl AppError {
             AppError::NotFound(_) => 404,
             AppError::InvalidInput(_) => 400,
             AppError::Conflict(_) => 409,
-            AppError::KeycloakUnavailable => 503,
+            AppError::KeycloakUnavailable | AppError::Busy => 503,
+            AppError::TooMany(_) => 429,
+            AppError::TooSlow => 408,
+            AppError::TooLarge => 413,
             AppError::KeycloakFailed => 502,
             AppError::KeycloakTimedOut | AppError::Unconfirmed => 504,
             AppError::Internal | AppError::Transport(_) => 500,

@@ -21,7 +21,8 @@ async fn app_with_history() -> (TestApp, reqwest::Client) {
     let (status, body) =
         save_policy(&app, &http, &[("offline_idle", "15")], &page["settings"]).await;
     assert_eq!(status, 200, "{body}");
-    let (status, _) = revoke_offline_session(&app, &http, "x", "no-such-user", "no-such-session").await;
+    let (status, _) =
+        revoke_offline_session(&app, &http, "x", "no-such-user", "no-such-session").await;
     assert_eq!(status, 404);
     (app, http)
 }

@@ -26,8 +26,8 @@ const EXPECTED: [(&str, [u16; 5]); 28] = [
     ("overview", [401, 403, 403, 200, 200]),
     ("search_clients", [401, 403, 200, 200, 200]),
     ("offline_sessions", [401, 403, 200, 200, 200]),
-    // Helpdesk may look the session up, and there is none to revoke; its refusal to revoke
-    // one that exists is in admin_sessions.rs.
+    // Helpdesk may look alice's sessions up, and there is no such session to revoke; its
+    // refusal to revoke one that exists is in admin_sessions.rs.
     ("revoke_offline_session", [401, 403, 404, 404, 404]),
     ("search_users", [401, 403, 200, 200, 200]),
     ("user_access", [401, 403, 200, 200, 200]),

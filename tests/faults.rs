@@ -451,7 +451,8 @@ fn a_revocation_applied_before_the_connection_dropped_is_not_reported_as_done() 
         )
         .await;
 
-        let (status, body) = revoke_offline_session(app, &w.http, &w.ids.backup, &alice, &session).await;
+        let (status, body) =
+            revoke_offline_session(app, &w.http, &w.ids.backup, &alice, &session).await;
         assert_eq!((status, body), (504, error_json(&AppError::Unconfirmed)));
         assert_eq!(fault_hits(app), [1], "sent once, never retried");
         let (status, _) = refresh_backup(app, &token).await;

@@ -895,3 +895,89 @@ async fn the_dry_run_names_the_other_clients_whose_offline_access_ends_too() {
         "{page}"
     );
 }
+
+#[tokio::test]
+async fn a_person_runs_at_most_three_jobs_at_once() {
+    let app = spawn_app().await;
+    backup_offline_token(&app, "alice").await;
+    let (http, backup) = realmadmin_and_backup(&app).await;
+    // The scans wait on Keycloak's session pages, so the jobs keep running.
+    add_fault(
+        &app,
+        json!({ "pathPrefix": format!("/admin/realms/demo/clients/{backup}/offline-sessions"), "latencyMs": 4000 }),
+    )
+    .await;
+    let mut running = Vec::new();
+    for _ in 0..3 {
+        let (status, job) = start_filter(&app, &http, &backup, &[]).await;
+        assert_eq!(status, 200, "{job}");
+        running.push(job["id"].as_str().unwrap().to_owned());
+    }
+    let (status, refused) = start_filter(&app, &http, &backup, &[]).await;
+    assert_eq!(
+        (status, refused),
+        (
+            429,
+            json!({"TooMany": "You already have 3 jobs running; wait for one to finish or cancel it."})
+        )
+    );
+    // Someone else is not held back by it.
+    let other = signed_in_client(&app, "master", "admin", "admin").await;
+    let (status, job) = start_filter(&app, &other, &backup, &[]).await;
+    assert_eq!(status, 200, "{job}");
+
+    let (status, _) = call(&app, &http, "cancel_session_job", &[("id", &running[0])]).await;
+    assert_eq!(status, 200);
+    let (status, job) = start_filter(&app, &http, &backup, &[]).await;
+    assert_eq!(status, 200, "a cancelled job makes room: {job}");
+    clear_faults(&app).await;
+}
+
+#[tokio::test]
+async fn a_person_streams_at_most_two_exports_at_once() {
+    let app = spawn_app().await;
+    let (http, _) = realmadmin_and_backup(&app).await;
+    // An audit log of some 40 MB: more than the connection's buffers hold, so a download
+    // nobody reads stays open.
+    sqlx::query(
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 300000) \
+         INSERT INTO audit_log (occurred_at, correlation, actor, actor_realm, realm, action, \
+         target, outcome) SELECT '2026-12-07T10:00:00.000Z', 'c' || i, 'realmadmin', 'demo', \
+         'demo', 'revoke_offline_session', printf('offline session %08d of user someone \
+         (clients: backup-service), a target long enough to fill the buffers', i), 'succeeded' \
+         FROM n",
+    )
+    .execute(&app.state.db)
+    .await
+    .unwrap();
+    let download = || http.get(format!("{}/audit.csv", app.url)).send();
+    let first = download().await.unwrap();
+    let second = download().await.unwrap();
+    assert_eq!(
+        (first.status().as_u16(), second.status().as_u16()),
+        (200, 200)
+    );
+    let third = download().await.unwrap();
+    assert_eq!(third.status(), 429);
+    assert_eq!(
+        third.json::<Value>().await.unwrap(),
+        json!({"TooMany": "You already have 2 downloads in progress; wait for one to finish."})
+    );
+    let (status, _) = call(&app, &http, "viewer", &[]).await;
+    assert_eq!(status, 200, "pages are not held back");
+
+    // Abandoning a download gives its place back.
+    drop(first);
+    let mut again = download().await.unwrap();
+    for _ in 0..100 {
+        if again.status() == 200 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        again = download().await.unwrap();
+    }
+    assert_eq!(again.status(), 200);
+    let head = again.chunk().await.unwrap().unwrap();
+    assert!(head.starts_with(b"id,occurred_at,"), "{head:?}");
+    drop(second);
+}

@@ -66,6 +66,18 @@ mod ssr {
     use crate::model::jobs::{JobState, SessionFilter};
     use crate::model::policy::{CLIENT_OFFLINE_IDLE_ATTR, CLIENT_OFFLINE_MAX_ATTR};
 
+    async fn room_for_another_job(caller: &Caller) -> Result<(), AppError> {
+        let running = store::running_of(&caller.state.db, &caller.who())
+            .await
+            .map_err(AppError::internal)?;
+        if running >= crate::jobs::RUNNING_PER_PERSON {
+            return Err(AppError::TooMany(format!(
+                "You already have {running} jobs running; wait for one to finish or cancel it."
+            )));
+        }
+        Ok(())
+    }
+
     pub async fn start(
         realm: String,
         client: String,
@@ -75,6 +87,7 @@ mod ssr {
         let client = ClientUuid::parse(&client)?;
         let filter = filter.normalised().map_err(AppError::InvalidInput)?;
         let caller = Caller::admin().await?;
+        room_for_another_job(&caller).await?;
         let (r, c) = (realm.as_str(), client.as_str());
         let fail = |e| keycloak_error(e, r, "view-clients", "filter a client's offline sessions");
         let admin = caller.state.keycloak.admin(&caller);
@@ -105,9 +118,7 @@ mod ssr {
         let who = caller.who();
         let as_of_ms = who.issued_at().map_or_else(now_ms, |iat| iat * 1000);
         let id = uuid::Uuid::new_v4().to_string();
-        let owner_session = caller
-            .job_owner_session(&id)
-            .ok_or(AppError::NotSignedIn)?;
+        let owner_session = caller.job_owner_session(&id).ok_or(AppError::NotSignedIn)?;
         let db = &caller.state.db;
         store::insert(
             db,
@@ -216,6 +227,7 @@ mod ssr {
                 job.realm
             )));
         }
+        room_for_another_job(&caller).await?;
         let owner_session = caller
             .job_owner_session(&job.id)
             .ok_or(AppError::NotSignedIn)?;

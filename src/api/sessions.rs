@@ -32,8 +32,8 @@ pub(crate) mod ssr {
     use super::*;
     use crate::api::support::{audited, keycloak_error, now_ms, Change};
     use crate::auth::Caller;
-    use crate::model::admin::{page_size, ClientRow, OfflineSessionRow};
     use crate::keycloak::KcError;
+    use crate::model::admin::{page_size, ClientRow, OfflineSessionRow};
     use crate::model::ids::{ClientUuid, RealmName, SessionId, UserId};
     use crate::model::policy::{
         RealmOfflinePolicy, CLIENT_OFFLINE_IDLE_ATTR, CLIENT_OFFLINE_MAX_ATTR,

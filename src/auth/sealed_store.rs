@@ -105,7 +105,9 @@ impl<S: SessionStore> SessionStore for SealedSessionStore<S> {
         };
         let opened = self.open(*id, row);
         if opened.is_none() {
-            tracing::info!("a stored session did not open with the session key; treating it as signed out");
+            tracing::info!(
+                "a stored session did not open with the session key; treating it as signed out"
+            );
         }
         Ok(opened)
     }
@@ -126,7 +128,10 @@ mod tests {
     fn record() -> Record {
         Record {
             id: Id::default(),
-            data: HashMap::from([("tokens".to_owned(), json!({ "refresh_token": "eyJhbGciOi.secret" }))]),
+            data: HashMap::from([(
+                "tokens".to_owned(),
+                json!({ "refresh_token": "eyJhbGciOi.secret" }),
+            )]),
             expiry_date: OffsetDateTime::now_utc() + time::Duration::hours(1),
         }
     }
@@ -138,10 +143,17 @@ mod tests {
         let mut session = record();
         store.create(&mut session).await.unwrap();
 
-        assert_eq!(inner.load(&session.id).await.unwrap(), None, "not under its id");
+        assert_eq!(
+            inner.load(&session.id).await.unwrap(),
+            None,
+            "not under its id"
+        );
         let row = inner.load(&stored_id(&session.id)).await.unwrap().unwrap();
         assert!(!format!("{row:?}").contains("secret"), "{row:?}");
-        assert_eq!(store.load(&session.id).await.unwrap(), Some(session.clone()));
+        assert_eq!(
+            store.load(&session.id).await.unwrap(),
+            Some(session.clone())
+        );
 
         store.delete(&session.id).await.unwrap();
         assert_eq!(inner.load(&stored_id(&session.id)).await.unwrap(), None);
@@ -164,10 +176,18 @@ mod tests {
         let mut moved = inner.load(&stored_id(&theirs.id)).await.unwrap().unwrap();
         moved.id = stored_id(&mine.id);
         inner.save(&moved).await.unwrap();
-        assert_eq!(store.load(&mine.id).await.unwrap(), None, "another row's data");
+        assert_eq!(
+            store.load(&mine.id).await.unwrap(),
+            None,
+            "another row's data"
+        );
         let mut extended = inner.load(&stored_id(&theirs.id)).await.unwrap().unwrap();
         extended.expiry_date += time::Duration::days(30);
         inner.save(&extended).await.unwrap();
-        assert_eq!(store.load(&theirs.id).await.unwrap(), None, "an altered expiry");
+        assert_eq!(
+            store.load(&theirs.id).await.unwrap(),
+            None,
+            "an altered expiry"
+        );
     }
 }

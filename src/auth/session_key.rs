@@ -39,7 +39,8 @@ pub fn load_or_create(config: &Config) -> Result<SealingKey, SessionKeyError> {
             Ok(key)
         }
         Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
-            crate::db::private_files::make_private(&path, 0o600).map_err(|e| fail(e.to_string()))?;
+            crate::db::private_files::make_private(&path, 0o600)
+                .map_err(|e| fail(e.to_string()))?;
             let raw = fs::read_to_string(&path).map_err(|e| fail(e.to_string()))?;
             SealingKey::parse(&raw).map_err(fail)
         }

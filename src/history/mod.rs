@@ -13,7 +13,7 @@ pub mod store;
 
 use std::sync::Arc;
 
-use axum::routing::{get, post};
+use axum::routing::post;
 use axum::Router;
 
 use crate::server::AppState;
@@ -26,7 +26,6 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/history/connect", post(connect::begin))
         .route("/history/disconnect", post(disconnect::disconnect))
-        .route("/history.csv", get(export::history_csv))
 }
 
 /// Whose eyes a realm's history is for: those who may read its session

@@ -10,6 +10,10 @@ use tokio::task::AbortHandle;
 
 use crate::server::AppState;
 
+/// Jobs one person may have scanning or revoking at once: each holds Keycloak's attention
+/// (a page of sessions or a batch of revocations at a time), shared with everyone else.
+pub const RUNNING_PER_PERSON: i64 = 3;
+
 /// The running job tasks of this process.
 #[derive(Clone, Default)]
 pub struct JobTasks(Arc<Mutex<Vec<AbortHandle>>>);

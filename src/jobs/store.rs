@@ -153,6 +153,18 @@ pub async fn unfinished(db: &Pool) -> Result<Vec<JobRecord>, sqlx::Error> {
     Ok(rows.iter().map(record).collect())
 }
 
+/// How many of this person's jobs are running, in every realm and client.
+pub async fn running_of(db: &Pool, owner: &SignedIn) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT COUNT(*) FROM session_jobs WHERE owner_realm = $1 AND owner_id = $2 \
+         AND state IN ('scanning', 'revoking')",
+    )
+    .bind(&owner.realm)
+    .bind(&owner.user_id)
+    .fetch_one(db)
+    .await
+}
+
 pub async fn state(db: &Pool, id: &str) -> Result<Option<JobState>, sqlx::Error> {
     let state: Option<String> = sqlx::query_scalar("SELECT state FROM session_jobs WHERE id = $1")
         .bind(id)

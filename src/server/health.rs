@@ -12,8 +12,8 @@ pub async fn healthz() -> Json<Value> {
     Json(json!({ "status": "ok" }))
 }
 
-/// The console can do its job: the database answers and Keycloak serves the
-/// admin realm's discovery document.
+/// The console can do its job: the database answers, Keycloak serves the admin realm's
+/// discovery document, and new requests do not wait for a slot.
 pub async fn readyz(State(state): State<AppState>) -> (StatusCode, Json<Value>) {
     let (database, keycloak) = tokio::join!(
         crate::db::ping(&state.db),
@@ -33,7 +33,20 @@ pub async fn readyz(State(state): State<AppState>) -> (StatusCode, Json<Value>) 
             json!({ "status": "failing", "error": e.public_summary() })
         }
     };
-    let ready = database["status"] == "ok" && keycloak["status"] == "ok";
+    let slots = &state.request_slots;
+    let requests = match slots.saturated_for() {
+        Some(busy) if busy >= super::limits::SATURATED_AFTER => json!({
+            "status": "failing",
+            "error": format!(
+                "all {} request slots have been busy for {} ms; new requests wait",
+                slots.capacity(),
+                busy.as_millis()
+            ),
+        }),
+        _ => json!({ "status": "ok" }),
+    };
+    let ready =
+        database["status"] == "ok" && keycloak["status"] == "ok" && requests["status"] == "ok";
     let status = if ready {
         StatusCode::OK
     } else {
@@ -43,7 +56,7 @@ pub async fn readyz(State(state): State<AppState>) -> (StatusCode, Json<Value>) 
         status,
         Json(json!({
             "status": if ready { "ready" } else { "not ready" },
-            "checks": { "database": database, "keycloak": keycloak },
+            "checks": { "database": database, "keycloak": keycloak, "requests": requests },
         })),
     )
 }

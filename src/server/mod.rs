@@ -2,6 +2,8 @@
 
 pub mod fn_status;
 pub mod health;
+pub mod limits;
+pub mod listen;
 pub mod security;
 pub mod state;
 pub mod telemetry;
@@ -10,12 +12,10 @@ use std::sync::OnceLock;
 use std::time::Duration;
 
 use axum::routing::get;
-use axum::serve::ListenerExt;
 use axum::Router;
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
 use tokio::net::TcpListener;
-use tower::limit::GlobalConcurrencyLimitLayer;
 use tower_sessions::cookie::SameSite;
 use tower_sessions::{ExpiredDeletion, SessionManagerLayer};
 use tower_sessions_sqlx_store::SqliteStore;
@@ -102,11 +102,17 @@ pub async fn build(config: Config) -> Result<(Router, AppState), StartError> {
         }
     };
     let options = state.leptos_options.clone();
-    let max_in_flight = state.config.max_concurrent_requests;
-    let router = Router::new()
+    let exports = Router::new()
         .route("/audit.csv", get(crate::audit::export::download))
-        .merge(crate::auth::routes::router())
+        .route("/history.csv", get(crate::history::export::history_csv))
         .merge(crate::export::router())
+        .route_layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            limits::count_export,
+        ));
+    let router = Router::new()
+        .merge(exports)
+        .merge(crate::auth::routes::router())
         .merge(crate::history::router())
         .leptos_routes_with_context(&state, routes, context.clone(), move || {
             shell(options.clone())
@@ -122,15 +128,22 @@ pub async fn build(config: Config) -> Result<(Router, AppState), StartError> {
         ))
         .layer(sessions)
         // Outside the session layer, so a waiting request holds no session or buffers.
-        .layer(GlobalConcurrencyLimitLayer::new(max_in_flight))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            limits::in_a_slot,
+        ))
         // Probes stay answerable while the console is busy.
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
+        // Outside the slots: a slow or oversized upload never holds one.
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            limits::read_body_first,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             security::headers,
-        ))
-        .layer(tower_http::limit::RequestBodyLimitLayer::new(1024 * 1024));
+        ));
     let router = telemetry::with_request_layers(router).with_state(state.clone());
     Ok((router, state))
 }
@@ -142,19 +155,6 @@ pub async fn build(config: Config) -> Result<(Router, AppState), StartError> {
 fn route_list() -> Vec<AxumRouteListing> {
     static ROUTES: OnceLock<Vec<AxumRouteListing>> = OnceLock::new();
     ROUTES.get_or_init(|| generate_route_list(App)).clone()
-}
-
-/// Every accepted connection sends at once. With Nagle's algorithm on, the second write of a
-/// response (a page's body after its headers) waited for the client's delayed ACK: 40 ms on
-/// Linux, on almost every page.
-pub fn without_nagle(
-    listener: TcpListener,
-) -> axum::serve::TapIo<TcpListener, fn(&mut tokio::net::TcpStream)> {
-    listener.tap_io(|connection| {
-        if let Err(e) = connection.set_nodelay(true) {
-            tracing::debug!(error = %e, "TCP_NODELAY refused");
-        }
-    })
 }
 
 /// Binds, serves until SIGINT/SIGTERM, then drains in-flight requests.
@@ -172,13 +172,8 @@ pub async fn run(config: Config) -> Result<(), StartError> {
         .local_addr()
         .map_err(|e| StartError::Serve(e.to_string()))?;
     tracing::info!(%bound, %public_url, "offline-console listening");
-    // `into_make_service`: each connection shares the finished router. Served as is, axum
-    // rebuilt every route's service stack for each new connection (about 290 kB per open
-    // keep-alive connection, and its CPU); routes are cloned per request either way.
-    axum::serve(without_nagle(listener), router.into_make_service())
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .map_err(|e| StartError::Serve(e.to_string()))?;
+    let client_timeout = state.config.client_timeout;
+    listen::serve(listener, router, client_timeout, shutdown_signal()).await;
     // Jobs stop with the process; the next start resumes them from the database.
     state.jobs.abort_all();
     tracing::info!("offline-console stopped");
@@ -205,21 +200,4 @@ async fn shutdown_signal() {
         _ = terminate => {},
     }
     tracing::info!("shutdown signal received, draining requests");
-}
-
-#[cfg(test)]
-mod tests {
-    use axum::serve::Listener;
-
-    use super::*;
-
-    #[tokio::test]
-    async fn accepted_connections_send_without_waiting_for_acks() {
-        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let addr = listener.local_addr().unwrap();
-        let mut listener = without_nagle(listener);
-        let _client = tokio::net::TcpStream::connect(addr).await.unwrap();
-        let (connection, _) = listener.accept().await;
-        assert!(connection.nodelay().unwrap());
-    }
 }

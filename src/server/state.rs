@@ -14,6 +14,7 @@ use crate::db::Pool;
 use crate::history::HistoryLock;
 use crate::jobs::JobTasks;
 use crate::keycloak::Keycloak;
+use crate::server::limits::{ExportStreams, RequestSlots};
 use crate::server::ConsoleSessionStore;
 
 /// Cloned for every request, extractor and render context, so cloning is one reference count.
@@ -34,6 +35,8 @@ pub struct Shared {
     pub session_key: SealingKey,
     pub session_expiry: Expiry,
     pub history: HistoryLock,
+    pub request_slots: RequestSlots,
+    pub export_streams: Arc<ExportStreams>,
 }
 
 impl AppState {
@@ -55,6 +58,7 @@ impl AppState {
             tower_sessions::cookie::time::Duration::try_from(config.session_lifetime)
                 .unwrap_or(tower_sessions::cookie::time::Duration::hours(8)),
         );
+        let config_slots = config.max_concurrent_requests;
         AppState(Arc::new(Shared {
             leptos_options,
             config: Arc::new(config),
@@ -67,6 +71,8 @@ impl AppState {
             session_key,
             session_expiry,
             history: HistoryLock::default(),
+            request_slots: RequestSlots::new(config_slots),
+            export_streams: Arc::default(),
         }))
     }
 }

@@ -33,17 +33,17 @@ pub struct TestApp {
 fn serve(
     listener: TcpListener,
     router: axum::Router,
+    client_timeout: std::time::Duration,
 ) -> (
     tokio::sync::oneshot::Sender<()>,
     tokio::task::JoinHandle<()>,
 ) {
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let handle = tokio::spawn(async move {
-        let _ = axum::serve(server::without_nagle(listener), router.into_make_service())
-            .with_graceful_shutdown(async {
-                let _ = stopped.await;
-            })
-            .await;
+        server::listen::serve(listener, router, client_timeout, async {
+            let _ = stopped.await;
+        })
+        .await;
     });
     (stop, handle)
 }
@@ -101,7 +101,7 @@ impl TestApp {
         let listener = TcpListener::bind(self.addr).await.unwrap();
         let config = config_with(self.addr, keycloak_url, &self.database_url, &self.extra);
         let (router, state) = server::build(config).await.expect("console restarts");
-        self.server = Some(serve(listener, router));
+        self.server = Some(serve(listener, router, state.config.client_timeout));
         self.state = state;
     }
 }
@@ -214,6 +214,7 @@ async fn spawn_configured(extra: &[&str], adjust: impl FnOnce(&mut Config)) -> T
     let mut config = config_with(addr, &keycloak.url, &database_url, extra);
     adjust(&mut config);
     let (router, state) = server::build(config).await.expect("console builds");
+    let client_timeout = state.config.client_timeout;
     TestApp {
         addr,
         url,
@@ -221,7 +222,7 @@ async fn spawn_configured(extra: &[&str], adjust: impl FnOnce(&mut Config)) -> T
         keycloak,
         database_url,
         extra: extra.iter().map(|flag| flag.to_string()).collect(),
-        server: Some(serve(listener, router)),
+        server: Some(serve(listener, router, client_timeout)),
         _dir: dir,
     }
 }

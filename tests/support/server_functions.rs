@@ -58,7 +58,7 @@ pub fn every_call(ids: &DemoIds) -> Vec<(&'static str, Vec<(String, String)>)> {
             vec![
                 ("realm", "demo"),
                 ("client", backup),
-                ("user", "no-such-user"),
+                ("user", alice),
                 ("session", "no-such-session"),
             ],
         ),
