@@ -981,3 +981,42 @@ async fn a_person_streams_at_most_two_exports_at_once() {
     assert!(head.starts_with(b"id,occurred_at,"), "{head:?}");
     drop(second);
 }
+
+#[tokio::test]
+async fn a_job_whose_stored_filter_cannot_be_read_is_failed_not_run_on_a_guess() {
+    let app = spawn_app().await;
+    backup_offline_token(&app, "alice").await;
+    backup_offline_token(&app, "bob").await;
+    let (http, backup) = realmadmin_and_backup(&app).await;
+    let job = dry_run(&app, &http, &backup, &[("username_contains", "alice")]).await;
+    assert_eq!(job["matched"], 1);
+    let id = job["id"].as_str().unwrap();
+    sqlx::query("UPDATE session_jobs SET filter = '{\"username_contains\": 7' WHERE id = $1")
+        .bind(id)
+        .execute(&app.state.db)
+        .await
+        .unwrap();
+
+    let failed = job_status(&app, &http, id).await;
+    assert_eq!(failed["state"], "failed", "{failed}");
+    assert_eq!(failed["filter"], Value::Null);
+    assert_eq!(failed["filter_text"], "a filter that can no longer be read");
+    let error = failed["error"].as_str().unwrap();
+    assert!(
+        error.starts_with("This job was stopped because its stored filter cannot be read ("),
+        "{error}"
+    );
+    let (status, body) = confirm(&app, &http, &failed, "backup-service").await;
+    assert_ne!(status, 200, "{body}");
+    assert_eq!(
+        offline_total(&app, &http, &backup).await,
+        2,
+        "nothing revoked"
+    );
+    let stored: String = sqlx::query_scalar("SELECT state FROM session_jobs WHERE id = $1")
+        .bind(id)
+        .fetch_one(&app.state.db)
+        .await
+        .unwrap();
+    assert_eq!(stored, "failed", "the failure is recorded, not only shown");
+}

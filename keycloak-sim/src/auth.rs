@@ -54,7 +54,8 @@ impl Caller {
 
 /// `Authorization: Bearer <token>` → the caller, or 401 `{"error":"HTTP 401 Unauthorized"}`
 /// when the header is missing, the token unparsable, its realm unknown, or it is
-/// invalid, expired, revoked, stale or its session gone (contract §0.3).
+/// invalid, expired, revoked, stale or its session gone (as Keycloak's
+/// `AdminRoot.authenticateRealmAdminRequest` answers).
 pub fn authenticate(db: &Db, headers: &HeaderMap, now: i64) -> Result<Caller, ApiError> {
     let token = bearer_token(headers).ok_or_else(ApiError::unauthorized)?;
     let issuer = peek_issuer(token).ok_or_else(ApiError::unauthorized)?;

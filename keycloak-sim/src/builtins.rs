@@ -1,6 +1,7 @@
 //! What Keycloak creates in every realm when a realm file does not provide it
-//! (contract §2.3 item 6, §4.7): built-in clients, their roles, client scopes and
-//! the realm's default scopes.
+//! (`DefaultClientScopes`, `KeycloakModelUtils.setupOfflineRole`,
+//! `AbstractLoginProtocolFactory.addDefaultClientScopes`): built-in clients, their roles,
+//! client scopes and the realm's default scopes.
 
 /// Roles of `realm-management` (and of `<realm>-realm` clients in master), with composites.
 pub const MANAGEMENT_ROLES: &[(&str, &[&str])] = &[

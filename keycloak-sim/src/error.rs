@@ -1,5 +1,6 @@
 //! Every error body the simulator sends is built here, in Keycloak's three families
-//! (contract §0.2) plus the HTML error page of the login flows.
+//! (`ErrorResponse`, `ErrorResponseException`, `KeycloakErrorHandler`) plus the HTML error
+//! page of the login flows.
 
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
@@ -51,7 +52,7 @@ impl ApiError {
         Self::oauth(StatusCode::BAD_REQUEST, "invalid_request", description)
     }
 
-    /// Unknown or disabled client (contract §2.2).
+    /// Unknown or disabled client (Keycloak's `AuthenticationProcessor.handleClientAuthException`).
     pub fn invalid_client() -> Self {
         Self::oauth(
             StatusCode::UNAUTHORIZED,
@@ -60,7 +61,8 @@ impl ApiError {
         )
     }
 
-    /// Confidential client with a wrong or missing secret (contract §2.2).
+    /// Confidential client with a wrong or missing secret (Keycloak's
+    /// `ClientIdAndSecretAuthenticator`).
     pub fn bad_client_secret() -> Self {
         Self::oauth(
             StatusCode::UNAUTHORIZED,
@@ -118,7 +120,8 @@ impl ApiError {
         Self::not_found("Realm not found.")
     }
 
-    /// JSON body that cannot be parsed (contract §0.2 family C; exact `error` code UNCONFIRMED).
+    /// JSON body that cannot be parsed (as Keycloak's `KeycloakErrorHandler` answers; exact
+    /// `error` code UNCONFIRMED).
     pub fn unparsable_json() -> Self {
         ApiError::Jaxrs {
             status: StatusCode::BAD_REQUEST,

@@ -6,7 +6,8 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::net::IpAddr;
 
-/// Realm token and session settings (contract §1.8); `Default` holds Keycloak's defaults.
+/// Realm token and session settings (`RealmRepresentation`); `Default` holds Keycloak's
+/// defaults (`Constants`, `DefaultExportImportManager`).
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 #[serde(rename_all = "camelCase", default)]
 pub struct RealmSettings {
@@ -383,7 +384,7 @@ pub struct ClientSession {
     pub client: Id,
     pub started: i64,
     pub timestamp: i64,
-    /// Refresh-token rotation state per `reuse_id` (contract §2.4).
+    /// Refresh-token rotation state per `reuse_id` (Keycloak's `TokenManager.validateTokenReuse`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub reuse: Vec<ReuseState>,
     /// Position in the per-client ordered index of the session store.

@@ -1,5 +1,5 @@
-//! Account REST API (contract §3): applications, consents, sessions and devices, with the
-//! audience and account-role checks.
+//! Account REST API (Keycloak's `AccountRestService`): applications, consents, sessions and
+//! devices, with the audience and account-role checks.
 
 mod support;
 

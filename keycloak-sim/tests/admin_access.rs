@@ -1,5 +1,5 @@
 //! Every admin and account endpoint: 401 without (or with a forged) token, 403 for callers
-//! lacking the role (contract §0.3, §0.4, §3).
+//! lacking the role (Keycloak's `AdminRoot`, `fgap/*Permissions`, `AccountLoader`).
 
 mod support;
 

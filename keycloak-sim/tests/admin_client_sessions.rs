@@ -1,4 +1,4 @@
-//! Session counts and pages of a client (contract §1.1, §1.3): `{"count": N}`, times in ms,
+//! Session counts and pages of a client (Keycloak's `ClientResource`): `{"count": N}`, times in ms,
 //! Keycloak's paging rules and a stable order.
 
 mod support;

@@ -1,4 +1,4 @@
-//! `/admin/realms/{realm}/clients...` (contract §1.1, §1.2).
+//! `/admin/realms/{realm}/clients...` (Keycloak's `ClientsResource`, `ClientResource`).
 
 mod support;
 

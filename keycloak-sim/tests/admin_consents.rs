@@ -1,4 +1,5 @@
-//! Consents, a user's sessions, session deletion and logout (contract §1.6, §1.7).
+//! Consents, a user's sessions, session deletion and logout (Keycloak's `UserResource`,
+//! `RealmAdminResource`).
 
 mod support;
 

@@ -1,5 +1,5 @@
-//! `/admin/realms`, realm GET/PUT (contract §1.8), cross-realm administration (§0.3, §0.4),
-//! logout-all and push-revocation.
+//! `/admin/realms`, realm GET/PUT (Keycloak's `RealmAdminResource`), cross-realm administration
+//! (`AdminRoot`, `fgap/RealmPermissions`), logout-all and push-revocation.
 
 mod support;
 

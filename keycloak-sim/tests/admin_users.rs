@@ -1,4 +1,5 @@
-//! `/users`, `/users/count`, `/users/{id}`, role mappings and role members (contract §1.1, §1.5).
+//! `/users`, `/users/count`, `/users/{id}`, role mappings and role members (Keycloak's
+//! `UsersResource`, `UserResource`, `RoleMapperResource`).
 
 mod support;
 

@@ -1,4 +1,5 @@
-//! Bearer-token validation for the admin/account APIs (`auth::authenticate`, contract §0.3).
+//! Bearer-token validation for the admin/account APIs (`auth::authenticate`, as Keycloak's
+//! `AdminRoot.authenticateRealmAdminRequest` does).
 
 mod common;
 use common::*;

@@ -1,4 +1,4 @@
-//! Discovery document, JWKS and token shapes (contract §2.1, §2.5).
+//! Discovery document, JWKS and token shapes (Keycloak's `OIDCWellKnownProvider`, `TokenManager`).
 
 mod common;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;

@@ -1,4 +1,5 @@
-//! Offline idle timeout and max lifespan on the virtual clock (contract §4.1).
+//! Offline idle timeout and max lifespan on the virtual clock (Keycloak's
+//! `SessionExpirationUtils`).
 
 mod common;
 use common::*;

@@ -1,4 +1,4 @@
-//! Logout (contract §2.7, §4.2) and revocation (§2.6).
+//! Logout (Keycloak's `LogoutEndpoint`) and revocation (`TokenRevocationEndpoint`).
 
 mod common;
 use common::*;

@@ -1,5 +1,6 @@
-//! The offline grant decision (contract §2.3): user has / lacks `offline_access` ×
-//! client has / lacks the `offline_access` scope × `fullScopeAllowed` on / off.
+//! The offline grant decision (Keycloak's `DefaultClientSessionContext`, `TokenManager`): user
+//! has / lacks `offline_access` × client has / lacks the `offline_access` scope ×
+//! `fullScopeAllowed` on / off.
 
 mod common;
 use common::*;

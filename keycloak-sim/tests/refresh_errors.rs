@@ -1,4 +1,5 @@
-//! One test per row of contract §2.4: each refresh failure with its exact status and body.
+//! One test per refresh failure, in the order Keycloak's `RefreshTokenGrantType` and
+//! `TokenManager` check them, each with its exact status and body.
 
 mod common;
 use common::*;
@@ -17,7 +18,7 @@ fn assert_error(result: (reqwest::StatusCode, serde_json::Value), error: &str, d
 }
 
 #[tokio::test]
-async fn row01_missing_refresh_token() {
+async fn a_refresh_without_a_token_is_refused() {
     let sim = start_demo().await;
     let result = token_request(
         &sim,
@@ -33,7 +34,7 @@ async fn row01_missing_refresh_token() {
 }
 
 #[tokio::test]
-async fn row02_undecodable_or_wrong_type_token() {
+async fn an_undecodable_or_wrong_type_token_is_refused() {
     let sim = start_demo().await;
     assert_error(
         refresh(&sim, BACKUP, "not.a-token").await,
@@ -50,7 +51,7 @@ async fn row02_undecodable_or_wrong_type_token() {
 }
 
 #[tokio::test]
-async fn row03_wrong_issuer() {
+async fn a_token_from_another_issuer_is_refused() {
     let sim = start_demo().await;
     let port = sim.base_url().rsplit(':').next().unwrap().to_string();
     let response = http()
@@ -79,7 +80,7 @@ async fn row03_wrong_issuer() {
 }
 
 #[tokio::test]
-async fn row04_issued_before_realm_not_before() {
+async fn a_token_issued_before_the_realm_not_before_is_refused() {
     let sim = start_demo().await;
     let tokens = offline_token(&sim, "alice").await;
     let now = sim.state().now();
@@ -96,7 +97,7 @@ async fn row04_issued_before_realm_not_before() {
 }
 
 #[tokio::test]
-async fn row05_expired_refresh_token() {
+async fn an_expired_refresh_token_is_refused() {
     let sim = start_demo().await;
     let tokens = login(&sim, BACKUP, "alice", "").await;
     assert_eq!(tokens["refresh_expires_in"], 1800);
@@ -109,7 +110,7 @@ async fn row05_expired_refresh_token() {
 }
 
 #[tokio::test]
-async fn row06_token_of_another_client() {
+async fn a_token_of_another_client_is_refused() {
     let sim = start_demo().await;
     let tokens = offline_token(&sim, "alice").await;
     assert_error(
@@ -120,7 +121,7 @@ async fn row06_token_of_another_client() {
 }
 
 #[tokio::test]
-async fn row07_offline_session_missing() {
+async fn a_token_whose_offline_session_is_gone_is_refused() {
     let sim = start_demo().await;
     let tokens = offline_token(&sim, "alice").await;
     assert!(with_demo(&sim, |realm| realm.delete_session(sid_of(&tokens), true)));
@@ -132,7 +133,7 @@ async fn row07_offline_session_missing() {
 }
 
 #[tokio::test]
-async fn row08_offline_session_idle_expired_is_not_found() {
+async fn an_offline_session_idle_past_its_timeout_is_not_found() {
     let sim = start_demo().await;
     let tokens = offline_token(&sim, "alice").await;
     advance_clock(&sim, 2_592_001).await;
@@ -150,7 +151,7 @@ async fn row08_offline_session_idle_expired_is_not_found() {
 }
 
 #[tokio::test]
-async fn row09_regular_session_gone() {
+async fn a_token_whose_regular_session_is_gone_is_refused() {
     let sim = start_demo().await;
     let tokens = login(&sim, BACKUP, "alice", "").await;
     assert!(with_demo(&sim, |realm| realm.delete_session(sid_of(&tokens), false)));
@@ -162,7 +163,7 @@ async fn row09_regular_session_gone() {
 }
 
 #[tokio::test]
-async fn row10_user_disabled() {
+async fn a_disabled_users_token_is_refused() {
     let sim = start_demo().await;
     let tokens = offline_token(&sim, "alice").await;
     let alice = user_id(&sim, "alice");
@@ -175,7 +176,7 @@ async fn row10_user_disabled() {
 }
 
 #[tokio::test]
-async fn row11_token_older_than_user_session() {
+async fn a_token_older_than_its_user_session_is_refused() {
     let sim = start_demo().await;
     let tokens = offline_token(&sim, "alice").await;
     advance_clock(&sim, 5).await;
@@ -191,7 +192,7 @@ async fn row11_token_older_than_user_session() {
 }
 
 #[tokio::test]
-async fn row12_session_without_this_client() {
+async fn a_session_without_this_client_refuses_its_token() {
     let sim = start_demo().await;
     let mut browser = Browser::new();
     let console = console_browser_tokens(&mut browser, &sim, "alice", "openid").await;
@@ -233,7 +234,7 @@ async fn row12_session_without_this_client() {
 }
 
 #[tokio::test]
-async fn row13_client_session_idle_expired() {
+async fn an_idle_expired_client_session_refuses_its_token() {
     let sim = start_demo_with(|realm| {
         client_json(realm, "backup-service")["attributes"] =
             json!({ "client.offline.session.idle.timeout": "100" });
@@ -255,7 +256,7 @@ async fn row13_client_session_idle_expired() {
 }
 
 #[tokio::test]
-async fn row14_token_older_than_client_session() {
+async fn a_token_older_than_its_client_session_is_refused() {
     let sim = start_demo().await;
     let mut browser = Browser::new();
     let tokens = console_browser_tokens(&mut browser, &sim, "alice", "openid").await;
@@ -271,7 +272,7 @@ async fn row14_token_older_than_client_session() {
 }
 
 #[tokio::test]
-async fn row15_client_not_before() {
+async fn a_token_issued_before_the_client_not_before_is_refused() {
     let sim = start_demo().await;
     let tokens = offline_token(&sim, "alice").await;
     let now = sim.state().now();
@@ -287,7 +288,7 @@ async fn row15_client_not_before() {
 }
 
 #[tokio::test]
-async fn row15_user_not_before_after_admin_logout() {
+async fn a_token_issued_before_an_admin_logout_of_the_user_is_refused() {
     let sim = start_demo().await;
     let tokens = offline_token(&sim, "alice").await;
     advance_clock(&sim, 1).await;
@@ -307,7 +308,7 @@ async fn row15_user_not_before_after_admin_logout() {
 }
 
 #[tokio::test]
-async fn row16_client_lost_offline_access_scope() {
+async fn a_client_that_lost_the_offline_access_scope_cannot_refresh() {
     let sim = start_demo().await;
     let tokens = offline_token(&sim, "alice").await;
     let backup = client_uuid(&sim, "backup-service");
@@ -326,7 +327,7 @@ async fn row16_client_lost_offline_access_scope() {
 }
 
 #[tokio::test]
-async fn row17_consent_withdrawn() {
+async fn a_withdrawn_consent_ends_the_offline_token() {
     let sim = start_demo().await;
     let mut browser = Browser::new();
     let redirect = browser_login(
@@ -372,7 +373,7 @@ async fn rotating_sim(max_reuse: i64) -> keycloak_sim::RunningSim {
 }
 
 #[tokio::test]
-async fn row18_superseded_token_is_stale() {
+async fn a_superseded_rotated_token_is_stale() {
     let sim = rotating_sim(0).await;
     let first = offline_token(&sim, "alice").await;
     advance_clock(&sim, 1).await;
@@ -390,7 +391,7 @@ async fn row18_superseded_token_is_stale() {
 }
 
 #[tokio::test]
-async fn row19_reuse_count_exceeded() {
+async fn a_token_reused_beyond_the_reuse_count_is_refused() {
     let sim = rotating_sim(0).await;
     let first = offline_token(&sim, "alice").await;
     let token = str_of(&first, "refresh_token");
@@ -403,7 +404,7 @@ async fn row19_reuse_count_exceeded() {
 }
 
 #[tokio::test]
-async fn row20_user_lost_offline_access_role() {
+async fn a_user_who_lost_the_offline_access_role_cannot_refresh() {
     let sim = start_demo().await;
     let tokens = offline_token(&sim, "alice").await;
     let alice = user_id(&sim, "alice");

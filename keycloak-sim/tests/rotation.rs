@@ -1,4 +1,5 @@
-//! `revokeRefreshToken` with `refreshTokenMaxReuse` 0 and 2 (contract §2.4 rotation).
+//! `revokeRefreshToken` with `refreshTokenMaxReuse` 0 and 2 (Keycloak's
+//! `TokenManager.validateTokenReuse`).
 
 mod common;
 use common::*;

@@ -115,8 +115,8 @@ mod ssr {
         let admin = caller.state.keycloak.admin(&caller);
         let r = realm.as_str();
         let (rep, clients) = tokio::join!(
-            admin.realm(r),
-            admin.search_clients(r, "", 0, MAX_CLIENTS + 1)
+            admin.realm(&realm),
+            admin.search_clients(&realm, "", 0, MAX_CLIENTS + 1)
         );
         let view_realm = |e| keycloak_error(e, r, "view-realm", "see the realm's session settings");
         let settings = settings_from_realm(&rep.map_err(view_realm)?)

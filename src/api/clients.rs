@@ -42,7 +42,7 @@ mod ssr {
             .state
             .keycloak
             .admin(&caller)
-            .search_clients(realm.as_str(), search.trim(), first, max + 1)
+            .search_clients(&realm, search.trim(), first, max + 1)
             .await
             .map_err(|e| keycloak_error(e, realm.as_str(), "view-clients", "list clients"))?;
         let has_more = clients.len() > max as usize;

@@ -27,13 +27,13 @@ mod ssr {
     use std::collections::BTreeMap;
 
     use super::*;
-    use crate::api::support::now_ms;
     use crate::audit::Recorder;
     use crate::auth::Caller;
     use crate::history::connect::NO_KEY;
     use crate::history::snapshot::{self, SnapshotError};
     use crate::history::{sees_realm, store};
     use crate::model::history::{grows_unusually, weekly_growth, ClientSeries};
+    use crate::model::time::clock::now_ms;
 
     /// The trends page shows at most this many of the latest runs (over a year of nights).
     const MAX_RUNS: u32 = 400;

@@ -58,13 +58,14 @@ pub async fn revoke_session_job_matches(
 mod ssr {
     use super::*;
     use crate::api::sessions::ssr::{attribute_secs, parse_realm_policy};
-    use crate::api::support::{keycloak_error, now_ms};
+    use crate::api::support::keycloak_error;
     use crate::auth::Caller;
     use crate::jobs::store::{self, JobRecord, NewJob};
     use crate::keycloak::Bearer;
     use crate::model::ids::{ClientUuid, RealmName};
     use crate::model::jobs::{JobState, SessionFilter};
     use crate::model::policy::{CLIENT_OFFLINE_IDLE_ATTR, CLIENT_OFFLINE_MAX_ATTR};
+    use crate::model::time::clock::now_ms;
 
     async fn room_for_another_job(caller: &Caller) -> Result<(), AppError> {
         let running = store::running_of(&caller.state.db, &caller.who())
@@ -91,7 +92,10 @@ mod ssr {
         let (r, c) = (realm.as_str(), client.as_str());
         let fail = |e| keycloak_error(e, r, "view-clients", "filter a client's offline sessions");
         let admin = caller.state.keycloak.admin(&caller);
-        let (details, total) = tokio::join!(admin.client(r, c), admin.offline_session_count(r, c));
+        let (details, total) = tokio::join!(
+            admin.client(&realm, &client),
+            admin.offline_session_count(&realm, &client)
+        );
         let details = details.map_err(fail)?;
         let total = total.map_err(fail)?;
         let policy = if filter.expiring_days.is_some() {
@@ -101,7 +105,7 @@ mod ssr {
                 ))
             };
             let realm_json = admin
-                .realm(r)
+                .realm(&realm)
                 .await
                 .map_err(|e| keycloak_error(e, r, "view-realm", "filter sessions by expiry"))?;
             let policy = parse_realm_policy(&realm_json).ok_or_else(no_policy)?;
@@ -221,7 +225,7 @@ mod ssr {
                 "The dry run matched no sessions: there is nothing to revoke.".into(),
             ));
         }
-        if !caller.who().may(&job.realm, "manage-users") {
+        if !caller.who().may(job.realm.as_str(), "manage-users") {
             return Err(AppError::Forbidden(format!(
                 "You need the realm-management role \u{201c}manage-users\u{201d} for realm \u{201c}{}\u{201d} to revoke offline sessions.",
                 job.realm

@@ -28,8 +28,7 @@ mod ssr {
     use tower_sessions::Session;
 
     use super::*;
-    use crate::api::support::{keycloak_error, now_ms};
-    use crate::audit::Recorder;
+    use crate::api::support::{audited_as, keycloak_error, AuditedChange};
     use crate::auth::session::request_session;
     use crate::auth::Caller;
     use crate::components::href::my_applications_path;
@@ -37,6 +36,7 @@ mod ssr {
     use crate::keycloak::KcError;
     use crate::model::ids::{ClientId, RealmName};
     use crate::model::me::{GrantedConsent, MyApplication, RemovalNotice};
+    use crate::model::time::clock::now_ms;
 
     /// Session key of the outcome of a removal posted without JavaScript.
     const NOTICE_KEY: &str = "self_service_notice";
@@ -156,36 +156,28 @@ mod ssr {
         let realm = RealmName::parse(realm)?;
         let client_id = ClientId::parse(client_id)?;
         let caller = caller_in(&realm).await?;
-        let audit = Recorder::begin(
-            &caller.state.db,
-            &caller.who(),
-            realm.as_str(),
-            "remove_my_access",
-            &format!("own consent and offline tokens for client {client_id}"),
-            None,
-        )
-        .await
-        .map_err(AppError::internal)?;
-        let result = caller
-            .state
-            .keycloak
-            .account(&caller)
-            .revoke_consent(realm.as_str(), client_id.as_str())
-            .await;
-        match result {
-            Ok(()) => audit.succeeded(None).await.map_err(AppError::internal),
-            Err(e) => {
-                audit
-                    .did_not_succeed(&e)
-                    .await
-                    .map_err(AppError::internal)?;
-                Err(account_error(
+        let target = format!("own consent and offline tokens for client {client_id}");
+        let change = AuditedChange {
+            realm: realm.as_str(),
+            action: "remove_my_access",
+            target: &target,
+            role: "",
+            wording: "remove an application's access",
+        };
+        let account = caller.state.keycloak.account(&caller);
+        audited_as(
+            &caller,
+            change,
+            || account.revoke_consent(realm.as_str(), client_id.as_str()),
+            |e| {
+                account_error(
                     e,
                     "remove an application's access",
                     format!("The application \u{201c}{client_id}\u{201d}"),
-                ))
-            }
-        }
+                )
+            },
+        )
+        .await
     }
 
     /// A browser posting the form itself asks for HTML; the page's script asks for JSON.

@@ -25,7 +25,7 @@ mod ssr {
             .state
             .keycloak
             .admin(&caller)
-            .client_session_stats(realm.as_str())
+            .client_session_stats(&realm)
             .await
             .map_err(|e| keycloak_error(e, realm.as_str(), "view-realm", "see session counts"))?;
         let mut clients: Vec<ClientStatsRow> = stats

@@ -40,7 +40,7 @@ pub(crate) mod ssr {
 
     use super::*;
     use crate::api::sessions::ssr::attribute_secs;
-    use crate::api::support::{audited, keycloak_error, keycloak_now, Change};
+    use crate::api::support::{audited, keycloak_error, keycloak_now, AuditedChange};
     use crate::auth::Caller;
     use crate::keycloak::admin::Admin;
     use crate::keycloak::KcError;
@@ -73,7 +73,8 @@ pub(crate) mod ssr {
         })
     }
 
-    /// The partial update: Keycloak applies only the fields present (contract §1.8).
+    /// The partial update: Keycloak applies only the fields present
+    /// (`RealmAdminResource.updateRealm`).
     fn update_body(s: &PolicySettings) -> Value {
         json!({
             "offlineSessionIdleTimeout": s.offline_session_idle_timeout,
@@ -113,14 +114,15 @@ pub(crate) mod ssr {
     /// The realm representation and its policy fields.
     async fn read_realm(
         admin: &Admin<'_, Caller>,
-        realm: &str,
+        realm: &RealmName,
     ) -> Result<(Value, PolicySettings), AppError> {
+        let r = realm.as_str();
         let rep = admin
             .realm(realm)
             .await
-            .map_err(|e| view_realm_error(e, realm))?;
+            .map_err(|e| view_realm_error(e, r))?;
         let settings =
-            settings_from_realm(&rep).ok_or_else(|| view_realm_error(KcError::Forbidden, realm))?;
+            settings_from_realm(&rep).ok_or_else(|| view_realm_error(KcError::Forbidden, r))?;
         Ok((rep, settings))
     }
 
@@ -129,7 +131,10 @@ pub(crate) mod ssr {
         let caller = Caller::admin().await?;
         let admin = caller.state.keycloak.admin(&caller);
         let r = realm.as_str();
-        let (rep, stats) = tokio::join!(read_realm(&admin, r), admin.client_session_stats(r));
+        let (rep, stats) = tokio::join!(
+            read_realm(&admin, &realm),
+            admin.client_session_stats(&realm)
+        );
         let (rep, settings) = rep?;
         let mut offline_clients: Vec<ClientStatsRow> = stats
             .map_err(|e| view_realm_error(e, r))?
@@ -165,7 +170,7 @@ pub(crate) mod ssr {
         let r = realm.as_str();
         // Keycloak has no version check on realms: re-reading just before the
         // write narrows the window in which another change could be overwritten.
-        let (_, current) = read_realm(&admin, r).await?;
+        let (_, current) = read_realm(&admin, &realm).await?;
         if current != expected {
             return Err(AppError::Conflict(format!(
                 "The realm's settings changed since this page was loaded, so nothing was saved. \
@@ -187,7 +192,7 @@ pub(crate) mod ssr {
                 .collect::<Vec<_>>()
                 .join("; ")
         );
-        let change = Change {
+        let change = AuditedChange {
             realm: r,
             action: "update_realm_policy",
             target: &target,
@@ -195,7 +200,7 @@ pub(crate) mod ssr {
             wording: "change the realm's session settings",
         };
         let body = update_body(&after);
-        audited(&caller, change, || admin.update_realm(r, &body)).await?;
+        audited(&caller, change, || admin.update_realm(&realm, &body)).await?;
         Ok(after)
     }
 
@@ -209,12 +214,12 @@ pub(crate) mod ssr {
         let after = validated(&form)?;
         let caller = Caller::admin().await?;
         let admin = caller.state.keycloak.admin(&caller);
-        let (r, c) = (realm.as_str(), client.as_str());
+        let r = realm.as_str();
         let fail = |e| keycloak_error(e, r, "view-clients", "see a client's offline sessions");
         let (current, details, total) = tokio::join!(
-            read_realm(&admin, r),
-            admin.client(r, c),
-            admin.offline_session_count(r, c),
+            read_realm(&admin, &realm),
+            admin.client(&realm, &client),
+            admin.offline_session_count(&realm, &client),
         );
         let (_, before) = current?;
         let details = details.map_err(fail)?;
@@ -234,7 +239,7 @@ pub(crate) mod ssr {
         while examined < total.min(PREVIEW_MAX_SESSIONS) && started.elapsed() < PREVIEW_TIME_BOUND {
             let first = u32::try_from(examined).unwrap_or(u32::MAX);
             let page = admin
-                .offline_sessions(r, c, first, PREVIEW_PAGE)
+                .offline_sessions(&realm, &client, first, PREVIEW_PAGE)
                 .await
                 .map_err(fail)?;
             if page.is_empty() {

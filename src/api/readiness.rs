@@ -1,5 +1,6 @@
 //! Can this client, or this user, get offline tokens? Each of Keycloak's
-//! conditions (contract §2.3) checked, with what to change when one fails.
+//! conditions (`DefaultClientSessionContext`, `TokenManager`) checked, with
+//! what to change when one fails.
 
 use leptos::prelude::*;
 
@@ -24,7 +25,8 @@ mod ssr {
     use super::*;
     use crate::api::support::keycloak_error;
     use crate::auth::Caller;
-    use crate::model::ids::{ClientId, RealmName};
+    use crate::keycloak::KcError;
+    use crate::model::ids::{ClientId, ClientUuid, RealmName, UserId};
     use crate::model::readiness::ReadinessCheck;
 
     const OFFLINE_ACCESS: &str = "offline_access";
@@ -37,14 +39,16 @@ mod ssr {
         let (r, name) = (realm.as_str(), client_id.as_str());
         let fail = |e| keycloak_error(e, r, "view-clients", "check a client");
         let client = admin
-            .client_by_client_id(r, name)
+            .client_by_client_id(&realm, &client_id)
             .await
             .map_err(fail)?
             .ok_or_else(|| AppError::NotFound(format!("The client \u{201c}{name}\u{201d}")))?;
+        let uuid = ClientUuid::parse(&client.id)
+            .map_err(|_| fail(KcError::Malformed("a client without a valid id".into())))?;
         let (defaults, optionals, scope) = tokio::join!(
-            admin.client_scopes(r, &client.id, true),
-            admin.client_scopes(r, &client.id, false),
-            admin.client_realm_scope(r, &client.id),
+            admin.client_scopes(&realm, &uuid, true),
+            admin.client_scopes(&realm, &uuid, false),
+            admin.client_realm_scope(&realm, &uuid),
         );
         let has = |scopes: &[crate::keycloak::admin::ScopeRef]| {
             scopes.iter().any(|s| s.name == OFFLINE_ACCESS)
@@ -124,12 +128,14 @@ mod ssr {
         let r = realm.as_str();
         let fail = |e| keycloak_error(e, r, "view-users", "check a user");
         let user = admin
-            .user_by_username(r, username)
+            .user_by_username(&realm, username)
             .await
             .map_err(fail)?
             .ok_or_else(|| AppError::NotFound(format!("The user \u{201c}{username}\u{201d}")))?;
+        let user_id = UserId::parse(&user.id)
+            .map_err(|_| fail(KcError::Malformed("a user without a valid id".into())))?;
         let has_role = admin
-            .effective_realm_roles(r, &user.id)
+            .effective_realm_roles(&realm, &user_id)
             .await
             .map_err(fail)?
             .iter()

@@ -23,7 +23,7 @@ mod ssr {
     use serde_json::{json, Value};
 
     use super::*;
-    use crate::api::support::{audited, keycloak_error, keycloak_now, Change};
+    use crate::api::support::{audited, keycloak_error, keycloak_now, AuditedChange};
     use crate::audit::Recorder;
     use crate::auth::Caller;
     use crate::model::ids::RealmName;
@@ -46,7 +46,7 @@ mod ssr {
         // Read first: the previous value goes into the log, and a refused token
         // is renewed here, so Keycloak's clock below is current.
         let previous = admin
-            .realm(r)
+            .realm(&realm)
             .await
             .map_err(|e| keycloak_error(e, r, "view-realm", action))?
             .get("notBefore")
@@ -58,7 +58,7 @@ mod ssr {
             worded(previous),
             worded(value)
         );
-        let change = Change {
+        let change = AuditedChange {
             realm: r,
             action: if to_now {
                 "set_not_before"
@@ -69,9 +69,10 @@ mod ssr {
             role: "manage-realm",
             wording: action,
         };
-        // What Keycloak's admin console sends (contract §1.8).
+        // What Keycloak's admin console sends
+        // (`js/apps/admin-ui/src/sessions/RevocationModal.tsx`).
         let body = json!({ "realm": r, "notBefore": value });
-        audited(&caller, change, || admin.update_realm(r, &body)).await?;
+        audited(&caller, change, || admin.update_realm(&realm, &body)).await?;
         Ok(value)
     }
 
@@ -93,7 +94,7 @@ mod ssr {
             .state
             .keycloak
             .admin(&caller)
-            .push_revocation(r)
+            .push_revocation(&realm)
             .await
         {
             Ok(result) => {

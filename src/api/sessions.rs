@@ -30,7 +30,7 @@ pub async fn revoke_offline_session(
 #[cfg(feature = "ssr")]
 pub(crate) mod ssr {
     use super::*;
-    use crate::api::support::{audited, keycloak_error, now_ms, Change};
+    use crate::api::support::{audited, keycloak_error, AuditedChange};
     use crate::auth::Caller;
     use crate::keycloak::KcError;
     use crate::model::admin::{page_size, ClientRow, OfflineSessionRow};
@@ -38,6 +38,7 @@ pub(crate) mod ssr {
     use crate::model::policy::{
         RealmOfflinePolicy, CLIENT_OFFLINE_IDLE_ATTR, CLIENT_OFFLINE_MAX_ATTR,
     };
+    use crate::model::time::clock::now_ms;
 
     pub async fn offline_sessions(
         realm: String,
@@ -56,10 +57,10 @@ pub(crate) mod ssr {
         // Four independent reads, in parallel: one page, never the whole list.
         // The client and the realm policy rarely change: they come from a short-lived cache.
         let (details, total, sessions, policy) = tokio::join!(
-            admin.client_cached(r, c),
-            admin.offline_session_count(r, c),
-            admin.offline_sessions(r, c, first, max),
-            realm_policy(&caller, r),
+            admin.client_cached(&realm, &client),
+            admin.offline_session_count(&realm, &client),
+            admin.offline_sessions(&realm, &client, first, max),
+            realm_policy(&caller, &realm),
         );
         let details = details.map_err(fail)?;
         let total = total.map_err(fail)?;
@@ -120,7 +121,7 @@ pub(crate) mod ssr {
     /// The realm's offline settings, or `None` when the caller may not read
     /// them (Keycloak then returns a reduced realm without these fields).
     /// Possibly a few seconds old, never older than this console's last change.
-    pub async fn realm_policy(caller: &Caller, realm: &str) -> Option<RealmOfflinePolicy> {
+    pub async fn realm_policy(caller: &Caller, realm: &RealmName) -> Option<RealmOfflinePolicy> {
         let value = caller
             .state
             .keycloak
@@ -161,7 +162,7 @@ pub(crate) mod ssr {
         let admin = caller.state.keycloak.admin(&caller);
         // The audit log names the session as Keycloak reports it, not as the caller put it.
         let listed = admin
-            .user_offline_sessions(realm.as_str(), user.as_str(), client.as_str())
+            .user_offline_sessions(&realm, &user, &client)
             .await
             .map(|sessions| sessions.into_iter().find(|s| s.id == session.as_str()));
         let target = match &listed {
@@ -175,7 +176,7 @@ pub(crate) mod ssr {
             ),
             Err(_) => format!("offline session {session} of user {user} (client {client})"),
         };
-        let change = Change {
+        let change = AuditedChange {
             realm: realm.as_str(),
             action: "revoke_offline_session",
             target: &target,
@@ -184,11 +185,7 @@ pub(crate) mod ssr {
         };
         audited(&caller, change, || async {
             match listed {
-                Ok(Some(_)) => {
-                    admin
-                        .delete_offline_session(realm.as_str(), session.as_str())
-                        .await
-                }
+                Ok(Some(_)) => admin.delete_offline_session(&realm, &session).await,
                 Ok(None) => Err(KcError::NotFound("This offline session".into())),
                 Err(e) => Err(e),
             }

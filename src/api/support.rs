@@ -34,7 +34,7 @@ pub fn respond<T>(
 }
 
 /// An administrative change, as the audit log records it and a refusal words it.
-pub struct Change<'a> {
+pub struct AuditedChange<'a> {
     pub realm: &'a str,
     /// The audit log's action, e.g. `revoke_offline_session`.
     pub action: &'a str,
@@ -46,13 +46,31 @@ pub struct Change<'a> {
 
 /// Sends one change to Keycloak with its audit trail: the attempt is recorded
 /// before `send` runs, the outcome after it, and only then is the answer given.
-pub async fn audited<Send>(
+pub async fn audited<Sending>(
     caller: &Caller,
-    change: Change<'_>,
-    send: impl FnOnce() -> Send,
+    change: AuditedChange<'_>,
+    send: impl FnOnce() -> Sending,
 ) -> Result<(), AppError>
 where
-    Send: std::future::Future<Output = Result<(), KcError>>,
+    Sending: Future<Output = Result<(), KcError>>,
+{
+    let (realm, role, wording) = (change.realm, change.role, change.wording);
+    audited_as(caller, change, send, |e| {
+        keycloak_error(e, realm, role, wording)
+    })
+    .await
+}
+
+/// `audited`, with the refusal worded by `explain` (the account API's errors read
+/// differently from the admin API's).
+pub async fn audited_as<Sending>(
+    caller: &Caller,
+    change: AuditedChange<'_>,
+    send: impl FnOnce() -> Sending,
+    explain: impl FnOnce(KcError) -> AppError,
+) -> Result<(), AppError>
+where
+    Sending: Future<Output = Result<(), KcError>>,
 {
     let audit = Recorder::begin(
         &caller.state.db,
@@ -71,7 +89,7 @@ where
                 .did_not_succeed(&e)
                 .await
                 .map_err(AppError::internal)?;
-            Err(keycloak_error(e, change.realm, change.role, change.wording))
+            Err(explain(e))
         }
     }
 }
@@ -119,11 +137,6 @@ impl From<IdError> for AppError {
     }
 }
 
-/// Milliseconds since the epoch, for "3 days ago".
-pub fn now_ms() -> i64 {
-    crate::auth::oidc::now() * 1000
-}
-
 /// Keycloak's clock (epoch seconds), which decides expiry and not-before.
 /// The caller's access token carries it: its `exp` is Keycloak's time and
 /// `access_expires_at` this server's for the same instant. The estimate is as
@@ -144,5 +157,5 @@ pub fn keycloak_now(caller: &crate::auth::Caller) -> i64 {
         .and_then(|bytes| serde_json::from_slice::<serde_json::Value>(&bytes).ok())
         .and_then(|claims| claims.get("exp").and_then(serde_json::Value::as_i64));
     let skew = exp.map_or(0, |exp| exp - tokens.access_expires_at);
-    crate::auth::oidc::now() + skew
+    crate::model::time::clock::now_secs() + skew
 }

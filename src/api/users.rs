@@ -33,11 +33,13 @@ pub async fn revoke_user_consent(
 #[cfg(feature = "ssr")]
 mod ssr {
     use super::*;
-    use crate::api::support::{audited, keycloak_error, now_ms, Change};
+    use crate::api::support::{audited, keycloak_error, AuditedChange};
     use crate::auth::Caller;
     use crate::keycloak::admin::{offline_token_clients, User, UserSession};
+    use crate::keycloak::KcError;
     use crate::model::admin::{page_size, ClientOfflineSessions, ConsentRow, SessionRow, UserRow};
-    use crate::model::ids::{ClientId, RealmName, UserId};
+    use crate::model::ids::{ClientId, ClientUuid, RealmName, UserId};
+    use crate::model::time::clock::now_ms;
 
     fn user_row(u: User) -> UserRow {
         UserRow {
@@ -78,8 +80,8 @@ mod ssr {
         let r = realm.as_str();
         let search = search.trim();
         let (users, total) = tokio::join!(
-            admin.search_users(r, search, first, max),
-            admin.count_users(r, search)
+            admin.search_users(&realm, search, first, max),
+            admin.count_users(&realm, search)
         );
         let fail = |e| keycloak_error(e, r, "query-users", "search users");
         Ok(UserSearchPage {
@@ -95,21 +97,23 @@ mod ssr {
         let user = UserId::parse(&user)?;
         let caller = Caller::admin().await?;
         let admin = caller.state.keycloak.admin(&caller);
-        let (r, u) = (realm.as_str(), user.as_str());
+        let r = realm.as_str();
         let fail = |e| keycloak_error(e, r, "view-users", "see a user's access");
         let (details, consents, sessions, roles) = tokio::join!(
-            admin.user(r, u),
-            admin.user_consents(r, u),
-            admin.user_sessions(r, u),
-            admin.effective_realm_roles(r, u),
+            admin.user(&realm, &user),
+            admin.user_consents(&realm, &user),
+            admin.user_sessions(&realm, &user),
+            admin.effective_realm_roles(&realm, &user),
         );
         let details = details.map_err(fail)?;
         let consents = consents.map_err(fail)?;
         let offline_clients = offline_token_clients(&consents);
         let mut offline = Vec::with_capacity(offline_clients.len());
         for (client_uuid, client_id) in offline_clients {
+            let uuid = ClientUuid::parse(&client_uuid)
+                .map_err(|_| fail(KcError::Malformed("a consent without a client id".into())))?;
             let sessions = admin
-                .user_offline_sessions(r, u, &client_uuid)
+                .user_offline_sessions(&realm, &user, &uuid)
                 .await
                 .map_err(fail)?;
             offline.push(ClientOfflineSessions {
@@ -156,7 +160,7 @@ mod ssr {
         let client_id = ClientId::parse(&client_id)?;
         let caller = Caller::admin().await?;
         let target = format!("consent and offline tokens of user {user} for client {client_id}");
-        let change = Change {
+        let change = AuditedChange {
             realm: realm.as_str(),
             action: "revoke_consent",
             target: &target,
@@ -165,7 +169,7 @@ mod ssr {
         };
         let admin = caller.state.keycloak.admin(&caller);
         audited(&caller, change, || {
-            admin.revoke_consent(realm.as_str(), user.as_str(), client_id.as_str())
+            admin.revoke_consent(&realm, &user, &client_id)
         })
         .await
     }

@@ -2,16 +2,14 @@
 //! streamed page by page (newest first) so a long log never sits in memory.
 
 use axum::body::Body;
-use axum::extract::{Query, State};
+use axum::extract::Query;
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
-use tower_sessions::Session;
 
 use super::{csv, store};
-use crate::auth::Caller;
+use crate::auth::AdminCaller;
 use crate::error::AppError;
 use crate::model::audit::AuditFilter;
-use crate::server::AppState;
 
 const CHUNK_ROWS: u32 = 500;
 
@@ -21,24 +19,11 @@ fn refuse(e: AppError) -> Response {
 }
 
 pub async fn download(
-    State(state): State<AppState>,
-    session: Session,
+    AdminCaller(caller): AdminCaller,
     Query(filter): Query<AuditFilter>,
 ) -> Response {
-    let caller = match Caller::from_session(state.clone(), session).await {
-        Ok(caller) => caller,
-        Err(e) => return refuse(e),
-    };
-    let caller = match caller.with_current_roles().await {
-        Ok(caller) => caller,
-        Err(e) => return refuse(e),
-    };
     let who = caller.who();
-    if !who.is_admin() {
-        return refuse(AppError::Forbidden(
-            "The audit log is for realm administrators.".into(),
-        ));
-    }
+    let state = &caller.state;
     if let Err(problem) = filter.check() {
         return refuse(AppError::InvalidInput(problem));
     }

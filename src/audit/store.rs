@@ -1,9 +1,8 @@
 //! SQL for the audit log. There is deliberately no update or delete here;
 //! the table's triggers refuse them as well.
 
+use crate::model::time::clock::now_rfc3339;
 use sqlx::Row;
-use time::format_description::well_known::Rfc3339;
-use time::OffsetDateTime;
 
 use crate::auth::SignedIn;
 use crate::db::{Connection, Pool};
@@ -44,12 +43,6 @@ pub struct Recorder {
     action: String,
     target: String,
     reason: Option<String>,
-}
-
-fn now_rfc3339() -> String {
-    OffsetDateTime::now_utc()
-        .format(&Rfc3339)
-        .unwrap_or_else(|_| "1970-01-01T00:00:00Z".into())
 }
 
 impl Recorder {

@@ -8,11 +8,12 @@ use leptos::prelude::use_context;
 use tower_sessions::session::Id;
 use tower_sessions::Session;
 
-use super::oidc::{now, OidcError};
+use super::oidc::OidcError;
 use super::session::{request_session, signed_in, RequestSignedIn, SignedIn, SIGNED_IN_KEY};
 use crate::error::AppError;
 use crate::keycloak::{Bearer, KcError};
-use crate::server::AppState;
+use crate::model::time::clock::now_secs;
+use crate::state::AppState;
 
 /// Refresh an access token this many seconds before it expires.
 const REFRESH_MARGIN_SECS: i64 = 30;
@@ -153,7 +154,7 @@ impl Caller {
 
     async fn fresh_token(&self, force: bool) -> Result<String, KcError> {
         let held = self.who();
-        if !force && held.tokens.access_expires_at - REFRESH_MARGIN_SECS > now() {
+        if !force && held.tokens.access_expires_at - REFRESH_MARGIN_SECS > now_secs() {
             return Ok(held.tokens.access_token.clone());
         }
         let key = self
@@ -174,7 +175,7 @@ impl Caller {
         // Gone: signed out meanwhile. A refresh must not bring the session back.
         let current = signed_in(&stored).await.ok_or(KcError::Unauthorized)?;
         let already_fresh = current.tokens.access_token != held.tokens.access_token
-            || (!force && current.tokens.access_expires_at - REFRESH_MARGIN_SECS > now());
+            || (!force && current.tokens.access_expires_at - REFRESH_MARGIN_SECS > now_secs());
         if already_fresh {
             let token = current.tokens.access_token.clone();
             *self.signed_in.lock().unwrap_or_else(|p| p.into_inner()) = Arc::new(current);

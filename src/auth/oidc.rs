@@ -15,6 +15,7 @@ use tokio::sync::RwLock;
 
 use crate::config::Config;
 use crate::keycloak::{KcError, Keycloak};
+use crate::model::time::clock::now_secs;
 
 type Client = CoreClient<
     EndpointSet,
@@ -82,13 +83,6 @@ pub enum OidcError {
         "no client secret is configured for realm {0} (OIDC_CLIENT_SECRET or OIDC_CLIENT_SECRETS)"
     )]
     NoSecret(String),
-}
-
-pub fn now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or_default()
 }
 
 impl Oidc {
@@ -210,7 +204,8 @@ impl Oidc {
             access_token: response.access_token().secret().clone(),
             refresh_token: response.refresh_token().map(|t| t.secret().clone()),
             id_token: Some(id_token.to_string()),
-            access_expires_at: now() + response.expires_in().map_or(60, |d| d.as_secs() as i64),
+            access_expires_at: now_secs()
+                + response.expires_in().map_or(60, |d| d.as_secs() as i64),
         })
     }
 
@@ -239,7 +234,8 @@ impl Oidc {
                 .id_token()
                 .map(|t| t.to_string())
                 .or(tokens.id_token.clone()),
-            access_expires_at: now() + response.expires_in().map_or(60, |d| d.as_secs() as i64),
+            access_expires_at: now_secs()
+                + response.expires_in().map_or(60, |d| d.as_secs() as i64),
         })
     }
 

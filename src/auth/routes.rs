@@ -13,7 +13,7 @@ use super::oidc::OidcError;
 use super::session::{signed_in, take_login_flow, SignedIn, LOGIN_FLOW_KEY, SIGNED_IN_KEY};
 use crate::model::ids::RealmName;
 use crate::model::next_path::same_site_path;
-use crate::server::AppState;
+use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
     Router::new()

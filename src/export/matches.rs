@@ -2,16 +2,16 @@
 //! matched (a client's offline sessions, filtered), with each one's outcome,
 //! read from the database a page at a time.
 
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::response::Response;
 use serde::Serialize;
-use tower_sessions::Session;
 
-use super::{rfc3339, serve, Chunks, Format, RowWriter};
-use crate::auth::Caller;
+use super::{serve, Chunks, Format, RowWriter};
+use crate::auth::{AdminCaller, Caller};
 use crate::error::AppError;
 use crate::jobs::store;
-use crate::server::AppState;
+use crate::model::time::clock::rfc3339;
+use crate::state::AppState;
 
 const PAGE: i64 = 500;
 
@@ -26,21 +26,14 @@ const COLUMNS: [&str; 7] = [
 ];
 
 pub async fn job_matches(
-    State(state): State<AppState>,
-    session: Session,
+    AdminCaller(caller): AdminCaller,
     Path((id, file)): Path<(String, String)>,
 ) -> Response {
-    serve(&file, "matches", |format| open(state, session, &id, format)).await
+    serve(&file, "matches", |format| open(caller, &id, format)).await
 }
 
 /// Only the job's owner may export it; anyone else is told it does not exist.
-async fn open(
-    state: AppState,
-    session: Session,
-    id: &str,
-    format: Format,
-) -> Result<(String, MatchExport), AppError> {
-    let caller = Caller::admin_of_session(state, session).await?;
+async fn open(caller: Caller, id: &str, format: Format) -> Result<(String, MatchExport), AppError> {
     let who = caller.who();
     let job = store::get(&caller.state.db, id)
         .await

@@ -14,11 +14,9 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use serde::Serialize;
-use time::format_description::well_known::Rfc3339;
-use time::OffsetDateTime;
 
 use crate::error::AppError;
-use crate::server::AppState;
+use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -197,14 +195,6 @@ pub fn refuse(error: AppError) -> Response {
     (status, axum::Json(error)).into_response()
 }
 
-/// Epoch milliseconds as RFC 3339 UTC, e.g. `2026-11-26T08:40:00Z`.
-pub fn rfc3339(ms: i64) -> String {
-    OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
-        .ok()
-        .and_then(|t| t.format(&Rfc3339).ok())
-        .unwrap_or_default()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -227,11 +217,5 @@ mod tests {
     fn file_names_cannot_break_the_header() {
         assert_eq!(file_name("a\"b/c\r\nd ü", Format::Csv), "a_b_c__d__.csv");
         assert_eq!(file_name("../x", Format::Json), "_x.json");
-    }
-
-    #[test]
-    fn times_are_rfc3339_utc() {
-        assert_eq!(rfc3339(1_795_682_400_000), "2026-11-26T08:40:00Z");
-        assert_eq!(rfc3339(1_795_682_400_123), "2026-11-26T08:40:00.123Z");
     }
 }

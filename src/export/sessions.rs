@@ -2,21 +2,20 @@
 //! offline session of a client, fetched page by page with the administrator's
 //! token and written out as each page arrives.
 
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::response::Response;
 use serde::Serialize;
-use tower_sessions::Session;
 
-use super::{rfc3339, serve, Chunks, Format, RowWriter};
+use super::{serve, Chunks, Format, RowWriter};
 use crate::api::sessions::ssr::{attribute_secs, realm_policy};
 use crate::api::support::keycloak_error;
-use crate::auth::Caller;
+use crate::auth::{AdminCaller, Caller};
 use crate::error::AppError;
 use crate::keycloak::admin::UserSession;
 use crate::keycloak::KcError;
 use crate::model::ids::{ClientUuid, RealmName};
 use crate::model::policy::{EffectivePolicy, CLIENT_OFFLINE_IDLE_ATTR, CLIENT_OFFLINE_MAX_ATTR};
-use crate::server::AppState;
+use crate::model::time::clock::rfc3339;
 
 /// Sessions per Keycloak request: large enough to keep round trips few,
 /// small enough that one page is all the memory an export holds.
@@ -35,12 +34,11 @@ const COLUMNS: [&str; 9] = [
 ];
 
 pub async fn offline_sessions(
-    State(state): State<AppState>,
-    session: Session,
+    AdminCaller(caller): AdminCaller,
     Path((realm, client, file)): Path<(String, String, String)>,
 ) -> Response {
     serve(&file, "offline-sessions", |format| {
-        open(state, session, &realm, &client, format)
+        open(caller, &realm, &client, format)
     })
     .await
 }
@@ -48,22 +46,20 @@ pub async fn offline_sessions(
 /// Checks the caller and reads the first page before answering, so that a
 /// refusal arrives as a proper status rather than a broken download.
 async fn open(
-    state: AppState,
-    session: Session,
+    caller: Caller,
     realm: &str,
     client: &str,
     format: Format,
 ) -> Result<(String, SessionExport), AppError> {
     let realm = RealmName::parse(realm)?;
     let client = ClientUuid::parse(client)?;
-    let caller = Caller::admin_of_session(state, session).await?;
-    let (r, c) = (realm.as_str(), client.as_str());
+    let r = realm.as_str();
     let fail = |e| keycloak_error(e, r, "view-clients", "export a client's offline sessions");
     let admin = caller.state.keycloak.admin(&caller);
     let (details, first_page, policy) = tokio::join!(
-        admin.client(r, c),
-        admin.offline_sessions(r, c, 0, PAGE),
-        realm_policy(&caller, r),
+        admin.client(&realm, &client),
+        admin.offline_sessions(&realm, &client, 0, PAGE),
+        realm_policy(&caller, &realm),
     );
     let details = details.map_err(fail)?;
     let first_page = first_page.map_err(fail)?;
@@ -147,7 +143,7 @@ impl SessionExport {
             .state
             .keycloak
             .admin(&self.caller)
-            .offline_sessions(self.realm.as_str(), self.client.as_str(), first, PAGE)
+            .offline_sessions(&self.realm, &self.client, first, PAGE)
             .await
     }
 

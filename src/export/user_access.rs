@@ -5,19 +5,18 @@
 
 use std::collections::VecDeque;
 
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::response::Response;
 use serde::Serialize;
-use tower_sessions::Session;
 
-use super::{rfc3339, serve, Chunks, Format, RowWriter};
+use super::{serve, Chunks, Format, RowWriter};
 use crate::api::support::keycloak_error;
-use crate::auth::Caller;
+use crate::auth::{AdminCaller, Caller};
 use crate::error::AppError;
 use crate::keycloak::admin::{offline_token_clients, Consent, UserSession};
 use crate::keycloak::KcError;
-use crate::model::ids::{RealmName, UserId};
-use crate::server::AppState;
+use crate::model::ids::{ClientUuid, RealmName, UserId};
+use crate::model::time::clock::rfc3339;
 
 const COLUMNS: [&str; 10] = [
     "kind",
@@ -33,12 +32,11 @@ const COLUMNS: [&str; 10] = [
 ];
 
 pub async fn user_access(
-    State(state): State<AppState>,
-    session: Session,
+    AdminCaller(caller): AdminCaller,
     Path((realm, user, file)): Path<(String, String, String)>,
 ) -> Response {
     serve(&file, "access", |format| {
-        open(state, session, &realm, &user, format)
+        open(caller, &realm, &user, format)
     })
     .await
 }
@@ -46,22 +44,20 @@ pub async fn user_access(
 /// Checks the caller and reads the user, consents and sessions before
 /// answering, so that a refusal arrives as a proper status.
 async fn open(
-    state: AppState,
-    session: Session,
+    caller: Caller,
     realm: &str,
     user: &str,
     format: Format,
 ) -> Result<(String, AccessExport), AppError> {
     let realm = RealmName::parse(realm)?;
     let user = UserId::parse(user)?;
-    let caller = Caller::admin_of_session(state, session).await?;
-    let (r, u) = (realm.as_str(), user.as_str());
+    let r = realm.as_str();
     let fail = |e| keycloak_error(e, r, "view-users", "export a user's access");
     let admin = caller.state.keycloak.admin(&caller);
     let (details, consents, sessions) = tokio::join!(
-        admin.user(r, u),
-        admin.user_consents(r, u),
-        admin.user_sessions(r, u),
+        admin.user(&realm, &user),
+        admin.user_consents(&realm, &user),
+        admin.user_sessions(&realm, &user),
     );
     let details = details.map_err(fail)?;
     let consents = consents.map_err(fail)?;
@@ -171,11 +167,13 @@ impl Chunks for AccessExport {
 
 impl AccessExport {
     async fn fetch_offline(&self, client_uuid: &str) -> Result<Vec<UserSession>, KcError> {
+        let client = ClientUuid::parse(client_uuid)
+            .map_err(|_| KcError::Malformed("a consent without a client id".into()))?;
         self.caller
             .state
             .keycloak
             .admin(&self.caller)
-            .user_offline_sessions(self.realm.as_str(), self.user.as_str(), client_uuid)
+            .user_offline_sessions(&self.realm, &self.user, &client)
             .await
     }
 

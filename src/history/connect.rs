@@ -14,13 +14,14 @@ use tower_sessions::Session;
 
 use super::{access, crypto, store};
 use crate::audit::Recorder;
-use crate::auth::oidc::{now, LoginFlow, Tokens};
+use crate::auth::oidc::{LoginFlow, Tokens};
 use crate::auth::routes::page;
 use crate::auth::session::{signed_in, LOGIN_FLOW_KEY};
 use crate::auth::{Caller, SignedIn};
 use crate::error::AppError;
 use crate::model::next_path::same_site_path;
-use crate::server::AppState;
+use crate::model::time::clock::now_ms;
+use crate::state::AppState;
 
 pub const NO_KEY: &str = "History needs an encryption key for the stored offline token: set HISTORY_KEY (32 random bytes in base64, e.g. from `openssl rand -base64 32`) and restart the console.";
 
@@ -155,7 +156,7 @@ pub async fn finish(
             &state.db,
             &who.realm,
             &who.username,
-            now() * 1000,
+            now_ms(),
             &sealed,
             generation,
         )

@@ -11,11 +11,11 @@ use tower_sessions::Session;
 use super::connect::{current_administrator, failed, refused};
 use super::{access, crypto, store};
 use crate::audit::Recorder;
-use crate::auth::oidc::now;
 use crate::auth::routes::page;
 use crate::model::history::DisconnectReason;
 use crate::model::next_path::same_site_path;
-use crate::server::AppState;
+use crate::model::time::clock::now_ms;
+use crate::state::AppState;
 
 const TITLE: &str = "History not disconnected";
 
@@ -100,13 +100,7 @@ pub async fn disconnect(
         ),
     };
     let ended = async {
-        store::disconnect(
-            &state.db,
-            DisconnectReason::Disconnected,
-            &detail,
-            now() * 1000,
-        )
-        .await?;
+        store::disconnect(&state.db, DisconnectReason::Disconnected, &detail, now_ms()).await?;
         audit.succeeded(Some(detail.clone())).await
     }
     .await;

@@ -2,15 +2,12 @@
 //! runs at a time. A failed run is one row with its outcome and no counts.
 
 use axum::body::Body;
-use axum::extract::State;
 use axum::response::Response;
-use tower_sessions::Session;
 
 use super::{sees_realm, store};
-use crate::auth::{Caller, SignedIn};
-use crate::error::AppError;
-use crate::export::{csv, download, refuse, rfc3339, Format};
-use crate::server::AppState;
+use crate::auth::{AdminCaller, SignedIn};
+use crate::export::{csv, download, Format};
+use crate::model::time::clock::rfc3339;
 
 const RUNS_PER_CHUNK: u32 = 50;
 
@@ -77,21 +74,9 @@ fn rows(
     out
 }
 
-pub async fn history_csv(State(state): State<AppState>, session: Session) -> Response {
-    let caller = match Caller::from_session(state.clone(), session).await {
-        Ok(caller) => caller,
-        Err(e) => return refuse(e),
-    };
-    let caller = match caller.with_current_roles().await {
-        Ok(caller) => caller,
-        Err(e) => return refuse(e),
-    };
+pub async fn history_csv(AdminCaller(caller): AdminCaller) -> Response {
     let who = caller.who();
-    if !who.is_admin() {
-        return refuse(AppError::Forbidden(
-            "History is for realm administrators.".into(),
-        ));
-    }
+    let state = &caller.state;
     let db = state.db.clone();
     // (after this run id, header still to send, finished)
     let chunks = futures_util::stream::unfold((0i64, true, false), move |(after, header, done)| {

@@ -16,7 +16,7 @@ use std::sync::Arc;
 use axum::routing::post;
 use axum::Router;
 
-use crate::server::AppState;
+use crate::state::AppState;
 
 /// Held for every use of the stored token: one refresh at a time, since with
 /// `revokeRefreshToken` and max reuse 0 a second concurrent refresh would end the grant.

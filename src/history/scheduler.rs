@@ -7,8 +7,8 @@ use std::time::Duration;
 
 use super::snapshot::{self, SnapshotError};
 use super::store;
-use crate::auth::oidc::now;
-use crate::server::AppState;
+use crate::model::time::clock::now_ms;
+use crate::state::AppState;
 
 /// Pauses before the retries after Keycloak did not answer; then the regular interval.
 const RETRIES: [Duration; 4] = [
@@ -33,7 +33,7 @@ async fn first_wait(state: &AppState) -> Result<Duration, sqlx::Error> {
         return Ok(interval);
     };
     let due_ms = last_ms + interval.as_millis() as i64;
-    Ok(Duration::from_millis((due_ms - now() * 1000).max(0) as u64))
+    Ok(Duration::from_millis((due_ms - now_ms()).max(0) as u64))
 }
 
 async fn run(state: AppState, first: Duration) {

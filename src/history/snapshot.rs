@@ -12,13 +12,15 @@ use tokio::sync::Mutex;
 
 use super::{crypto, store};
 use crate::audit::Recorder;
-use crate::auth::oidc::{now, OidcError, Tokens};
+use crate::auth::oidc::{OidcError, Tokens};
 use crate::crypto::SealingKey;
 use crate::keycloak::{Bearer, KcError};
 use crate::model::history::{
     age_bucket, DisconnectReason, Disconnected, HistoryRun, SnapshotSummary,
 };
-use crate::server::AppState;
+use crate::model::ids::{ClientUuid, RealmName};
+use crate::model::time::clock::now_ms;
+use crate::state::AppState;
 
 /// Offline sessions are read this many at a time, so memory stays bounded.
 const PAGE: u32 = 500;
@@ -53,10 +55,6 @@ pub enum SnapshotError {
     Failed(String),
     #[error("the history store failed: {0}")]
     Store(#[from] sqlx::Error),
-}
-
-fn now_ms() -> i64 {
-    now() * 1000
 }
 
 #[derive(Deserialize)]
@@ -269,8 +267,11 @@ async fn count(
     let admin = state.keycloak.admin(bearer);
     let mut points = Vec::new();
     let mut realms = 0;
-    for realm in admin.realms().await? {
-        let stats = match admin.client_session_stats(&realm.realm).await {
+    for listed in admin.realms().await? {
+        let Ok(realm) = RealmName::parse(&listed.realm) else {
+            continue;
+        };
+        let stats = match admin.client_session_stats(&realm).await {
             Ok(stats) => stats,
             // Visible but without view-realm: no counts to record there.
             Err(KcError::Forbidden) => continue,
@@ -278,14 +279,15 @@ async fn count(
         };
         realms += 1;
         for s in stats {
+            let Ok(client) = ClientUuid::parse(&s.id) else {
+                continue;
+            };
             let offline: u64 = s.offline.parse().unwrap_or(0);
             let mut ages = [0u64; 4];
             let mut first = 0;
             let mut more = offline > 0;
             while more {
-                let page = admin
-                    .offline_sessions(&realm.realm, &s.id, first, PAGE)
-                    .await?;
+                let page = admin.offline_sessions(&realm, &client, first, PAGE).await?;
                 for session in &page {
                     ages[age_bucket(now_ms, session.last_access)] += 1;
                 }
@@ -293,7 +295,7 @@ async fn count(
                 first += PAGE;
             }
             points.push(store::Point {
-                realm: realm.realm.clone(),
+                realm: listed.realm.clone(),
                 client_id: s.client_id,
                 active: s.active.parse().unwrap_or(0),
                 offline,

@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex};
 
 use tokio::task::AbortHandle;
 
-use crate::server::AppState;
+use crate::state::AppState;
 
 /// Jobs one person may have scanning or revoking at once: each holds Keycloak's attention
 /// (a page of sessions or a batch of revocations at a time), shared with everyone else.

@@ -11,8 +11,9 @@ use crate::auth::{Caller, SignedIn};
 use crate::db::Pool;
 use crate::keycloak::admin::Admin;
 use crate::keycloak::KcError;
+use crate::model::ids::{SessionId, UserId};
 use crate::model::jobs::{Candidate, JobState, MatchRow};
-use crate::server::AppState;
+use crate::state::AppState;
 
 /// Sessions per Keycloak request while scanning.
 const PAGE: u32 = 500;
@@ -96,6 +97,10 @@ async fn work(state: &AppState, id: &str) -> Result<(), JobError> {
 /// Pages through the client's sessions from where the scan stands, recording
 /// matches page by page; a restart repeats at most the page in progress.
 async fn scan(state: &AppState, owner: &Caller, job: &JobRecord) -> Result<(), JobError> {
+    // A job whose filter cannot be read was failed as it was read (`store::record`).
+    let Some(filter) = job.filter.as_ref() else {
+        return Ok(());
+    };
     let admin = state.keycloak.admin(owner);
     let mut first = job.next_first;
     let mut patience = Patience::default();
@@ -124,7 +129,7 @@ async fn scan(state: &AppState, owner: &Caller, job: &JobRecord) -> Result<(), J
                     started_ms: s.start,
                     last_access_ms: s.last_access,
                 };
-                job.filter.matches(candidate, job.as_of_ms, job.policy)
+                filter.matches(candidate, job.as_of_ms, job.policy)
             })
             .map(|(s, position)| {
                 let row = MatchRow {
@@ -137,7 +142,7 @@ async fn scan(state: &AppState, owner: &Caller, job: &JobRecord) -> Result<(), J
                     other_clients: s
                         .clients
                         .iter()
-                        .filter(|(uuid, _)| **uuid != job.client_uuid)
+                        .filter(|(uuid, _)| **uuid != job.client_uuid.as_str())
                         .map(|(_, client_id)| client_id.clone())
                         .collect(),
                 };
@@ -215,9 +220,10 @@ async fn revoke(
         let claimed = claim(&state.db, job, who, batch).await?;
         let answered: Vec<Answered> = futures::stream::iter(claimed)
             .map(|(m, audit)| async {
-                let answer = admin
-                    .delete_offline_session(&job.realm, &m.session_id)
-                    .await;
+                let answer = match SessionId::parse(&m.session_id) {
+                    Ok(session) => admin.delete_offline_session(&job.realm, &session).await,
+                    Err(e) => Err(KcError::BadRequest(e.to_string())),
+                };
                 (m, audit, answer)
             })
             .buffer_unordered(CONCURRENCY)
@@ -291,7 +297,7 @@ enum Verdict {
 const REVOKE_ACTION: &str = "bulk_revoke_offline_session";
 
 fn audit_reason(job: &JobRecord) -> String {
-    format!("bulk revocation job {}: {}", job.id, job.filter.describe())
+    format!("bulk revocation job {}: {}", job.id, job.filter_text())
 }
 
 fn audit_target(job: &JobRecord, m: &MatchRow) -> String {
@@ -322,9 +328,16 @@ async fn claim(
         }
         let target = audit_target(job, &m);
         let reason = Some(reason.clone());
-        let audit =
-            Recorder::begin_in(&mut tx, db, who, &job.realm, REVOKE_ACTION, &target, reason)
-                .await?;
+        let audit = Recorder::begin_in(
+            &mut tx,
+            db,
+            who,
+            job.realm.as_str(),
+            REVOKE_ACTION,
+            &target,
+            reason,
+        )
+        .await?;
         claimed.push((m, audit));
     }
     tx.commit().await?;
@@ -434,7 +447,7 @@ async fn recheck_revoked(
                     &mut tx,
                     &state.db,
                     who,
-                    &job.realm,
+                    job.realm.as_str(),
                     REVOKE_ACTION,
                     &target,
                     reason,
@@ -486,8 +499,9 @@ async fn settle_in_flight(
     let in_flight = store::matches(db, &job.id, "sending", i64::MAX).await?;
     let settled = in_flight.len();
     for m in in_flight {
+        let user = UserId::parse(&m.user_id).map_err(|e| KcError::BadRequest(e.to_string()))?;
         let still_there = match admin
-            .user_offline_sessions(&job.realm, &m.user_id, &job.client_uuid)
+            .user_offline_sessions(&job.realm, &user, &job.client_uuid)
             .await
         {
             Ok(sessions) => sessions.iter().any(|s| s.id == m.session_id),
@@ -511,7 +525,7 @@ async fn settle_in_flight(
                 &mut tx,
                 db,
                 who,
-                &job.realm,
+                job.realm.as_str(),
                 REVOKE_ACTION,
                 &target,
                 Some(reason),
@@ -539,12 +553,12 @@ async fn summarise(
     let target = format!(
         "offline sessions of client {} matching: {}",
         job.client_id,
-        job.filter.describe()
+        job.filter_text()
     );
     let audit = Recorder::begin(
         &state.db,
         who,
-        &job.realm,
+        job.realm.as_str(),
         "bulk_revoke_offline_sessions",
         &target,
         Some(audit_reason(job)),

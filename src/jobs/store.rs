@@ -4,6 +4,7 @@ use sqlx::Row;
 
 use crate::auth::SignedIn;
 use crate::db::{Connection, Pool};
+use crate::model::ids::{ClientUuid, RealmName};
 use crate::model::jobs::{JobState, MatchRow, SessionFilter, SessionJob};
 use crate::model::policy::EffectivePolicy;
 
@@ -16,14 +17,16 @@ const ROWS_PER_INSERT: usize = 100;
 #[derive(Debug, Clone)]
 pub struct JobRecord {
     pub id: String,
-    pub realm: String,
-    pub client_uuid: String,
+    pub realm: RealmName,
+    pub client_uuid: ClientUuid,
     pub client_id: String,
     pub owner: String,
     pub owner_realm: String,
     /// Keycloak's id of the owner (`sub`): the job is theirs, whatever their username becomes.
     pub owner_id: String,
-    pub filter: SessionFilter,
+    /// `None` when the stored filter cannot be read: such a job is failed, never run with a
+    /// guess (the default filter matches every session).
+    pub filter: Option<SessionFilter>,
     pub policy: Option<EffectivePolicy>,
     pub as_of_ms: i64,
     pub state: JobState,
@@ -36,9 +39,19 @@ pub struct JobRecord {
     pub error: Option<String>,
     pub phase_started_ms: i64,
     pub phase_done: u64,
+    /// Why the stored row could not be read in full, when it could not.
+    unreadable: Option<String>,
 }
 
 impl JobRecord {
+    /// The filter in words, for the page and the audit log.
+    pub fn filter_text(&self) -> String {
+        self.filter.as_ref().map_or_else(
+            || "a filter that can no longer be read".to_owned(),
+            SessionFilter::describe,
+        )
+    }
+
     /// Whether `who` owns this job: the same Keycloak account, not merely the same username.
     pub fn is_owned_by(&self, who: &SignedIn) -> bool {
         self.owner_realm == who.realm && !self.owner_id.is_empty() && self.owner_id == who.user_id
@@ -82,47 +95,130 @@ pub async fn insert(db: &Pool, job: NewJob<'_>) -> Result<(), sqlx::Error> {
     .bind(job.total as i64)
     .bind(job.owner_session)
     .bind(job.now_ms)
-    .bind(crate::export::rfc3339(job.now_ms))
+    .bind(crate::model::time::clock::rfc3339(job.now_ms))
     .bind(&job.owner.user_id)
     .execute(db)
     .await
     .map(|_| ())
 }
 
-fn record(row: &sqlx::sqlite::SqliteRow) -> JobRecord {
-    let count = |name: &str| row.get::<i64, _>(name).max(0) as u64;
-    JobRecord {
-        id: row.get("id"),
-        realm: row.get("realm"),
-        client_uuid: row.get("client_uuid"),
-        client_id: row.get("client_id"),
-        owner: row.get("owner"),
-        owner_realm: row.get("owner_realm"),
-        owner_id: row.get::<Option<String>, _>("owner_id").unwrap_or_default(),
-        filter: serde_json::from_str(row.get::<&str, _>("filter")).unwrap_or_default(),
-        policy: row
-            .get::<Option<&str>, _>("policy")
-            .and_then(|p| serde_json::from_str(p).ok()),
-        as_of_ms: row.get("as_of_ms"),
-        state: JobState::parse(row.get::<&str, _>("state")).unwrap_or(JobState::Failed),
-        total: count("total"),
-        scanned: count("scanned"),
-        matched: count("matched"),
-        revoked: count("revoked"),
-        failed: count("failed"),
-        next_first: u32::try_from(row.get::<i64, _>("next_first")).unwrap_or(u32::MAX),
-        error: row.get("error"),
-        phase_started_ms: row.get("phase_started_ms"),
-        phase_done: count("phase_done"),
+/// The columns `record` reads.
+const JOB_COLUMNS: &str = "id, realm, client_uuid, client_id, owner, owner_realm, owner_id, \
+    filter, policy, as_of_ms, state, total, scanned, matched, revoked, failed, next_first, error, \
+    phase_started_ms, phase_done";
+
+/// A stored job. One whose filter, policy or state does not parse comes back failed, with
+/// the reason as its error: a job is never run on a guess.
+fn record(row: &sqlx::sqlite::SqliteRow) -> Result<JobRecord, sqlx::Error> {
+    let count =
+        |name: &str| -> Result<u64, sqlx::Error> { Ok(row.try_get::<i64, _>(name)?.max(0) as u64) };
+    let stored_filter: &str = row.try_get("filter")?;
+    let stored_policy: Option<&str> = row.try_get("policy")?;
+    let stored_state: &str = row.try_get("state")?;
+    let filter = serde_json::from_str::<SessionFilter>(stored_filter);
+    let policy = stored_policy
+        .map(serde_json::from_str::<EffectivePolicy>)
+        .transpose();
+    let state = JobState::parse(stored_state);
+    let unreadable = match (&filter, &policy, state) {
+        (Err(e), _, _) => Some(format!("its stored filter cannot be read ({e})")),
+        (_, Err(e), _) => Some(format!("its stored session policy cannot be read ({e})")),
+        (_, _, None) => Some(format!(
+            "its stored state \u{201c}{stored_state}\u{201d} is unknown"
+        )),
+        _ => None,
+    };
+    let error: Option<String> = row.try_get("error")?;
+    Ok(JobRecord {
+        id: row.try_get("id")?,
+        realm: parsed(row, "realm", RealmName::parse)?,
+        client_uuid: parsed(row, "client_uuid", ClientUuid::parse)?,
+        client_id: row.try_get("client_id")?,
+        owner: row.try_get("owner")?,
+        owner_realm: row.try_get("owner_realm")?,
+        owner_id: row
+            .try_get::<Option<String>, _>("owner_id")?
+            .unwrap_or_default(),
+        filter: filter.ok(),
+        policy: policy.ok().flatten(),
+        as_of_ms: row.try_get("as_of_ms")?,
+        state: match (&unreadable, state) {
+            (None, Some(state)) => state,
+            _ => JobState::Failed,
+        },
+        total: count("total")?,
+        scanned: count("scanned")?,
+        matched: count("matched")?,
+        revoked: count("revoked")?,
+        failed: count("failed")?,
+        next_first: u32::try_from(row.try_get::<i64, _>("next_first")?).unwrap_or(u32::MAX),
+        error: match &unreadable {
+            Some(why) => Some(unreadable_message(why)),
+            None => error,
+        },
+        phase_started_ms: row.try_get("phase_started_ms")?,
+        phase_done: count("phase_done")?,
+        unreadable,
+    })
+}
+
+/// A text column parsed into its type; one that does not parse is a decoding error.
+fn parsed<T>(
+    row: &sqlx::sqlite::SqliteRow,
+    column: &str,
+    parse: impl FnOnce(&str) -> Result<T, crate::model::ids::IdError>,
+) -> Result<T, sqlx::Error> {
+    let text: &str = row.try_get(column)?;
+    parse(text).map_err(|e| sqlx::Error::ColumnDecode {
+        index: column.to_owned(),
+        source: Box::new(e),
+    })
+}
+
+fn unreadable_message(why: &str) -> String {
+    format!(
+        "This job was stopped because {why}. Sessions already revoked stay revoked; start a new dry run for the rest."
+    )
+}
+
+/// Records as failed, once, a job whose row could not be read, so that it stops everywhere
+/// (a running task, a restart) and its page says why.
+async fn fail_unreadable(db: &Pool, job: &JobRecord) -> Result<(), sqlx::Error> {
+    if job.unreadable.is_some() {
+        sqlx::query(
+            "UPDATE session_jobs SET state = 'failed', error = $1, owner_session = NULL \
+             WHERE id = $2 AND state <> 'failed'",
+        )
+        .bind(&job.error)
+        .bind(&job.id)
+        .execute(db)
+        .await?;
     }
+    Ok(())
+}
+
+/// Reads jobs, failing for good those that cannot be read.
+async fn records(
+    db: &Pool,
+    rows: &[sqlx::sqlite::SqliteRow],
+) -> Result<Vec<JobRecord>, sqlx::Error> {
+    let mut jobs = Vec::with_capacity(rows.len());
+    for row in rows {
+        let job = record(row)?;
+        fail_unreadable(db, &job).await?;
+        jobs.push(job);
+    }
+    Ok(jobs)
 }
 
 pub async fn get(db: &Pool, id: &str) -> Result<Option<JobRecord>, sqlx::Error> {
-    let row = sqlx::query("SELECT * FROM session_jobs WHERE id = $1")
-        .bind(id)
-        .fetch_optional(db)
-        .await?;
-    Ok(row.as_ref().map(record))
+    let rows = sqlx::query(&format!(
+        "SELECT {JOB_COLUMNS} FROM session_jobs WHERE id = $1"
+    ))
+    .bind(id)
+    .fetch_all(db)
+    .await?;
+    Ok(records(db, &rows).await?.pop())
 }
 
 /// The newest job of this person (by Keycloak id) for this client.
@@ -132,25 +228,31 @@ pub async fn latest(
     client_uuid: &str,
     owner: &SignedIn,
 ) -> Result<Option<JobRecord>, sqlx::Error> {
-    let row = sqlx::query(
-        "SELECT * FROM session_jobs WHERE realm = $1 AND client_uuid = $2 AND owner_realm = $3 \
-         AND owner_id = $4 ORDER BY created_at DESC, rowid DESC LIMIT 1",
-    )
+    let rows = sqlx::query(&format!(
+        "SELECT {JOB_COLUMNS} FROM session_jobs WHERE realm = $1 AND client_uuid = $2 \
+         AND owner_realm = $3 AND owner_id = $4 ORDER BY created_at DESC, rowid DESC LIMIT 1"
+    ))
     .bind(realm)
     .bind(client_uuid)
     .bind(&owner.realm)
     .bind(&owner.user_id)
-    .fetch_optional(db)
+    .fetch_all(db)
     .await?;
-    Ok(row.as_ref().map(record))
+    Ok(records(db, &rows).await?.pop())
 }
 
 /// Jobs a restart must pick up again.
 pub async fn unfinished(db: &Pool) -> Result<Vec<JobRecord>, sqlx::Error> {
-    let rows = sqlx::query("SELECT * FROM session_jobs WHERE state IN ('scanning', 'revoking')")
-        .fetch_all(db)
-        .await?;
-    Ok(rows.iter().map(record).collect())
+    let rows = sqlx::query(&format!(
+        "SELECT {JOB_COLUMNS} FROM session_jobs WHERE state IN ('scanning', 'revoking')"
+    ))
+    .fetch_all(db)
+    .await?;
+    Ok(records(db, &rows)
+        .await?
+        .into_iter()
+        .filter(|job| job.state.is_running())
+        .collect())
 }
 
 /// How many of this person's jobs are running, in every realm and client.
@@ -206,7 +308,7 @@ pub async fn transition(
     let mut query = sqlx::query(&sql)
         .bind(to.as_str())
         .bind(error)
-        .bind(crate::auth::oidc::now() * 1000);
+        .bind(crate::model::time::clock::now_ms());
     for state in from {
         query = query.bind(state);
     }
@@ -221,7 +323,7 @@ pub async fn start_revoking(db: &Pool, id: &str, session: &str) -> Result<bool, 
          phase_done = 0 WHERE id = $3 AND state = 'scanned'",
     )
     .bind(session)
-    .bind(crate::auth::oidc::now() * 1000)
+    .bind(crate::model::time::clock::now_ms())
     .bind(id)
     .execute(db)
     .await?;
@@ -235,7 +337,7 @@ pub async fn restart_phase(db: &Pool, job: &JobRecord) -> Result<(), sqlx::Error
         _ => job.revoked + job.failed,
     };
     sqlx::query("UPDATE session_jobs SET phase_started_ms = $1, phase_done = $2 WHERE id = $3")
-        .bind(crate::auth::oidc::now() * 1000)
+        .bind(crate::model::time::clock::now_ms())
         .bind(done as i64)
         .bind(&job.id)
         .execute(db)
@@ -290,19 +392,23 @@ pub async fn record_page(
     tx.commit().await
 }
 
-fn match_row(row: &sqlx::sqlite::SqliteRow) -> MatchRow {
-    MatchRow {
-        session_id: row.get("session_id"),
-        username: row.get("username"),
-        user_id: row.get("user_id"),
-        started_ms: row.get("started_ms"),
-        last_access_ms: row.get("last_access_ms"),
-        detail: row.get("detail"),
+/// The columns `match_row` reads.
+const MATCH_COLUMNS: &str =
+    "session_id, username, user_id, started_ms, last_access_ms, detail, other_clients";
+
+fn match_row(row: &sqlx::sqlite::SqliteRow) -> Result<MatchRow, sqlx::Error> {
+    Ok(MatchRow {
+        session_id: row.try_get("session_id")?,
+        username: row.try_get("username")?,
+        user_id: row.try_get("user_id")?,
+        started_ms: row.try_get("started_ms")?,
+        last_access_ms: row.try_get("last_access_ms")?,
+        detail: row.try_get("detail")?,
         other_clients: row
-            .get::<Option<String>, _>("other_clients")
+            .try_get::<Option<String>, _>("other_clients")?
             .map(|list| list.split(',').map(str::to_owned).collect())
             .unwrap_or_default(),
-    }
+    })
 }
 
 /// Matches with this outcome, in the order found.
@@ -313,14 +419,14 @@ pub async fn matches(
     limit: i64,
 ) -> Result<Vec<MatchRow>, sqlx::Error> {
     let rows = sqlx::query(
-        "SELECT * FROM session_job_matches WHERE job_id = $1 AND outcome = $2 ORDER BY seq LIMIT $3",
+        &format!("SELECT {MATCH_COLUMNS} FROM session_job_matches WHERE job_id = $1 AND outcome = $2 ORDER BY seq LIMIT $3"),
     )
     .bind(id)
     .bind(outcome)
     .bind(limit)
     .fetch_all(db)
     .await?;
-    Ok(rows.iter().map(match_row).collect())
+    rows.iter().map(match_row).collect()
 }
 
 /// How many matches have this outcome.
@@ -343,17 +449,22 @@ pub async fn matches_after(
     limit: i64,
 ) -> Result<Vec<(i64, String, MatchRow)>, sqlx::Error> {
     let rows = sqlx::query(
-        "SELECT * FROM session_job_matches WHERE job_id = $1 AND seq > $2 ORDER BY seq LIMIT $3",
+        &format!("SELECT seq, outcome, {MATCH_COLUMNS} FROM session_job_matches WHERE job_id = $1 AND seq > $2 ORDER BY seq LIMIT $3"),
     )
     .bind(id)
     .bind(after)
     .bind(limit)
     .fetch_all(db)
     .await?;
-    Ok(rows
-        .iter()
-        .map(|row| (row.get("seq"), row.get("outcome"), match_row(row)))
-        .collect())
+    rows.iter()
+        .map(|row| {
+            Ok((
+                row.try_get("seq")?,
+                row.try_get("outcome")?,
+                match_row(row)?,
+            ))
+        })
+        .collect()
 }
 
 /// Claims a pending match for sending; false when it is no longer pending.
@@ -468,12 +579,13 @@ pub async fn is_revoked(db: &Pool, id: &str, session_id: &str) -> Result<bool, s
 
 /// The job as the page shows it, with a sample of matches and the first failures.
 pub async fn view(db: &Pool, job: JobRecord, now_ms: i64) -> Result<SessionJob, sqlx::Error> {
-    let sample =
-        sqlx::query("SELECT * FROM session_job_matches WHERE job_id = $1 ORDER BY seq LIMIT $2")
-            .bind(&job.id)
-            .bind(SAMPLE)
-            .fetch_all(db)
-            .await?;
+    let sample = sqlx::query(&format!(
+        "SELECT {MATCH_COLUMNS} FROM session_job_matches WHERE job_id = $1 ORDER BY seq LIMIT $2"
+    ))
+    .bind(&job.id)
+    .bind(SAMPLE)
+    .fetch_all(db)
+    .await?;
     let failures = matches(db, &job.id, "failed", SAMPLE).await?;
     let shared: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM session_job_matches WHERE job_id = $1 AND other_clients IS NOT NULL",
@@ -495,10 +607,10 @@ pub async fn view(db: &Pool, job: JobRecord, now_ms: i64) -> Result<SessionJob, 
         .map(str::to_owned)
         .collect();
     let mut view = SessionJob {
-        filter_text: job.filter.describe(),
+        filter_text: job.filter_text(),
         id: job.id,
-        realm: job.realm,
-        client_uuid: job.client_uuid,
+        realm: job.realm.into(),
+        client_uuid: job.client_uuid.into(),
         client_id: job.client_id,
         filter: job.filter,
         as_of_ms: job.as_of_ms,
@@ -510,7 +622,7 @@ pub async fn view(db: &Pool, job: JobRecord, now_ms: i64) -> Result<SessionJob, 
         failed: job.failed,
         eta_secs: None,
         error: job.error,
-        sample: sample.iter().map(match_row).collect(),
+        sample: sample.iter().map(match_row).collect::<Result<_, _>>()?,
         failures,
         shared: shared.max(0) as u64,
         shared_with: shared_with.into_iter().collect(),

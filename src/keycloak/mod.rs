@@ -7,6 +7,7 @@ pub mod account;
 pub mod admin;
 mod cache;
 mod error;
+mod transport;
 
 use std::sync::Arc;
 use std::time::Duration;

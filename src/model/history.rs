@@ -36,8 +36,9 @@ pub enum DisconnectReason {
 
 impl DisconnectReason {
     /// Reads Keycloak's token-endpoint refusal (`error`, `error_description`,
-    /// contract §2.4). `None`: the token itself was not refused (e.g. the
-    /// console's client credentials were), so the connection stays.
+    /// as `TokenManager.refreshAccessToken` words it). `None`: the token itself
+    /// was not refused (e.g. the console's client credentials were), so the
+    /// connection stays.
     pub fn from_refusal(error: &str, description: &str) -> Option<Self> {
         match (error, description) {
             ("invalid_grant", "Offline session not active")

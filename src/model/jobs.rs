@@ -197,7 +197,8 @@ pub struct SessionJob {
     pub realm: String,
     pub client_uuid: String,
     pub client_id: String,
-    pub filter: SessionFilter,
+    /// `None` when the stored filter could not be read (the job is then failed).
+    pub filter: Option<SessionFilter>,
     pub filter_text: String,
     /// The moment the filter was evaluated at (Keycloak's clock, epoch ms).
     pub as_of_ms: i64,

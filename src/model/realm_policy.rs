@@ -48,7 +48,7 @@ pub struct PolicyForm {
 
 /// One changed setting, worded for the confirmation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Change {
+pub struct SettingChange {
     pub setting: String,
     pub before: String,
     pub after: String,
@@ -250,12 +250,12 @@ impl PolicySettings {
     }
 
     /// Every setting that differs, before and after.
-    pub fn changes_to(&self, after: &PolicySettings) -> Vec<Change> {
+    pub fn changes_to(&self, after: &PolicySettings) -> Vec<SettingChange> {
         self.described()
             .into_iter()
             .zip(after.described())
             .filter(|((_, before), (_, after))| before != after)
-            .map(|((setting, before), (_, after))| Change {
+            .map(|((setting, before), (_, after))| SettingChange {
                 setting: setting.to_owned(),
                 before,
                 after,
@@ -394,12 +394,12 @@ mod tests {
         assert_eq!(
             before.changes_to(&after),
             vec![
-                Change {
+                SettingChange {
                     setting: "Offline session idle".into(),
                     before: "30 days".into(),
                     after: "15 days".into()
                 },
-                Change {
+                SettingChange {
                     setting: "Revoke refresh token".into(),
                     before: "off".into(),
                     after: "on".into()

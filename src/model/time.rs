@@ -1,5 +1,51 @@
-//! Time formatting shared by the server render and the browser: absolute UTC
-//! (the server does not know the viewer's zone) and a relative form.
+//! Time: formatting shared by the server render and the browser (absolute UTC, as the server
+//! does not know the viewer's zone, and a relative form), and the server's clock.
+
+/// The server's clock, and the RFC 3339 form that files and the database hold.
+#[cfg(feature = "ssr")]
+pub mod clock {
+    use time::format_description::well_known::Rfc3339;
+    use time::OffsetDateTime;
+
+    /// Seconds since the epoch.
+    pub fn now_secs() -> i64 {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_secs() as i64)
+            .unwrap_or_default()
+    }
+
+    /// Milliseconds since the epoch, at the precision of seconds.
+    pub fn now_ms() -> i64 {
+        now_secs() * 1000
+    }
+
+    /// Epoch milliseconds as RFC 3339 UTC, e.g. `2026-11-26T08:40:00Z`.
+    pub fn rfc3339(ms: i64) -> String {
+        OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
+            .ok()
+            .and_then(|t| t.format(&Rfc3339).ok())
+            .unwrap_or_default()
+    }
+
+    /// Now, as RFC 3339 UTC with the clock's full precision.
+    pub fn now_rfc3339() -> String {
+        OffsetDateTime::now_utc()
+            .format(&Rfc3339)
+            .unwrap_or_else(|_| "1970-01-01T00:00:00Z".into())
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        #[test]
+        fn rfc3339_is_utc_with_milliseconds_when_there_are_any() {
+            assert_eq!(rfc3339(1_795_682_400_000), "2026-11-26T08:40:00Z");
+            assert_eq!(rfc3339(1_795_682_400_123), "2026-11-26T08:40:00.123Z");
+        }
+    }
+}
 
 /// `2026-11-26 08:40 UTC` from epoch milliseconds.
 pub fn format_utc(ms: i64) -> String {

@@ -8,7 +8,7 @@ use crate::components::errors::ErrorBox;
 use crate::components::href::query_value;
 use crate::components::pager::Pager;
 use crate::model::audit::AuditFilter;
-use crate::pages::admin::{query_text, query_u32};
+use crate::pages::params::{query_text, query_u32};
 
 /// The filters as a query string ending in `&` (or empty), for links that keep them.
 fn filter_query(filter: &AuditFilter) -> String {

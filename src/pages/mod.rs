@@ -5,4 +5,5 @@ pub mod audit;
 pub mod home;
 pub mod me;
 pub mod not_found;
+pub mod params;
 pub mod signin;

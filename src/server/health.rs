@@ -5,7 +5,7 @@ use axum::http::StatusCode;
 use axum::Json;
 use serde_json::{json, Value};
 
-use super::AppState;
+use crate::state::AppState;
 
 /// The process is up and answering.
 pub async fn healthz() -> Json<Value> {

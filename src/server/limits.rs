@@ -15,8 +15,8 @@ use axum::response::Response;
 use futures::StreamExt as _;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
-use super::AppState;
 use crate::error::AppError;
+use crate::state::AppState;
 
 /// Server functions take a few form fields; nothing larger is needed.
 pub const API_BODY_LIMIT: usize = 64 * 1024;

@@ -5,7 +5,6 @@ pub mod health;
 pub mod limits;
 pub mod listen;
 pub mod security;
-pub mod state;
 pub mod telemetry;
 
 use std::sync::OnceLock;
@@ -24,11 +23,7 @@ use crate::app::{shell, App};
 use crate::auth::sealed_store::SealedSessionStore;
 use crate::auth::session_store::CachedSessionStore;
 use crate::config::Config;
-pub use state::AppState;
-
-/// Where browser sessions live; shared by the request layer and by jobs that
-/// act through their owner's session.
-pub type ConsoleSessionStore = CachedSessionStore<SealedSessionStore<SqliteStore>>;
+use crate::state::AppState;
 
 /// Name of the console's session cookie.
 pub const SESSION_COOKIE: &str = "oc_session";

@@ -9,7 +9,7 @@ use axum::response::{IntoResponse, Response};
 
 use leptos::nonce::Nonce;
 
-use super::AppState;
+use crate::state::AppState;
 
 /// This response's script nonce. It is made here, before the page renders, and handed to
 /// leptos as its nonce, so the Content-Security-Policy header and the page's `<script nonce>`

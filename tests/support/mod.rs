@@ -11,7 +11,8 @@ pub use keycloak::Backend;
 use std::net::SocketAddr;
 
 use offline_console::config::{Args, Config};
-use offline_console::server::{self, AppState};
+use offline_console::server;
+use offline_console::state::AppState;
 use tokio::net::TcpListener;
 
 pub struct TestApp {

@@ -174,8 +174,8 @@ pub async fn consent(
     })
 }
 
-/// `DELETE /applications/{clientId}/consent`: revokes consent and offline tokens (§1.6);
-/// 204 whether or not anything was there.
+/// `DELETE /applications/{clientId}/consent`: revokes consent and offline tokens (Keycloak's
+/// `UserConsentManager.revokeConsentToClient`); 204 whether or not anything was there.
 pub async fn revoke_consent(
     caller: AccountCaller,
     State(state): State<AppState>,

@@ -1,4 +1,4 @@
-//! Account REST API (`/realms/{realm}/account/...`, contract §3).
+//! Account REST API (`/realms/{realm}/account/...`, Keycloak's `AccountRestService`).
 
 mod applications;
 mod caller;

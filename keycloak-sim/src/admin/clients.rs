@@ -1,4 +1,4 @@
-//! `/clients` and `/clients/{id}` (contract §1.1, `ClientsResource`, `ClientResource`).
+//! `/clients` and `/clients/{id}` (Keycloak's `ClientsResource`, `ClientResource`).
 
 use axum::http::StatusCode;
 use serde::Deserialize;

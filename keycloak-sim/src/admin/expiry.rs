@@ -1,6 +1,6 @@
 //! Expired sessions leave the listings and counts. Keycloak 26 loads sessions from its
 //! database with `lastSessionRefresh >= <oldest still valid>` (`JpaUserSessionPersisterProvider`,
-//! contract §4.1 "evaluated lazily ... on listing") and a background task deletes them; here a
+//! deadlines from `SessionExpirationUtils`) and a background task deletes them; here a
 //! sweep removes the realm's expired regular and offline sessions before the admin and account
 //! APIs read them.
 //!

@@ -1,4 +1,4 @@
-//! Admin REST API (`/admin/realms/...`, contract §1).
+//! Admin REST API (`/admin/realms/...`, Keycloak's `services/.../resources/admin/`).
 
 pub mod caller;
 pub mod client_sessions;

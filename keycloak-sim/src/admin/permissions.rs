@@ -1,4 +1,5 @@
-//! What an authenticated admin may do in the realm it addresses (contract §0.4).
+//! What an authenticated admin may do in the realm it addresses (Keycloak's
+//! `fgap/RealmPermissions`, `UserPermissions`, `ClientPermissions`).
 //!
 //! Keycloak evaluates admin rights from the access token's client roles (`KeycloakIdentity`):
 //! `realm-management` roles for a same-realm admin, `<realm>-realm` roles of the `master` token

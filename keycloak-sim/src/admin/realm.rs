@@ -104,7 +104,7 @@ pub fn client_session_stats(realm: &Realm, permissions: &Permissions) -> ApiResu
     ))
 }
 
-/// `DELETE /sessions/{id}?isOffline=` (contract §1.7).
+/// `DELETE /sessions/{id}?isOffline=` (Keycloak's `RealmAdminResource.deleteSession`).
 pub fn delete_session(
     realm: &mut Realm,
     permissions: &Permissions,

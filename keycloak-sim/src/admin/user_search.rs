@@ -1,5 +1,5 @@
 //! `GET /users` and `/users/count` filters, as Keycloak's `UsersResource` + JPA user search apply
-//! them (contract §1.5): one `search` string, field filters, or nothing.
+//! them: one `search` string, field filters, or nothing.
 
 use crate::id::Id;
 use serde::Deserialize;

@@ -1,4 +1,4 @@
-//! A user's sessions, consents and logout (`UserResource`, contract §1.6).
+//! A user's sessions, consents and logout (Keycloak's `UserResource`).
 
 use axum::http::StatusCode;
 use serde_json::{json, Value};
@@ -50,7 +50,8 @@ pub fn offline_sessions(
     Ok(json!(reps))
 }
 
-/// `GET /users/{id}/consents`: stored consents, then offline-only entries (contract §1.6).
+/// `GET /users/{id}/consents`: stored consents, then offline-only entries, as Keycloak's
+/// `UserResource` lists them.
 pub fn consents(realm: &Realm, permissions: &Permissions, user: &User) -> ApiResult<Value> {
     require_view(permissions)?;
     let entries = realm.user_consent_entries(user.id);

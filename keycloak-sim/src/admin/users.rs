@@ -1,4 +1,4 @@
-//! `/users`, `/users/count`, `/users/{id}` (contract §1.5, `UsersResource`, `UserResource`).
+//! `/users`, `/users/count`, `/users/{id}` (Keycloak's `UsersResource`, `UserResource`).
 
 use serde::Deserialize;
 use serde_json::{json, Value};

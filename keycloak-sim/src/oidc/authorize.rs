@@ -1,4 +1,4 @@
-//! Authorization endpoint (browser flow, contract §2): request checks, SSO, consent
+//! Authorization endpoint (Keycloak 26 browser flow): request checks, SSO, consent
 //! decision, codes and the redirect back to the client.
 
 use super::cookies;

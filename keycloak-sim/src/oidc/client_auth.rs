@@ -1,5 +1,5 @@
-//! Client authentication at the token, revoke and logout endpoints (contract §2.2):
-//! HTTP Basic or `client_id`/`client_secret` form parameters.
+//! Client authentication at the token, revoke and logout endpoints (Keycloak's
+//! `ClientIdAndSecretAuthenticator`): HTTP Basic or `client_id`/`client_secret` form parameters.
 
 use crate::error::ApiError;
 use crate::extract::FormParams;

@@ -1,4 +1,4 @@
-//! Discovery document and JWKS (contract §2.1).
+//! Discovery document (Keycloak's `OIDCWellKnownProvider`) and JWKS.
 
 use super::urls::issuer;
 use crate::error::{ApiError, ApiResult};

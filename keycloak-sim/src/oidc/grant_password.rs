@@ -1,4 +1,4 @@
-//! Resource-owner password grant (contract §2.2).
+//! Resource-owner password grant (Keycloak's `ResourceOwnerPasswordCredentialsGrantType`).
 
 use super::login::{create_or_update_offline, create_session};
 use super::scopes;

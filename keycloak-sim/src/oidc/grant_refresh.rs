@@ -1,4 +1,5 @@
-//! Refresh-token grant: every check of contract §2.4, in its order, then rotation.
+//! Refresh-token grant: every check of Keycloak's `RefreshTokenGrantType` and
+//! `TokenManager.refreshAccessToken`, in its order, then rotation.
 
 use super::refresh_token::{decode, detach_client, ensure_live_session, session_of, RefreshClaims};
 use super::scopes::{self, RequestedScopes};
@@ -80,7 +81,8 @@ impl From<ApiError> for Failure {
     }
 }
 
-/// Rows 10–17 and 20, on a live session.
+/// The checks on a live session: user, client session, not-before, offline access still
+/// granted and consent, in Keycloak's order.
 fn validate(
     realm: &Realm,
     token: &RefreshClaims,
@@ -178,7 +180,7 @@ fn requested_scopes(
     })
 }
 
-/// Row 17: every consent-screen scope still has to be consented.
+/// Every consent-screen scope still has to be consented.
 fn check_consent(
     realm: &Realm,
     user: Id,
@@ -209,7 +211,8 @@ fn check_consent(
     Ok(())
 }
 
-/// Rows 18–19: `revokeRefreshToken` tracking per `reuse_id` on the client session.
+/// `revokeRefreshToken` tracking per `reuse_id` on the client session (Keycloak's
+/// `TokenManager.validateTokenReuse`).
 fn rotate(realm: &mut Realm, token: &RefreshClaims, client_id: Id, now: i64) -> ApiResult<()> {
     let max_reuse = realm.settings.refresh_token_max_reuse;
     let session = if token.offline {

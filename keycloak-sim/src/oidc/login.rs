@@ -1,4 +1,5 @@
-//! Creating sessions at login and the offline session of an offline grant (contract §4.1).
+//! Creating sessions at login and the offline session of an offline grant (Keycloak's
+//! `UserSessionManager.createOrUpdateOfflineSession`).
 
 use crate::id::{random_id, Id};
 use crate::model::{ClientSession, UserSession};

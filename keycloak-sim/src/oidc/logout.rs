@@ -1,5 +1,5 @@
 //! `…/logout`: back-channel logout with a refresh token (POST form) and RP-initiated
-//! browser logout with `id_token_hint` / `post_logout_redirect_uri` (contract §2.7).
+//! browser logout with `id_token_hint` / `post_logout_redirect_uri` (Keycloak's `LogoutEndpoint`).
 
 use super::client_auth;
 use super::cookies;

@@ -1,5 +1,5 @@
 //! Decoding a refresh token and finding its session: the checks the refresh grant,
-//! logout and revocation share (contract §2.4 rows 2–14).
+//! logout and revocation share (Keycloak's `TokenManager.verifyRefreshToken` and `validateToken`).
 
 use crate::error::ApiError;
 use crate::id::Id;
@@ -18,7 +18,7 @@ pub struct RefreshClaims {
     pub reuse_id: Option<Id>,
 }
 
-/// Rows 2–5: signature, `typ`, issuer, realm not-before, expiry.
+/// Signature, `typ`, issuer, realm not-before and expiry checks.
 pub fn decode(
     realm: &Realm,
     token: &str,
@@ -67,7 +67,7 @@ pub fn decode(
     })
 }
 
-/// Rows 7–9: the token's user session must exist and be active; expired ones are removed.
+/// The token's user session must exist and be active; expired ones are removed.
 pub fn ensure_live_session(
     realm: &mut Realm,
     token: &RefreshClaims,

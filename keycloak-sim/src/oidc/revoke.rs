@@ -1,4 +1,4 @@
-//! `POST …/revoke` (RFC 7009, contract §2.6).
+//! `POST …/revoke` (RFC 7009, Keycloak's `TokenRevocationEndpoint`).
 
 use super::client_auth;
 use super::urls::issuer;

@@ -1,4 +1,5 @@
-//! Which client scopes a request asks for and which a user gets (contract §2.3).
+//! Which client scopes a request asks for and which a user gets (Keycloak's
+//! `DefaultClientSessionContext`).
 
 use crate::error::ApiError;
 use crate::id::Id;

@@ -1,4 +1,5 @@
-//! `POST /realms/{realm}/protocol/openid-connect/token` (contract §2.2–§2.4).
+//! `POST /realms/{realm}/protocol/openid-connect/token` (Keycloak's `protocol/oidc/grants/` and
+//! `TokenManager`).
 
 use crate::error::{ApiError, ApiResult};
 use crate::extract::FormParams;

@@ -1,4 +1,4 @@
-//! Building access, refresh and ID tokens and the token response (contract §2.2, §2.5).
+//! Building access, refresh and ID tokens and the token response (Keycloak's `TokenManager`).
 
 use crate::id::{random_id, Id};
 use crate::model::{Client, ClientScope, User, UserSession};
@@ -135,7 +135,8 @@ fn access_exp(request: &TokenRequest) -> i64 {
     }
 }
 
-/// Refresh-token `exp`: `None` for offline tokens without max lifespan (contract §2.5).
+/// Refresh-token `exp`: `None` for offline tokens without max lifespan, as Keycloak's
+/// `TokenManager.initToken` leaves it.
 fn refresh_exp(request: &TokenRequest) -> Option<i64> {
     let realm = request.realm;
     if request.offline {

@@ -13,7 +13,7 @@ use crate::components::flash::Flash;
 use crate::components::revoke::{DialogWords, Revocation, Revocations, Revoke};
 use crate::error::AppError;
 use crate::model::me::{MyApplication, MyApplications, RemovalNotice};
-use crate::pages::admin::use_realm;
+use crate::pages::params::use_realm;
 
 const FLASH: &str = "my-applications";
 

@@ -1,8 +1,10 @@
 //! One application with access to the person's account, in plain words.
 
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 
 use super::applications::{RemovalEffects, RemoveAccess};
+use crate::api::me::RemoveMyAccess;
 use crate::components::href::seg;
 use crate::components::time::Moment;
 use crate::model::me::MyApplication;
@@ -60,6 +62,8 @@ pub fn ApplicationCard(app: MyApplication, realm: String, now_ms: i64) -> impl I
     });
     let effects = app.removal_effects();
     let labelled_by = heading.clone();
+    // Without JavaScript the form posts to the server function itself.
+    let remove_path = <RemoveMyAccess as ServerFn>::PATH;
     view! {
         <article class="card app-card" aria-labelledby=labelled_by>
             <div class="app-card-head">
@@ -84,7 +88,7 @@ pub fn ApplicationCard(app: MyApplication, realm: String, now_ms: i64) -> impl I
             <RemoveAccess realm=realm.clone() client_id=app.client_id.clone() name=app.name.clone() effects=effects.clone()>
                 <div class="remove-confirm">
                     <RemovalEffects effects=effects.clone()/>
-                    <form method="post" action="/api/remove_my_access">
+                    <form method="post" action=remove_path>
                         <input type="hidden" name="realm" value=realm.clone()/>
                         <input type="hidden" name="client_id" value=app.client_id.clone()/>
                         <button type="submit" class="danger">"Yes, remove access"</button>

@@ -1,5 +1,6 @@
-//! Admin `ClientRepresentation` (contract §1.2): the client's serde form plus the caller's
-//! `access` map, secrets stripped unless the caller may manage the client.
+//! Admin `ClientRepresentation` (Keycloak's `core/.../idm/ClientRepresentation.java`): the
+//! client's serde form plus the caller's `access` map, secrets stripped unless the caller may
+//! manage the client.
 
 use serde_json::{json, Value};
 

@@ -1,4 +1,5 @@
-//! `UserSessionRepresentation` (contract §1.3): admin session times are epoch **milliseconds**.
+//! `UserSessionRepresentation` (as Keycloak's `ModelToRepresentation` builds it): admin session
+//! times are epoch **milliseconds**.
 
 use serde::Serialize;
 use std::collections::BTreeMap;

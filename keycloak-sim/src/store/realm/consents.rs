@@ -1,11 +1,12 @@
-//! Consents: stored grants, the consent listing and revocation (contract §1.6).
+//! Consents: stored grants, the consent listing and revocation (Keycloak's `UserResource`,
+//! `UserConsentManager`).
 
 use super::Realm;
 use crate::id::Id;
 use crate::model::{Client, Consent};
 use std::collections::HashSet;
 
-/// One row of `GET /users/{id}/consents` (contract §1.6) before formatting.
+/// One row of `GET /users/{id}/consents` (Keycloak's `UserResource`) before formatting.
 pub struct ConsentEntry<'a> {
     pub client: &'a Client,
     pub consent: Option<&'a Consent>,
@@ -32,7 +33,8 @@ impl Realm {
     }
 
     /// Rows of `GET /users/{id}/consents`: stored consents first, then one entry per
-    /// client having an offline client session but no consent (contract §1.6).
+    /// client having an offline client session but no consent, as Keycloak's `UserResource`
+    /// lists them.
     pub fn user_consent_entries(&self, user: Id) -> Vec<ConsentEntry<'_>> {
         let offline_clients: Vec<Id> = {
             let mut ids: Vec<Id> = self
@@ -69,8 +71,8 @@ impl Realm {
         entries
     }
 
-    /// `revokeConsentToClient` (contract §1.6): deletes the consent, always revokes the
-    /// client's offline client sessions, and only if a consent existed ends the client's
+    /// Keycloak's `UserConsentManager.revokeConsentToClient`: deletes the consent, always revokes
+    /// the client's offline client sessions, and only if a consent existed ends the client's
     /// regular client sessions. Returns `revokedConsent || revokedOfflineToken`.
     pub fn revoke_consent(&mut self, user: Id, client: Id) -> bool {
         let revoked_consent = self.consents.remove(&(user, client)).is_some();

@@ -74,7 +74,8 @@ impl Realm {
     }
 
     /// Partial settings update: only fields present and non-null in `patch` change
-    /// (contract §1.8). `id` and `realm` (renaming) are not changed here.
+    /// (as Keycloak's `RealmAdminResource.updateRealm`). `id` and `realm` (renaming) are not
+    /// changed here.
     pub fn update_settings(&mut self, patch: &serde_json::Value) -> Result<(), String> {
         let Some(patch) = patch.as_object() else {
             return Err("Cannot parse the JSON".into());
@@ -326,7 +327,7 @@ impl Realm {
         scope.role_mappings.is_empty() || scope.role_mappings.iter().any(|r| user_roles.contains(r))
     }
 
-    /// Roles that go into a token (contract §2.3 item 4).
+    /// Roles that go into a token, as Keycloak's `TokenManager` picks them.
     pub fn token_roles(
         &self,
         user: &User,

@@ -52,7 +52,8 @@ impl Realm {
     }
 
     /// Deadline (epoch seconds) after which an offline client session is no longer
-    /// active: idle and (when enabled) max lifespan, client overrides applied (§4.1).
+    /// active: idle and (when enabled) max lifespan, client overrides applied (as Keycloak's
+    /// `SessionExpirationUtils`).
     pub fn offline_deadline(&self, session: &UserSession, client: &Client) -> i64 {
         let settings = &self.settings;
         let mut deadline = session.last_refresh.saturating_add(settings.offline_idle());
@@ -133,8 +134,9 @@ impl Realm {
 
     // ---- session deletion and logout ---------------------------------------------------
 
-    /// `DELETE /sessions/{id}?isOffline=` (contract §1.7): `false` ends the regular session
-    /// only; `true` ends the offline session and the regular one with the same id.
+    /// `DELETE /sessions/{id}?isOffline=` (Keycloak's `RealmAdminResource.deleteSession`):
+    /// `false` ends the regular session only; `true` ends the offline session and the regular
+    /// one with the same id.
     /// Returns whether the looked-up session existed.
     pub fn delete_session(&mut self, id: Id, offline: bool) -> bool {
         if offline {
@@ -149,7 +151,7 @@ impl Realm {
     }
 
     /// `POST /users/{id}/logout`: user not-before = now, regular sessions ended,
-    /// offline sessions kept (their tokens then fail with `Stale token`, §4.4).
+    /// offline sessions kept (their tokens then fail with `Stale token`, as in Keycloak 26).
     pub fn logout_user(&mut self, user: Id, now: i64) -> bool {
         let Some(found) = self.user_mut(user) else {
             return false;
@@ -169,8 +171,8 @@ impl Realm {
             .max(user.not_before)
     }
 
-    /// Combined client/realm not-before of the refresh check (§4.4): client value if the
-    /// realm's is 0, realm value if the client's is 0, else the minimum.
+    /// Combined client/realm not-before of the refresh check (Keycloak's `TokenManager`): client
+    /// value if the realm's is 0, realm value if the client's is 0, else the minimum.
     pub fn client_realm_not_before(&self, client: &Client) -> i64 {
         match (self.settings.not_before, client.not_before) {
             (0, c) => c,

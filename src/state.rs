@@ -6,8 +6,12 @@ use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 use tower_sessions::Expiry;
 
+use tower_sessions_sqlx_store::SqliteStore;
+
 use crate::auth::caller::RefreshLocks;
 use crate::auth::oidc::Oidc;
+use crate::auth::sealed_store::SealedSessionStore;
+use crate::auth::session_store::CachedSessionStore;
 use crate::config::Config;
 use crate::crypto::SealingKey;
 use crate::db::Pool;
@@ -15,7 +19,10 @@ use crate::history::HistoryLock;
 use crate::jobs::JobTasks;
 use crate::keycloak::Keycloak;
 use crate::server::limits::{ExportStreams, RequestSlots};
-use crate::server::ConsoleSessionStore;
+
+/// Where browser sessions live: in memory in front of the database, sealed at rest. Shared by
+/// the request layer and by jobs that act through their owner's session.
+pub type ConsoleSessionStore = CachedSessionStore<SealedSessionStore<SqliteStore>>;
 
 /// Cloned for every request, extractor and render context, so cloning is one reference count.
 #[derive(Clone)]

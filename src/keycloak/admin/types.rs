@@ -1,0 +1,157 @@
+//! The admin API's answers, as the console reads them.
+
+use serde::{Deserialize, Serialize};
+
+/// `UserSessionRepresentation` (times in epoch milliseconds).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UserSession {
+    pub id: String,
+    #[serde(default)]
+    pub username: String,
+    #[serde(default)]
+    pub user_id: String,
+    #[serde(default)]
+    pub ip_address: Option<String>,
+    #[serde(default)]
+    pub start: i64,
+    #[serde(default)]
+    pub last_access: i64,
+    /// client UUID -> clientId
+    #[serde(default)]
+    pub clients: std::collections::BTreeMap<String, String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Client {
+    pub id: String,
+    pub client_id: String,
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub consent_required: bool,
+    #[serde(default)]
+    pub full_scope_allowed: Option<bool>,
+    #[serde(default)]
+    pub bearer_only: bool,
+    #[serde(default)]
+    pub public_client: bool,
+    #[serde(default)]
+    pub attributes: std::collections::BTreeMap<String, String>,
+    #[serde(default)]
+    pub default_client_scopes: Vec<String>,
+    #[serde(default)]
+    pub optional_client_scopes: Vec<String>,
+    /// What the caller may do with this client, as Keycloak computed it.
+    #[serde(default)]
+    pub access: std::collections::BTreeMap<String, bool>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ClientSessionStats {
+    pub id: String,
+    pub client_id: String,
+    /// Keycloak sends these counts as strings.
+    pub active: String,
+    pub offline: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct User {
+    pub id: String,
+    pub username: String,
+    #[serde(default)]
+    pub email: Option<String>,
+    #[serde(default)]
+    pub first_name: Option<String>,
+    #[serde(default)]
+    pub last_name: Option<String>,
+    #[serde(default)]
+    pub enabled: bool,
+    #[serde(default)]
+    pub access: std::collections::BTreeMap<String, bool>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Consent {
+    pub client_id: String,
+    #[serde(default)]
+    pub granted_client_scopes: Vec<String>,
+    #[serde(default)]
+    pub created_date: Option<i64>,
+    #[serde(default)]
+    pub last_updated_date: Option<i64>,
+    #[serde(default)]
+    pub additional_grants: Vec<AdditionalGrant>,
+}
+
+/// The grant Keycloak lists for a client holding offline tokens of the user.
+const OFFLINE_TOKEN_GRANT: &str = "Offline Token";
+
+impl Consent {
+    pub fn has_offline_token(&self) -> bool {
+        self.additional_grants
+            .iter()
+            .any(|g| g.key == OFFLINE_TOKEN_GRANT)
+    }
+}
+
+/// Client UUID -> clientId of every client holding offline tokens of the user:
+/// Keycloak lists offline sessions per client, and these are exactly the
+/// clients that have some.
+pub fn offline_token_clients(consents: &[Consent]) -> std::collections::BTreeMap<String, String> {
+    consents
+        .iter()
+        .flat_map(|c| {
+            c.additional_grants
+                .iter()
+                .filter(|g| g.key == OFFLINE_TOKEN_GRANT)
+                .map(|g| (g.client.clone(), c.client_id.clone()))
+        })
+        .collect()
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct AdditionalGrant {
+    /// client UUID
+    pub client: String,
+    pub key: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Role {
+    pub name: String,
+}
+
+/// A realm as `GET /admin/realms` lists it (only its name is read).
+#[derive(Debug, Clone, Deserialize)]
+pub struct RealmSummary {
+    pub realm: String,
+}
+
+/// A client scope as listed on a client (`{id, name}`).
+#[derive(Debug, Clone, Deserialize)]
+pub struct ScopeRef {
+    pub name: String,
+}
+
+/// `GlobalRequestResult`: admin URLs a push reached or failed to reach.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GlobalRequestResult {
+    #[serde(default)]
+    pub success_requests: Vec<String>,
+    #[serde(default)]
+    pub failed_requests: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub(super) struct Count {
+    pub(super) count: u64,
+}
