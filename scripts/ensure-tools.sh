@@ -26,16 +26,20 @@ if ! ls "$wasm_std_dir"/libstd-*.rlib >/dev/null 2>&1; then
     || { echo "ensure-tools: the wasm32-unknown-unknown standard library is still missing from $wasm_std_dir" >&2; exit 1; }
 fi
 
+# Build tools need no LTO: cargo-leptos' own release profile (fat LTO, one codegen unit) kept
+# one core busy for most of its install, and these tools' speed does not matter.
+quick_build=(--config profile.release.lto=false --config profile.release.codegen-units=16)
+
 if ! cargo leptos --version 2>/dev/null | grep -q '0.3.10'; then
-  say "installing cargo-leptos 0.3.10 (a one-off; takes a while on 2 cores)"
-  cargo install cargo-leptos --version 0.3.10 --locked --features no_downloads
+  say "installing cargo-leptos 0.3.10 (a one-off)"
+  cargo install "${quick_build[@]}" cargo-leptos --version 0.3.10 --locked --features no_downloads
 fi
 
 # wasm-bindgen-cli must match the wasm-bindgen crate in Cargo.lock exactly.
 wbg_version=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/"/, "", $3); print $3; exit }' Cargo.lock)
 if ! wasm-bindgen --version 2>/dev/null | grep -q " ${wbg_version}$"; then
   say "installing wasm-bindgen-cli ${wbg_version}"
-  cargo install wasm-bindgen-cli --version "${wbg_version}"
+  cargo install "${quick_build[@]}" wasm-bindgen-cli --version "${wbg_version}"
 fi
 
 # Debian's binaryen is too old (it silently breaks hydration); npm's is current.

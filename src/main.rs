@@ -4,17 +4,15 @@ use offline_console::config::{Config, ConfigLoadError};
 use offline_console::server;
 
 /// jemalloc: server-side rendering allocates and frees many small buffers per page, and
-/// glibc's malloc spent a third of the console's CPU on them under load; with jemalloc the
-/// console served 60–90 % more pages per second in back-to-back runs (BENCHMARKS.md, findings).
+/// glibc's malloc spent much of the console's CPU on them under load (docs/performance.md).
 #[global_allocator]
 static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 
 /// Built in rather than left to the environment, so the memory bound holds however the
 /// console is started. No background purging thread: with it, every freed page woke that
-/// thread (about 18 context switches per page under load, a quarter of the console's CPU).
-/// The serving threads return freed pages themselves after 0.5 s instead of jemalloc's
-/// default 10 s; at 0 s every page took 66 page faults. Measured: 1.9–2.0 ms of CPU per page
-/// before, 1.2–1.4 ms after, with the 64-administrator load at 61 MB (BENCHMARKS.md, findings).
+/// thread. The serving threads return freed pages themselves after half a second, long enough
+/// not to fault pages back in on every request, short enough to keep memory low
+/// (docs/performance.md).
 #[allow(non_upper_case_globals)]
 #[export_name = "_rjem_malloc_conf"]
 pub static malloc_conf: &[u8] = b"background_thread:false,dirty_decay_ms:500,muzzy_decay_ms:0\0";
@@ -25,9 +23,8 @@ const WORKER_STACK_BYTES: usize = 8 * 1024 * 1024;
 
 /// SQLite is C code, so it allocates with glibc's malloc, not jemalloc, and runs each
 /// database connection on a thread of its own; glibc gives each of those threads an arena
-/// of its own, and what one frees the others cannot reuse. A bulk job recording and revoking
-/// 100,000 matches took the console to 77 MB with the default (up to 16 arenas here), 67 MB
-/// with two and 59 MB with one, at the same speed (findings, round 12).
+/// of its own, and what one frees the others cannot reuse. One arena keeps a large bulk job's
+/// memory lowest at the same speed (docs/performance.md).
 fn limit_c_allocator_arenas() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     // SAFETY: runs first in `main`, before any other thread exists; it only sets a tunable.

@@ -197,11 +197,11 @@ async fn cross_site_posts_are_refused() {
     assert_eq!(response.status(), 403);
 }
 
-/// README's "Using a real Keycloak 26", step by step, in a realm made for it through the admin
-/// API: the client and the roles exactly as written there (the README's words are checked, so
+/// docs/real-keycloak.md's "Using a real Keycloak 26", step by step, in a realm made for it through the admin
+/// API: the client and the roles exactly as written there (the guide's words are checked, so
 /// the two cannot drift apart), then an administrator and an end user use every page.
 #[tokio::test]
-async fn the_readmes_setup_for_a_real_keycloak_works_step_by_step() {
+async fn the_documented_setup_for_a_real_keycloak_works_step_by_step() {
     use offline_console::auth::client_secrets::{parse_pairs, ClientSecrets};
     let app = spawn_app_with(|config| {
         config.client_secrets = ClientSecrets::new(
@@ -212,13 +212,16 @@ async fn the_readmes_setup_for_a_real_keycloak_works_step_by_step() {
         );
     })
     .await;
-    let readme =
-        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
-    let section = readme
+    let guide = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/docs/real-keycloak.md"
+    ))
+    .unwrap();
+    let section = guide
         .split("## Using a real Keycloak 26")
         .nth(1)
         .and_then(|rest| rest.split("\n## ").next())
-        .expect("the README's section");
+        .expect("the guide's section");
     let section = section.split_whitespace().collect::<Vec<_>>().join(" ");
     for written in [
         "create an **OpenID Connect client** `offline-console`",
@@ -232,7 +235,7 @@ async fn the_readmes_setup_for_a_real_keycloak_works_step_by_step() {
         "Give the client in each realm a secret of its own and list them for the console as `OIDC_CLIENT_SECRETS=master=…,tenant=…`",
         "Run the console with `KEYCLOAK_URL`, `OIDC_CLIENT_SECRETS` (or `OIDC_CLIENT_SECRET`) and `PUBLIC_URL` set",
     ] {
-        assert!(section.contains(written), "the README no longer says: {written}");
+        assert!(section.contains(written), "docs/real-keycloak.md no longer says: {written}");
     }
 
     let realm = "readme";

@@ -13,6 +13,12 @@ fn console() -> Command {
         "SESSION_LIFETIME",
         "HISTORY_KEY",
         "HISTORY_INTERVAL",
+        "SESSION_KEY",
+        "CLIENT_TIMEOUT",
+        "REQUEST_TIMEOUT",
+        "MAX_CONCURRENT_REQUESTS",
+        "OIDC_CLIENT_SECRETS",
+        "OIDC_CLIENT_SECRETS_FILE",
     ] {
         command.env_remove(var);
     }

@@ -4,8 +4,8 @@ use clap::Parser;
 use keycloak_sim::{RealmSource, SimOptions};
 use std::path::PathBuf;
 
-/// jemalloc: under the console's load test a third of the simulator's CPU went to glibc's
-/// malloc and free (JSON in and out of every admin call); it shares the machine with the
+/// jemalloc: under the console's load test glibc's malloc and free took much of the
+/// simulator's CPU (JSON in and out of every admin call), and it shares the machine with the
 /// console being measured.
 #[global_allocator]
 static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;

@@ -343,7 +343,7 @@ async function main() {
   log(`wrote ${env.OUT}`);
 }
 
-/** `node bench.mjs --render RESULTS OUT`: rewrites the report from saved results (e.g. after editing findings.md). */
+/** `node bench.mjs --render RESULTS OUT`: rewrites the report from saved results. */
 async function renderOnly([results, out]) {
   const r = JSON.parse(readFileSync(results, "utf8"));
   writeFileSync(out, render({ ...r, startedAt: new Date(r.startedAt), finishedAt: new Date(r.finishedAt) }));

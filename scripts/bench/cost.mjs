@@ -1,8 +1,8 @@
 // The console's cost per page: seeds two clients, signs in USERS administrators, warms up, then
 // runs exactly PAGES loads of the load test's pages while `perf stat` counts the CPU time, page
 // faults and context switches of the console and keycloak-sim. Rates move with the machine's
-// load far more than CPU per page does, so A/B comparisons of builds use this (findings rounds 6
-// and 10); on this VM CPU per page still moves with the host, so compare alternating runs and
+// load far more than CPU per page does, so A/B comparisons of builds use this (see
+// docs/performance.md); on this VM CPU per page still moves with the host, so compare alternating runs and
 // divide by keycloak-sim's CPU, which the two builds share.
 import { spawn } from "node:child_process";
 import { signIn } from "./http.mjs";

@@ -14,8 +14,8 @@ use crate::model::ids::IdError;
 /// 401/403/404 rather than a generic 500.
 ///
 /// The work is boxed at once: a page's future is moved several times while leptos sets up
-/// its resource, and unboxed it held every Keycloak call's state (about 44 kB for a client's
-/// offline sessions), so each move copied all of it.
+/// its resource, and unboxed it holds every Keycloak call's state, so each move would copy
+/// all of it.
 pub fn respond<T>(
     result: impl Future<Output = Result<T, AppError>> + Send,
 ) -> impl Future<Output = Result<T, AppError>> + Send {

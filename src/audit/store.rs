@@ -257,21 +257,25 @@ fn where_clause(filter: &AuditFilter, visible: &Visible) -> (String, Vec<String>
     (clause, values)
 }
 
-fn entry(row: sqlx::sqlite::SqliteRow) -> AuditEntry {
-    AuditEntry {
-        id: row.get("id"),
-        occurred_at: row.get("occurred_at"),
-        correlation: row.get("correlation"),
-        actor: row.get("actor"),
-        actor_realm: row.get("actor_realm"),
-        actor_id: row.get("actor_id"),
-        realm: row.get("realm"),
-        action: row.get("action"),
-        target: row.get("target"),
-        outcome: row.get("outcome"),
-        detail: row.get("detail"),
-        reason: row.get("reason"),
-    }
+/// The columns `entry` reads.
+const ENTRY_COLUMNS: &str = "id, occurred_at, correlation, actor, actor_realm, actor_id, realm, \
+    action, target, outcome, detail, reason";
+
+fn entry(row: sqlx::sqlite::SqliteRow) -> Result<AuditEntry, sqlx::Error> {
+    Ok(AuditEntry {
+        id: row.try_get("id")?,
+        occurred_at: row.try_get("occurred_at")?,
+        correlation: row.try_get("correlation")?,
+        actor: row.try_get("actor")?,
+        actor_realm: row.try_get("actor_realm")?,
+        actor_id: row.try_get("actor_id")?,
+        realm: row.try_get("realm")?,
+        action: row.try_get("action")?,
+        target: row.try_get("target")?,
+        outcome: row.try_get("outcome")?,
+        detail: row.try_get("detail")?,
+        reason: row.try_get("reason")?,
+    })
 }
 
 /// Newest first.
@@ -285,7 +289,7 @@ pub async fn list(
     let (clause, values) = where_clause(filter, visible);
     let n = values.len();
     let sql = format!(
-        "SELECT * FROM audit_log{clause} ORDER BY id DESC LIMIT ${} OFFSET ${}",
+        "SELECT {ENTRY_COLUMNS} FROM audit_log{clause} ORDER BY id DESC LIMIT ${} OFFSET ${}",
         n + 1,
         n + 2
     );
@@ -298,7 +302,7 @@ pub async fn list(
         .bind(i64::from(first))
         .fetch_all(db)
         .await?;
-    Ok(rows.into_iter().map(entry).collect())
+    rows.into_iter().map(entry).collect()
 }
 
 /// Up to `limit` entries older than `before` (an id), newest first: keyset
@@ -314,7 +318,7 @@ pub async fn page_before(
     let n = values.len();
     let joiner = if clause.is_empty() { " WHERE" } else { " AND" };
     let sql = format!(
-        "SELECT * FROM audit_log{clause}{joiner} id < ${} ORDER BY id DESC LIMIT ${}",
+        "SELECT {ENTRY_COLUMNS} FROM audit_log{clause}{joiner} id < ${} ORDER BY id DESC LIMIT ${}",
         n + 1,
         n + 2
     );
@@ -327,7 +331,7 @@ pub async fn page_before(
         .bind(i64::from(limit))
         .fetch_all(db)
         .await?;
-    Ok(rows.into_iter().map(entry).collect())
+    rows.into_iter().map(entry).collect()
 }
 
 pub async fn count(db: &Pool, filter: &AuditFilter, visible: &Visible) -> Result<u64, sqlx::Error> {

@@ -1,10 +1,9 @@
 //! Every "revoke" that waits for a confirmation dialog: an offline session, a user's consent,
 //! one's own application access. A page's triggers are plain elements inside one island,
 //! `Revocations`, which handles their clicks by delegation: each trigger carries its change
-//! and its own words (`data-revoke`), the island the words its dialogs share. One island per
-//! row made a page of 25 sessions render, serialise and hydrate 25 islands, a third of its
-//! cost. The page writes the dialog's words, so they stay on the server and out of the
-//! browser bundle.
+//! and its own words (`data-revoke`), the island the words its dialogs share: one island per
+//! row would render, serialise and hydrate an island for every row. The page writes the
+//! dialog's words, so they stay on the server and out of the browser bundle.
 
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -58,8 +57,7 @@ impl Revocation {
 
 /// What the dialogs of one `Revocations` share: the confirm button, the explanation after a
 /// trigger's own words, and the message the page shows once it has reloaded. Written once per
-/// page (the island's props), not once per trigger: repeated on every row, these words were
-/// three fifths of a page of 25 offline sessions.
+/// page (the island's props), not once per trigger, where they would repeat on every row.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DialogWords {
     pub confirm_label: String,

@@ -1,9 +1,10 @@
 //! The console's database: connection, pragmas and migrations.
 //!
-//! All SQL lives in the repository modules of each domain (`audit::store`, ...)
-//! and uses `$N` placeholders, which SQLite and PostgreSQL both accept, so a
-//! PostgreSQL backend for multi-replica deployments changes this file and the
-//! pool type alias, not every query.
+//! All SQL lives in the store module of each domain (`audit::store`, `jobs::store`, ...),
+//! with `$N` placeholders and named columns. What is SQLite's own: this file (the pool type,
+//! pragmas, file permissions), the rows' type `SqliteRow` in each store, and a few clauses
+//! (`INSERT OR IGNORE` and `rowid` in `jobs::store`); `ON CONFLICT` and `RETURNING` are
+//! shared with PostgreSQL. The migrations' SQL is SQLite's.
 
 use std::path::Path;
 use std::str::FromStr;

@@ -211,13 +211,13 @@ pub async fn finish_run(db: &Pool, run_id: i64, points: &[Point]) -> Result<(), 
     tx.commit().await
 }
 
-fn run(row: &sqlx::sqlite::SqliteRow) -> HistoryRun {
-    HistoryRun {
-        id: row.get("id"),
-        keycloak_ms: row.get("keycloak_ms"),
-        succeeded: row.get::<String, _>("outcome") == "succeeded",
-        detail: row.get("detail"),
-    }
+fn run(row: &sqlx::sqlite::SqliteRow) -> Result<HistoryRun, sqlx::Error> {
+    Ok(HistoryRun {
+        id: row.try_get("id")?,
+        keycloak_ms: row.try_get("keycloak_ms")?,
+        succeeded: row.try_get::<&str, _>("outcome")? == "succeeded",
+        detail: row.try_get("detail")?,
+    })
 }
 
 pub async fn last_run(db: &Pool) -> Result<Option<HistoryRun>, sqlx::Error> {
@@ -226,7 +226,7 @@ pub async fn last_run(db: &Pool) -> Result<Option<HistoryRun>, sqlx::Error> {
     )
     .fetch_optional(db)
     .await?;
-    Ok(row.as_ref().map(run))
+    row.as_ref().map(run).transpose()
 }
 
 /// When the last run (of any outcome) started, by this server's clock.
@@ -240,12 +240,13 @@ pub async fn last_started_ms(db: &Pool) -> Result<Option<i64>, sqlx::Error> {
 pub async fn runs(db: &Pool, limit: u32) -> Result<Vec<HistoryRun>, sqlx::Error> {
     let rows = sqlx::query(
         "SELECT id, keycloak_ms, outcome, detail FROM \
-         (SELECT * FROM history_runs WHERE outcome <> 'running' ORDER BY id DESC LIMIT $1) ORDER BY id",
+         (SELECT id, keycloak_ms, outcome, detail FROM history_runs WHERE outcome <> 'running' \
+          ORDER BY id DESC LIMIT $1) ORDER BY id",
     )
     .bind(limit as i64)
     .fetch_all(db)
     .await?;
-    Ok(rows.iter().map(run).collect())
+    rows.iter().map(run).collect()
 }
 
 /// Offline counts from `first_run` on: (run, realm, client, offline).
@@ -282,29 +283,35 @@ pub async fn export_chunk(
     let rows = sqlx::query(
         "SELECT r.id, r.keycloak_ms, r.outcome, r.detail, p.realm, p.client_id, p.active, p.offline, \
                 p.age_0_1, p.age_1_7, p.age_7_30, p.age_over_30 \
-         FROM (SELECT * FROM history_runs WHERE id > $1 AND outcome <> 'running' ORDER BY id LIMIT $2) r \
+         FROM (SELECT id, keycloak_ms, outcome, detail FROM history_runs \
+               WHERE id > $1 AND outcome <> 'running' ORDER BY id LIMIT $2) r \
          LEFT JOIN history_points p ON p.run_id = r.id ORDER BY r.id, p.realm, p.client_id",
     )
     .bind(after_run)
     .bind(runs as i64)
     .fetch_all(db)
     .await?;
-    Ok(rows
-        .iter()
+    rows.iter()
         .map(|row| {
-            let point = row.get::<Option<String>, _>("realm").map(|realm| Point {
-                realm,
-                client_id: row.get("client_id"),
-                active: row.get::<i64, _>("active") as u64,
-                offline: row.get::<i64, _>("offline") as u64,
-                ages: [
-                    row.get::<i64, _>("age_0_1") as u64,
-                    row.get::<i64, _>("age_1_7") as u64,
-                    row.get::<i64, _>("age_7_30") as u64,
-                    row.get::<i64, _>("age_over_30") as u64,
-                ],
-            });
-            (run(row), point)
+            let count = |column: &str| -> Result<u64, sqlx::Error> {
+                Ok(row.try_get::<i64, _>(column)?.max(0) as u64)
+            };
+            let point = match row.try_get::<Option<String>, _>("realm")? {
+                None => None,
+                Some(realm) => Some(Point {
+                    realm,
+                    client_id: row.try_get("client_id")?,
+                    active: count("active")?,
+                    offline: count("offline")?,
+                    ages: [
+                        count("age_0_1")?,
+                        count("age_1_7")?,
+                        count("age_7_30")?,
+                        count("age_over_30")?,
+                    ],
+                }),
+            };
+            Ok((run(row)?, point))
         })
-        .collect())
+        .collect()
 }

@@ -356,9 +356,7 @@ pub async fn record_page(
 ) -> Result<(), sqlx::Error> {
     let mut tx = db.begin().await?;
     let mut added = 0u64;
-    // Many rows per statement: each statement is a round trip to sqlx's SQLite
-    // worker thread. One row at a time, a dry run matching 100,000 sessions
-    // took twice as long (findings, round 12).
+    // Many rows per statement: each statement is a round trip to sqlx's SQLite worker thread.
     for chunk in matches.chunks(ROWS_PER_INSERT) {
         let mut insert = sqlx::QueryBuilder::new(
             "INSERT OR IGNORE INTO session_job_matches \

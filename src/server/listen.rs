@@ -53,7 +53,7 @@ pub async fn serve(
 }
 
 /// With Nagle's algorithm on, the second write of a response (a page's body after its
-/// headers) waited for the client's delayed ACK: 40 ms on Linux, on almost every page.
+/// headers) waits for the client's delayed ACK, which Linux holds back for up to 40 ms.
 fn send_at_once(stream: &tokio::net::TcpStream) {
     if let Err(e) = stream.set_nodelay(true) {
         tracing::debug!(error = %e, "TCP_NODELAY refused");
