@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Long fuzzing run of every parser and validator of user input (tests/fuzz.rs):
+# Long fuzzing run of every parser and validator of user input (tests/console/fuzz.rs):
 # each target runs for FUZZ_SECONDS (default 600), two at a time.
 #   scripts/fuzz.sh                       # 10 minutes per target
 #   FUZZ_SECONDS=60 scripts/fuzz.sh       # a quick look
@@ -9,4 +9,4 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
 export FUZZ_SECONDS=${FUZZ_SECONDS:-600}
-cargo test -p offline-console --test fuzz -- --nocapture --test-threads 2 2>&1 | grep -E "^fuzz |test result|panicked|FUZZ_SEED"
+cargo test -p offline-console --test console fuzz:: -- --nocapture --test-threads 2 2>&1 | grep -E "^fuzz |test result|panicked|FUZZ_SEED"

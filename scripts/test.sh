@@ -19,7 +19,7 @@ real_problem=""
 source scripts/keycloak/lib.sh
 if bash scripts/ensure-tools.sh --keycloak >"$real_dir/setup.log" 2>&1; then
   kc_find_java
-  # The console's tests reach it through fault proxies of their own (tests/support/fault_proxy.rs).
+  # The console's tests reach it through fault proxies of their own (tests/console/support/fault_proxy.rs).
   export KC_HOSTNAME_FROM_REQUEST=1
   # What scripts/keycloak/test-control.sh needs to kill and restart it for a test.
   printf 'port=%s\nmanagement_port=%s\ndata_dir=%s\nlog=%s\n' "$real_port" "$real_management_port" \
@@ -56,7 +56,7 @@ check "clippy (browser bundle)" cargo clippy -p offline-console --lib --locked \
 
 # Tests of the real Keycloak only (tests/real-keycloak-only.txt says why) are left out here.
 real_only=()
-while read -r _ name; do [ -n "$name" ] && real_only+=(--skip "$name"); done \
+while read -r module name; do [ -n "$name" ] && real_only+=(--skip "$module::$name"); done \
   < <(grep -v '^#' tests/real-keycloak-only.txt | awk 'NF { print $1, $2 }')
 echo "==> cargo test --workspace (keycloak-sim; $(( ${#real_only[@]} / 2 )) real-Keycloak-only tests left out)"
 cargo test --workspace --locked --no-fail-fast -- --exact "${real_only[@]}" 2>&1 | tee "$log_dir/cargo-test.log"
@@ -76,29 +76,35 @@ count "$p" "$f"
 
 # The console's integration suites that meet Keycloak, once more against the real server: one
 # test at a time (each gets a fresh demo realm), without the tests listed as simulator-only.
+# crash, fuzz and startup meet no Keycloak (or start their own simulators).
 real_suites=(admin_sessions admin_signin audit_log authorization faults health history policy power_tools self_service)
 simulator_only=0
 run_console_suites_on_real() {
-  local listed skips=() binary name
+  local listed skips=() module name
   listed=$(grep -v '^#' tests/simulator-only.txt | awk 'NF { print $1, $2 }')
-  local args=()
-  for binary in "${real_suites[@]}"; do args+=(--test "$binary"); done
   # A name on the list that no longer exists is an error: the list would hide nothing, wrongly.
   local known
-  known=$(cargo test --locked "${args[@]}" -- --list 2>/dev/null | sed -n 's/: test$//p')
-  while read -r binary name; do
+  known=$(cargo test --locked --test console -- --list 2>/dev/null | sed -n 's/: test$//p')
+  while read -r module name; do
     [ -n "$name" ] || continue
-    if ! grep -qx "$name" <<<"$known"; then
-      echo "FAILED: tests/simulator-only.txt names $binary $name, which is not a test"
+    if ! grep -qx "$module::$name" <<<"$known"; then
+      echo "FAILED: tests/simulator-only.txt names $module $name, which is not a test"
       count 0 1
-      failures+=("tests/simulator-only.txt: unknown test $binary $name")
+      failures+=("tests/simulator-only.txt: unknown test $module $name")
     fi
-    skips+=(--skip "$name")
+    skips+=("$module::$name")
     simulator_only=$((simulator_only + 1))
   done <<<"$listed"
+  # The suites' tests by exact name, less the simulator-only ones.
+  local args=() test
+  while read -r test; do
+    [ -n "$test" ] || continue
+    printf '%s\n' "${skips[@]}" | grep -qx "$test" && continue
+    args+=("$test")
+  done < <(grep -E "^($(IFS='|'; echo "${real_suites[*]}"))::" <<<"$known")
   echo "==> the console's suites against the real Keycloak ($simulator_only simulator-only tests left out, see tests/simulator-only.txt)"
   OC_TEST_KEYCLOAK=real OC_TEST_KEYCLOAK_URL="$real_url" OC_TEST_KEYCLOAK_CONTROL="$real_dir/control.env" \
-    cargo test --locked --no-fail-fast "${args[@]}" -- --test-threads=1 --exact "${skips[@]}" 2>&1 | tee "$log_dir/console-real.log"
+    cargo test --locked --no-fail-fast --test console -- --test-threads=1 --exact "${args[@]}" 2>&1 | tee "$log_dir/console-real.log"
   local status=${PIPESTATUS[0]} p f
   read -r p f < <(awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($(i+1) ~ /^passed/) p += $i; if ($(i+1) ~ /^failed/) f += $i } } END { print p + 0, f + 0 }' "$log_dir/console-real.log")
   if [ "$status" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; failures+=("the console's suites on the real Keycloak (did not build, or a test binary crashed)"); fi

@@ -143,6 +143,15 @@ pub async fn build(config: Config) -> Result<(Router, AppState), StartError> {
     Ok((router, state))
 }
 
+/// The paths of the console's pages as the router serves them (`/admin/{realm}`, ...): a test
+/// that must meet every page takes them from here.
+pub fn page_paths() -> Vec<String> {
+    route_list()
+        .iter()
+        .map(|route| route.path().to_owned())
+        .collect()
+}
+
 /// The console's routes, generated once per process. Generating them sets leptos'
 /// process-wide "suppress resource loading" flag, and any resource first polled meanwhile,
 /// in any render, stays pending for good (leptos #4773): a console built while another
