@@ -14,9 +14,9 @@ pub async fn load_client_policies(realm: String) -> Result<ClientPolicyTable, Ap
 #[cfg(feature = "ssr")]
 mod ssr {
     use super::*;
-    use crate::api::policy::ssr::settings_from_realm;
     use crate::api::support::keycloak_error;
     use crate::auth::Caller;
+    use crate::keycloak::admin::realm_settings;
     use crate::keycloak::admin::Client;
     use crate::keycloak::KcError;
     use crate::model::ids::RealmName;
@@ -119,7 +119,7 @@ mod ssr {
             admin.search_clients(&realm, "", 0, MAX_CLIENTS + 1)
         );
         let view_realm = |e| keycloak_error(e, r, "view-realm", "see the realm's session settings");
-        let settings = settings_from_realm(&rep.map_err(view_realm)?)
+        let settings = realm_settings(&rep.map_err(view_realm)?)
             .ok_or_else(|| view_realm(KcError::Forbidden))?;
         let mut clients =
             clients.map_err(|e| keycloak_error(e, r, "view-clients", "list clients"))?;

@@ -57,14 +57,13 @@ pub async fn revoke_session_job_matches(
 #[cfg(feature = "ssr")]
 mod ssr {
     use super::*;
-    use crate::api::sessions::ssr::{attribute_secs, parse_realm_policy};
     use crate::api::support::keycloak_error;
     use crate::auth::Caller;
     use crate::jobs::store::{self, JobRecord, NewJob};
+    use crate::keycloak::admin::realm_settings;
     use crate::keycloak::Bearer;
     use crate::model::ids::{ClientUuid, RealmName};
     use crate::model::jobs::{JobState, SessionFilter};
-    use crate::model::policy::{CLIENT_OFFLINE_IDLE_ATTR, CLIENT_OFFLINE_MAX_ATTR};
     use crate::model::time::clock::now_ms;
 
     async fn room_for_another_job(caller: &Caller) -> Result<(), AppError> {
@@ -108,11 +107,8 @@ mod ssr {
                 .realm(&realm)
                 .await
                 .map_err(|e| keycloak_error(e, r, "view-realm", "filter sessions by expiry"))?;
-            let policy = parse_realm_policy(&realm_json).ok_or_else(no_policy)?;
-            Some(policy.effective(
-                attribute_secs(&details.attributes, CLIENT_OFFLINE_IDLE_ATTR),
-                attribute_secs(&details.attributes, CLIENT_OFFLINE_MAX_ATTR),
-            ))
+            let realm_policy = realm_settings(&realm_json).ok_or_else(no_policy)?.offline();
+            Some(details.effective_policy(&realm_policy))
         } else {
             None
         };

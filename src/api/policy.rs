@@ -39,9 +39,9 @@ pub(crate) mod ssr {
     use serde_json::{json, Value};
 
     use super::*;
-    use crate::api::sessions::ssr::attribute_secs;
     use crate::api::support::{audited, keycloak_error, keycloak_now, AuditedChange};
     use crate::auth::Caller;
+    use crate::keycloak::admin::realm_settings;
     use crate::keycloak::admin::Admin;
     use crate::keycloak::KcError;
     use crate::model::admin::ClientStatsRow;
@@ -54,24 +54,6 @@ pub(crate) mod ssr {
     /// ...and stops paging after this long; the figure is then a sample.
     const PREVIEW_TIME_BOUND: Duration = Duration::from_secs(5);
     const PREVIEW_PAGE: u32 = 100;
-
-    /// The policy fields of a realm representation; `None` for the reduced
-    /// representation Keycloak sends callers without view-realm.
-    pub fn settings_from_realm(rep: &Value) -> Option<PolicySettings> {
-        let int = |name: &str| rep.get(name).and_then(Value::as_i64);
-        let flag = |name: &str| rep.get(name).and_then(Value::as_bool).unwrap_or(false);
-        Some(PolicySettings {
-            offline_session_idle_timeout: int("offlineSessionIdleTimeout")?,
-            offline_session_max_lifespan_enabled: flag("offlineSessionMaxLifespanEnabled"),
-            offline_session_max_lifespan: int("offlineSessionMaxLifespan").unwrap_or(0),
-            client_offline_session_idle_timeout: int("clientOfflineSessionIdleTimeout")
-                .unwrap_or(0),
-            client_offline_session_max_lifespan: int("clientOfflineSessionMaxLifespan")
-                .unwrap_or(0),
-            revoke_refresh_token: flag("revokeRefreshToken"),
-            refresh_token_max_reuse: int("refreshTokenMaxReuse").unwrap_or(0),
-        })
-    }
 
     /// The partial update: Keycloak applies only the fields present
     /// (`RealmAdminResource.updateRealm`).
@@ -122,7 +104,7 @@ pub(crate) mod ssr {
             .await
             .map_err(|e| view_realm_error(e, r))?;
         let settings =
-            settings_from_realm(&rep).ok_or_else(|| view_realm_error(KcError::Forbidden, r))?;
+            realm_settings(&rep).ok_or_else(|| view_realm_error(KcError::Forbidden, r))?;
         Ok((rep, settings))
     }
 
@@ -224,8 +206,8 @@ pub(crate) mod ssr {
         let (_, before) = current?;
         let details = details.map_err(fail)?;
         let total = total.map_err(fail)?;
-        let idle = attribute_secs(&details.attributes, CLIENT_OFFLINE_IDLE_ATTR);
-        let max = attribute_secs(&details.attributes, CLIENT_OFFLINE_MAX_ATTR);
+        let idle = details.attribute_secs(CLIENT_OFFLINE_IDLE_ATTR);
+        let max = details.attribute_secs(CLIENT_OFFLINE_MAX_ATTR);
         let before = before.offline().effective(idle, max);
         let after = after.offline().effective(idle, max);
         // Read after the calls above, which renew the token if Keycloak refused it.

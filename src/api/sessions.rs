@@ -32,12 +32,11 @@ pub(crate) mod ssr {
     use super::*;
     use crate::api::support::{audited, keycloak_error, AuditedChange};
     use crate::auth::Caller;
+    use crate::keycloak::admin::realm_settings;
     use crate::keycloak::KcError;
     use crate::model::admin::{page_size, ClientRow, OfflineSessionRow};
     use crate::model::ids::{ClientUuid, RealmName, SessionId, UserId};
-    use crate::model::policy::{
-        RealmOfflinePolicy, CLIENT_OFFLINE_IDLE_ATTR, CLIENT_OFFLINE_MAX_ATTR,
-    };
+    use crate::model::policy::RealmOfflinePolicy;
     use crate::model::time::clock::now_ms;
 
     pub async fn offline_sessions(
@@ -65,12 +64,7 @@ pub(crate) mod ssr {
         let details = details.map_err(fail)?;
         let total = total.map_err(fail)?;
         let sessions = sessions.map_err(fail)?;
-        let policy = policy.map(|p| {
-            p.effective(
-                attribute_secs(&details.attributes, CLIENT_OFFLINE_IDLE_ATTR),
-                attribute_secs(&details.attributes, CLIENT_OFFLINE_MAX_ATTR),
-            )
-        });
+        let policy = policy.map(|realm| details.effective_policy(&realm));
         let rows = sessions
             .into_iter()
             .map(|s| {
@@ -111,13 +105,6 @@ pub(crate) mod ssr {
         })
     }
 
-    pub fn attribute_secs(
-        attributes: &std::collections::BTreeMap<String, String>,
-        name: &str,
-    ) -> Option<i64> {
-        attributes.get(name).and_then(|v| v.trim().parse().ok())
-    }
-
     /// The realm's offline settings, or `None` when the caller may not read
     /// them (Keycloak then returns a reduced realm without these fields).
     /// Possibly a few seconds old, never older than this console's last change.
@@ -129,23 +116,7 @@ pub(crate) mod ssr {
             .realm_cached(realm)
             .await
             .ok()?;
-        parse_realm_policy(&value)
-    }
-
-    pub fn parse_realm_policy(value: &serde_json::Value) -> Option<RealmOfflinePolicy> {
-        let int = |name: &str| value.get(name).and_then(serde_json::Value::as_i64);
-        Some(RealmOfflinePolicy {
-            offline_session_idle_timeout: int("offlineSessionIdleTimeout")?,
-            offline_session_max_lifespan_enabled: value
-                .get("offlineSessionMaxLifespanEnabled")
-                .and_then(serde_json::Value::as_bool)
-                .unwrap_or(false),
-            offline_session_max_lifespan: int("offlineSessionMaxLifespan").unwrap_or(0),
-            client_offline_session_idle_timeout: int("clientOfflineSessionIdleTimeout")
-                .unwrap_or(0),
-            client_offline_session_max_lifespan: int("clientOfflineSessionMaxLifespan")
-                .unwrap_or(0),
-        })
+        realm_settings(&value).map(|settings| settings.offline())
     }
 
     pub async fn revoke_offline_session(

@@ -7,14 +7,14 @@ use axum::response::Response;
 use serde::Serialize;
 
 use super::{serve, Chunks, Format, RowWriter};
-use crate::api::sessions::ssr::{attribute_secs, realm_policy};
+use crate::api::sessions::ssr::realm_policy;
 use crate::api::support::keycloak_error;
 use crate::auth::{AdminCaller, Caller};
 use crate::error::AppError;
 use crate::keycloak::admin::UserSession;
 use crate::keycloak::KcError;
 use crate::model::ids::{ClientUuid, RealmName};
-use crate::model::policy::{EffectivePolicy, CLIENT_OFFLINE_IDLE_ATTR, CLIENT_OFFLINE_MAX_ATTR};
+use crate::model::policy::EffectivePolicy;
 use crate::model::time::clock::rfc3339;
 
 /// Sessions per Keycloak request: large enough to keep round trips few,
@@ -63,12 +63,7 @@ async fn open(
     );
     let details = details.map_err(fail)?;
     let first_page = first_page.map_err(fail)?;
-    let policy = policy.map(|p| {
-        p.effective(
-            attribute_secs(&details.attributes, CLIENT_OFFLINE_IDLE_ATTR),
-            attribute_secs(&details.attributes, CLIENT_OFFLINE_MAX_ATTR),
-        )
-    });
+    let policy = policy.map(|realm| details.effective_policy(&realm));
     let name = format!("{}-offline-sessions", details.client_id);
     Ok((
         name,

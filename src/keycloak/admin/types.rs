@@ -1,6 +1,12 @@
 //! The admin API's answers, as the console reads them.
 
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::model::policy::{
+    EffectivePolicy, RealmOfflinePolicy, CLIENT_OFFLINE_IDLE_ATTR, CLIENT_OFFLINE_MAX_ATTR,
+};
+use crate::model::realm_policy::PolicySettings;
 
 /// `UserSessionRepresentation` (times in epoch milliseconds).
 #[derive(Debug, Clone, Deserialize)]
@@ -48,6 +54,40 @@ pub struct Client {
     /// What the caller may do with this client, as Keycloak computed it.
     #[serde(default)]
     pub access: std::collections::BTreeMap<String, bool>,
+}
+
+impl Client {
+    /// An attribute in whole seconds (the client's own offline session limits); `None` when
+    /// unset or not a number, as Keycloak then falls back to the realm's.
+    pub fn attribute_secs(&self, name: &str) -> Option<i64> {
+        self.attributes
+            .get(name)
+            .and_then(|v| v.trim().parse().ok())
+    }
+
+    /// What applies to this client's offline sessions under the realm's policy.
+    pub fn effective_policy(&self, realm: &RealmOfflinePolicy) -> EffectivePolicy {
+        realm.effective(
+            self.attribute_secs(CLIENT_OFFLINE_IDLE_ATTR),
+            self.attribute_secs(CLIENT_OFFLINE_MAX_ATTR),
+        )
+    }
+}
+
+/// The offline and refresh-token settings of a realm representation, read in one place;
+/// `None` for the reduced representation Keycloak sends callers without view-realm.
+pub fn realm_settings(rep: &Value) -> Option<PolicySettings> {
+    let int = |name: &str| rep.get(name).and_then(Value::as_i64);
+    let flag = |name: &str| rep.get(name).and_then(Value::as_bool).unwrap_or(false);
+    Some(PolicySettings {
+        offline_session_idle_timeout: int("offlineSessionIdleTimeout")?,
+        offline_session_max_lifespan_enabled: flag("offlineSessionMaxLifespanEnabled"),
+        offline_session_max_lifespan: int("offlineSessionMaxLifespan").unwrap_or(0),
+        client_offline_session_idle_timeout: int("clientOfflineSessionIdleTimeout").unwrap_or(0),
+        client_offline_session_max_lifespan: int("clientOfflineSessionMaxLifespan").unwrap_or(0),
+        revoke_refresh_token: flag("revokeRefreshToken"),
+        refresh_token_max_reuse: int("refreshTokenMaxReuse").unwrap_or(0),
+    })
 }
 
 #[derive(Debug, Clone, Deserialize)]
