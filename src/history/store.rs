@@ -30,28 +30,34 @@ pub async fn connection(db: &Pool) -> Result<Option<StoredConnection>, sqlx::Err
     )
     .fetch_optional(db)
     .await?;
-    Ok(row.map(|row| {
-        let disconnected =
-            (row.get::<String, _>("status") == "disconnected").then(|| Disconnected {
-                reason: DisconnectReason::parse(
-                    &row.get::<Option<String>, _>("reason_kind")
-                        .unwrap_or_default(),
-                ),
-                detail: row.get::<Option<String>, _>("reason").unwrap_or_default(),
-                at_ms: row
-                    .get::<Option<i64>, _>("disconnected_at_ms")
+    let Some(row) = row else {
+        return Ok(None);
+    };
+    let disconnected = if row.try_get::<&str, _>("status")? == "disconnected" {
+        Some(Disconnected {
+            reason: DisconnectReason::parse(
+                &row.try_get::<Option<String>, _>("reason_kind")?
                     .unwrap_or_default(),
-            });
-        StoredConnection {
-            info: HistoryConnection {
-                realm: row.get("realm"),
-                username: row.get("username"),
-                connected_at_ms: row.get("connected_at_ms"),
-                disconnected,
-            },
-            sealed: row.get("sealed_token"),
-            generation: row.get("generation"),
-        }
+            ),
+            detail: row
+                .try_get::<Option<String>, _>("reason")?
+                .unwrap_or_default(),
+            at_ms: row
+                .try_get::<Option<i64>, _>("disconnected_at_ms")?
+                .unwrap_or_default(),
+        })
+    } else {
+        None
+    };
+    Ok(Some(StoredConnection {
+        info: HistoryConnection {
+            realm: row.try_get("realm")?,
+            username: row.try_get("username")?,
+            connected_at_ms: row.try_get("connected_at_ms")?,
+            disconnected,
+        },
+        sealed: row.try_get("sealed_token")?,
+        generation: row.try_get("generation")?,
     }))
 }
 
@@ -261,17 +267,16 @@ pub async fn offline_points(
     .bind(first_run)
     .fetch_all(db)
     .await?;
-    Ok(rows
-        .iter()
+    rows.iter()
         .map(|r| {
-            (
-                r.get("run_id"),
-                r.get("realm"),
-                r.get("client_id"),
-                r.get::<i64, _>("offline") as u64,
-            )
+            Ok((
+                r.try_get("run_id")?,
+                r.try_get("realm")?,
+                r.try_get("client_id")?,
+                r.try_get::<i64, _>("offline")?.max(0) as u64,
+            ))
         })
-        .collect())
+        .collect()
 }
 
 /// One CSV chunk: runs after `after_run`, up to `runs` of them, with their points.
