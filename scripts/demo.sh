@@ -49,12 +49,17 @@ if [ ! -s data/history.key ]; then
   (umask 077 && head -c 32 /dev/urandom | base64 > data/history.key)
 fi
 
-KEYCLOAK_URL="${KEYCLOAK_URL:-$keycloak_url}" \
-HISTORY_KEY="${HISTORY_KEY:-$(cat data/history.key)}" \
-OIDC_CLIENT_SECRET="${OIDC_CLIENT_SECRET:-offline-console-secret}" \
-OIDC_CLIENT_SECRETS="${OIDC_CLIENT_SECRETS:-master=offline-console-master-secret}" \
-PUBLIC_URL="${PUBLIC_URL:-http://127.0.0.1:${console_port}}" \
-BIND_ADDR="${BIND_ADDR:-127.0.0.1:${console_port}}" \
+export KEYCLOAK_URL="${KEYCLOAK_URL:-$keycloak_url}"
+export HISTORY_KEY="${HISTORY_KEY:-$(cat data/history.key)}"
+export OIDC_CLIENT_SECRET="${OIDC_CLIENT_SECRET:-offline-console-secret}"
+export OIDC_CLIENT_SECRETS="${OIDC_CLIENT_SECRETS:-master=offline-console-master-secret}"
+export PUBLIC_URL="${PUBLIC_URL:-http://127.0.0.1:${console_port}}"
+export BIND_ADDR="${BIND_ADDR:-127.0.0.1:${console_port}}"
+
+# Offline sessions of varied ages and a few weeks of history, so every page has something
+# to show; a second run keeps what is there.
+echo "==> seeding the demo realm"
+"$CARGO_TARGET_DIR/release/offline-console" seed-demo
 "$CARGO_TARGET_DIR/release/offline-console" &
 
 for _ in $(seq 1 100); do
@@ -72,6 +77,7 @@ cat <<MSG
                    helpdesk               view-only (view-users, query-users, view-clients)
                    alice, bob, carol ...  end users (self-service at /me)
                    eve                    end user without the offline_access role
+                   mobile1, print1 ...    seeded end users with offline sessions (grant-user1 ... on a real Keycloak)
 
   Press Ctrl-C to stop.
 MSG

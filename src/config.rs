@@ -21,6 +21,9 @@ use crate::crypto::SealingKey;
     about = "A console for Keycloak offline access: offline sessions, consents, policies and self-service."
 )]
 pub struct Args {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+
     /// Base URL of Keycloak 26 (or keycloak-sim), without /realms, e.g. https://sso.example.com
     #[arg(long, env = "KEYCLOAK_URL")]
     pub keycloak_url: Option<String>,
@@ -120,6 +123,14 @@ pub struct Args {
     pub history_interval: String,
 }
 
+/// What the binary does instead of serving, when named.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::Subcommand)]
+pub enum Command {
+    /// Fill keycloak-sim's (or a real Keycloak's) demo realm with offline sessions of varied
+    /// ages, and the console's history with the daily counts they imply; then exit.
+    SeedDemo,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LogFormat {
     Text,
@@ -148,6 +159,8 @@ impl fmt::Debug for Secret {
 
 #[derive(Debug, Clone)]
 pub struct Config {
+    /// `None`: serve.
+    pub command: Option<Command>,
     pub keycloak_url: Url,
     pub admin_realm: String,
     pub client_id: String,
@@ -291,6 +304,7 @@ impl Config {
         let history_interval = parse_duration(&args.history_interval)
             .map_err(|why| problem("HISTORY_INTERVAL", "history-interval", why))?;
         Ok(Config {
+            command: args.command,
             keycloak_url,
             admin_realm,
             client_id,

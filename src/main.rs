@@ -1,6 +1,6 @@
 use std::process::ExitCode;
 
-use offline_console::config::{Config, ConfigLoadError};
+use offline_console::config::{Command, Config, ConfigLoadError};
 use offline_console::server;
 
 /// jemalloc: server-side rendering allocates and frees many small buffers per page, and
@@ -60,6 +60,15 @@ async fn console() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    if config.command == Some(Command::SeedDemo) {
+        return match offline_console::demo::run(&config).await {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("offline-console seed-demo: {e}");
+                ExitCode::FAILURE
+            }
+        };
+    }
     server::telemetry::init(&config.log_level, config.log_format);
     match server::run(config).await {
         Ok(()) => ExitCode::SUCCESS,

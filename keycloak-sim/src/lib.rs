@@ -274,6 +274,7 @@ fn replay(db: &mut Db, clock: &Clock, event: Event) -> Result<(), StartError> {
             clients,
             now,
             seed,
+            ages,
         } => {
             let spec = seed::SeedSpec {
                 realm: &realm,
@@ -282,6 +283,7 @@ fn replay(db: &mut Db, clock: &Clock, event: Event) -> Result<(), StartError> {
                 clients: &clients,
                 now,
                 seed,
+                ages,
             };
             seed::seed_realm(db, &spec).map_err(|e| StartError(format!("{e:?}")))?;
         }

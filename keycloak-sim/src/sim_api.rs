@@ -3,7 +3,7 @@
 use crate::error::{ApiError, ApiResult};
 use crate::extract::JsonBody;
 use crate::id::random_seed;
-use crate::seed::{seed_realm, SeedSpec};
+use crate::seed::{seed_realm, SeedAges, SeedSpec, MAX_SEED_AGE_SECS};
 use crate::state::AppState;
 use crate::store::journal::Event;
 use axum::extract::{Path, Request, State};
@@ -74,6 +74,8 @@ struct SeedBody {
     prefix: String,
     #[serde(default)]
     offline_clients: Vec<String>,
+    #[serde(flatten)]
+    ages: SeedAges,
 }
 
 /// Larger seeds would not fit in memory anyway (about 800 bytes per user).
@@ -94,6 +96,14 @@ async fn seed(
             format!("users must be between 0 and {MAX_SEED_USERS}"),
         ));
     }
+    if !body.ages.is_valid() {
+        return Err(ApiError::admin(
+            axum::http::StatusCode::BAD_REQUEST,
+            format!(
+                "startedAgoSecs and idleAgoSecs must be [low, high] with 0 <= low <= high <= {MAX_SEED_AGE_SECS}"
+            ),
+        ));
+    }
     let spec = SeedSpec {
         realm: &realm,
         users: body.users,
@@ -101,6 +111,7 @@ async fn seed(
         clients: &body.offline_clients,
         now: state.now(),
         seed: random_seed(),
+        ages: body.ages,
     };
     let created = {
         let mut db = state.write();
@@ -112,6 +123,7 @@ async fn seed(
             clients: body.offline_clients.clone(),
             now: spec.now,
             seed: spec.seed,
+            ages: spec.ages,
         });
         created
     };

@@ -10,6 +10,7 @@ mod admin_signin;
 mod audit_log;
 mod authorization;
 mod crash;
+mod demo;
 mod faults;
 mod fuzz;
 mod health;

@@ -28,6 +28,8 @@ pub enum Event {
         clients: Vec<String>,
         now: i64,
         seed: u64,
+        #[serde(default)]
+        ages: crate::seed::SeedAges,
     },
     ClockOffset {
         offset: i64,

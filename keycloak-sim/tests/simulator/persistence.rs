@@ -78,11 +78,24 @@ async fn state_survives_a_restart() {
     });
     let seeded = http()
         .post(format!("{}/_sim/realms/demo/seed", sim.base_url()))
-        .json(&json!({"users": 100, "offlineClients": ["backup-service"]}))
+        .json(&json!({"users": 100, "offlineClients": ["backup-service"],
+                      "startedAgoSecs": [3600, 864_000], "idleAgoSecs": [0, 3600]}))
         .send()
         .await
         .unwrap();
     assert_eq!(seeded.status(), 200);
+    let seeded_times = |sim: &keycloak_sim::RunningSim| {
+        let mut times: Vec<(String, i64, i64)> = Vec::new();
+        with_demo(sim, |realm| {
+            for session in realm.offline().page_for_client(backup, 0, 1000) {
+                let user = realm.user(session.user).unwrap().username.to_string();
+                times.push((user, session.started, session.last_refresh));
+            }
+        });
+        times.sort();
+        times
+    };
+    let seeded_before = seeded_times(&sim);
     advance_clock(&sim, 500).await;
     let keys_before = jwks(&sim).await;
     let clock_before = sim.state().now();
@@ -90,6 +103,11 @@ async fn state_survives_a_restart() {
 
     let sim = start_in(&dir, port).await;
     assert_eq!(jwks(&sim).await, keys_before);
+    assert_eq!(
+        seeded_times(&sim),
+        seeded_before,
+        "seeded ages replayed exactly"
+    );
     assert!(
         sim.state().now() >= clock_before,
         "virtual clock offset kept"

@@ -94,6 +94,50 @@ async fn seed_creates_users_with_offline_sessions() {
 }
 
 #[tokio::test]
+async fn seeded_sessions_have_the_ages_asked_for() {
+    let sim = start_demo().await;
+    const DAY: i64 = 86_400;
+    let (status, body) = post_json(
+        format!("{}/_sim/realms/demo/seed", sim.base_url()),
+        json!({"users": 300, "prefix": "aged", "offlineClients": ["photo-print"],
+               "startedAgoSecs": [10 * DAY, 40 * DAY], "idleAgoSecs": [DAY, 35 * DAY]}),
+    )
+    .await;
+    assert_eq!((status, body), (200, json!({"created": 300})));
+    let now = sim.state().now();
+    let photo = client_uuid(&sim, "photo-print");
+    with_demo(&sim, |realm| {
+        let sessions = realm.offline().page_for_client(photo, 0, 1000);
+        assert_eq!(sessions.len(), 300);
+        let mut capped = 0;
+        for session in &sessions {
+            let (age, idle) = (now - session.started, now - session.last_refresh);
+            assert!((10 * DAY..=40 * DAY).contains(&age), "age {age}");
+            assert!(
+                (DAY..=35 * DAY).contains(&idle) || idle == age,
+                "idle {idle}"
+            );
+            assert!(idle <= age, "refreshed before it started: {idle} > {age}");
+            capped += usize::from(idle == age);
+            let client = &session.clients[0];
+            assert_eq!(
+                (client.started, client.timestamp),
+                (session.started, session.last_refresh)
+            );
+            let user = realm.user(session.user).unwrap();
+            assert_eq!(user.created_timestamp, session.started * 1000);
+        }
+        // Evenly drawn, not one age for all: both ends of the range are reached.
+        let ages: Vec<i64> = sessions.iter().map(|s| now - s.started).collect();
+        assert!(ages.iter().any(|a| *a < 15 * DAY) && ages.iter().any(|a| *a > 35 * DAY));
+        assert!(
+            capped > 0 && capped < 300,
+            "some idle draws exceed the age: {capped}"
+        );
+    });
+}
+
+#[tokio::test]
 async fn seed_errors() {
     let sim = start_demo().await;
     let (status, body) = post_json(
@@ -120,6 +164,23 @@ async fn seed_errors() {
             json!({"errorMessage": "users must be between 0 and 10000000"})
         )
     );
+    for ages in [
+        json!({"startedAgoSecs": [10, 5]}),
+        json!({"idleAgoSecs": [-1, 5]}),
+        json!({"startedAgoSecs": [0, 400_000_000]}),
+    ] {
+        let mut body = json!({"users": 1, "offlineClients": ["photo-print"]});
+        body.as_object_mut()
+            .unwrap()
+            .extend(ages.as_object().unwrap().clone());
+        let (status, answer) =
+            post_json(format!("{}/_sim/realms/demo/seed", sim.base_url()), body).await;
+        assert_eq!(status, 400, "{ages}: {answer}");
+        assert!(answer["errorMessage"]
+            .as_str()
+            .unwrap()
+            .contains("startedAgoSecs"));
+    }
 }
 
 #[tokio::test]
