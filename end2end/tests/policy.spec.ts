@@ -91,6 +91,19 @@ test("readiness explains why no-offline-app gets no offline token", async ({ pag
   await expect(page.locator(".readiness-report").nth(1)).toContainText("eve does not hold the realm role offline_access");
 });
 
+test("the readiness inputs offer the realm's clients and users as you type", async ({ page }) => {
+  await signIn(page, "demo", "realmadmin");
+  await open(page, "/admin/demo/readiness");
+  const options = (list: string) => page.locator(`#${list} option`);
+  await page.locator("#readiness-client").pressSequentially("photo");
+  await expect(options("readiness-client-options")).toHaveCount(1);
+  await expect(options("readiness-client-options").first()).toHaveAttribute("value", "photo-print");
+  await page.locator("#readiness-user").pressSequentially("ali");
+  await expect(options("readiness-user-options").first()).toHaveAttribute("value", "alice");
+  await page.locator("#readiness-user").fill("");
+  await expect(options("readiness-user-options")).toHaveCount(0);
+});
+
 test("the revocation page pushes the realm's revocation and clears an unset not-before", async ({ page }) => {
   await signIn(page, "demo", "realmadmin");
   await open(page, "/admin/demo/policy");

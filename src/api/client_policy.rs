@@ -16,7 +16,6 @@ mod ssr {
     use super::*;
     use crate::api::support::keycloak_error;
     use crate::auth::Caller;
-    use crate::keycloak::admin::realm_settings;
     use crate::keycloak::admin::Client;
     use crate::keycloak::KcError;
     use crate::model::ids::RealmName;
@@ -119,7 +118,9 @@ mod ssr {
             admin.search_clients(&realm, "", 0, MAX_CLIENTS + 1)
         );
         let view_realm = |e| keycloak_error(e, r, "view-realm", "see the realm's session settings");
-        let settings = realm_settings(&rep.map_err(view_realm)?)
+        let settings = rep
+            .map_err(view_realm)?
+            .policy_settings()
             .ok_or_else(|| view_realm(KcError::Forbidden))?;
         let mut clients =
             clients.map_err(|e| keycloak_error(e, r, "view-clients", "list clients"))?;

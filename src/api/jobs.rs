@@ -60,7 +60,6 @@ mod ssr {
     use crate::api::support::keycloak_error;
     use crate::auth::Caller;
     use crate::jobs::store::{self, JobRecord, NewJob};
-    use crate::keycloak::admin::realm_settings;
     use crate::keycloak::Bearer;
     use crate::model::ids::{ClientUuid, RealmName};
     use crate::model::jobs::{JobState, SessionFilter};
@@ -103,11 +102,13 @@ mod ssr {
                     "Filtering by expiry reads the realm's session settings: you need the realm-management role \u{201c}view-realm\u{201d} for realm \u{201c}{r}\u{201d}."
                 ))
             };
-            let realm_json = admin
+            let realm_policy = admin
                 .realm(&realm)
                 .await
-                .map_err(|e| keycloak_error(e, r, "view-realm", "filter sessions by expiry"))?;
-            let realm_policy = realm_settings(&realm_json).ok_or_else(no_policy)?.offline();
+                .map_err(|e| keycloak_error(e, r, "view-realm", "filter sessions by expiry"))?
+                .policy_settings()
+                .ok_or_else(no_policy)?
+                .offline();
             Some(details.effective_policy(&realm_policy))
         } else {
             None

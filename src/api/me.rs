@@ -18,7 +18,7 @@ pub async fn load_my_applications(realm: String) -> Result<MyApplications, AppEr
 #[server(prefix = "/api", endpoint = "remove_my_access", protocol = crate::api::codec::JsonOrForm)]
 pub async fn remove_my_access(realm: String, client_id: String) -> Result<(), AppError> {
     let result = crate::api::support::respond(ssr::remove_my_access(&realm, &client_id)).await;
-    ssr::back_to_the_page_after_a_plain_form_post(&realm, &client_id, &result).await;
+    ssr::redirect_after_form_post(&realm, &client_id, &result).await;
     result
 }
 
@@ -194,7 +194,7 @@ mod ssr {
 
     /// Keeps the outcome in the session (never in the URL, where anyone could
     /// write a message) and redirects to the page.
-    pub async fn back_to_the_page_after_a_plain_form_post(
+    pub async fn redirect_after_form_post(
         realm: &str,
         client_id: &str,
         result: &Result<(), AppError>,

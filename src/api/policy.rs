@@ -41,8 +41,7 @@ pub(crate) mod ssr {
     use super::*;
     use crate::api::support::{audited, keycloak_error, keycloak_now, AuditedChange};
     use crate::auth::Caller;
-    use crate::keycloak::admin::realm_settings;
-    use crate::keycloak::admin::Admin;
+    use crate::keycloak::admin::{Admin, Realm};
     use crate::keycloak::KcError;
     use crate::model::admin::ClientStatsRow;
     use crate::model::ids::{ClientUuid, RealmName};
@@ -97,14 +96,15 @@ pub(crate) mod ssr {
     async fn read_realm(
         admin: &Admin<'_, Caller>,
         realm: &RealmName,
-    ) -> Result<(Value, PolicySettings), AppError> {
+    ) -> Result<(Realm, PolicySettings), AppError> {
         let r = realm.as_str();
         let rep = admin
             .realm(realm)
             .await
             .map_err(|e| view_realm_error(e, r))?;
-        let settings =
-            realm_settings(&rep).ok_or_else(|| view_realm_error(KcError::Forbidden, r))?;
+        let settings = rep
+            .policy_settings()
+            .ok_or_else(|| view_realm_error(KcError::Forbidden, r))?;
         Ok((rep, settings))
     }
 
@@ -133,7 +133,7 @@ pub(crate) mod ssr {
         Ok(RealmPolicyPage {
             realm: realm.to_string(),
             settings,
-            not_before: rep.get("notBefore").and_then(Value::as_i64).unwrap_or(0),
+            not_before: rep.not_before,
             offline_clients,
             can_manage: caller.who().may(r, "manage-realm"),
             now_ms: keycloak_now(&caller) * 1000,

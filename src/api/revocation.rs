@@ -20,7 +20,7 @@ pub async fn push_realm_revocation(realm: String) -> Result<PushOutcome, AppErro
 
 #[cfg(feature = "ssr")]
 mod ssr {
-    use serde_json::{json, Value};
+    use serde_json::json;
 
     use super::*;
     use crate::api::support::{audited, keycloak_error, keycloak_now, AuditedChange};
@@ -49,9 +49,7 @@ mod ssr {
             .realm(&realm)
             .await
             .map_err(|e| keycloak_error(e, r, "view-realm", action))?
-            .get("notBefore")
-            .and_then(Value::as_i64)
-            .unwrap_or(0);
+            .not_before;
         let value = if to_now { keycloak_now(&caller) } else { 0 };
         let target = format!(
             "not-before of realm {r}: {} \u{2192} {}",

@@ -32,7 +32,6 @@ pub(crate) mod ssr {
     use super::*;
     use crate::api::support::{audited, keycloak_error, AuditedChange};
     use crate::auth::Caller;
-    use crate::keycloak::admin::realm_settings;
     use crate::keycloak::KcError;
     use crate::model::admin::{page_size, ClientRow, OfflineSessionRow};
     use crate::model::ids::{ClientUuid, RealmName, SessionId, UserId};
@@ -109,14 +108,14 @@ pub(crate) mod ssr {
     /// them (Keycloak then returns a reduced realm without these fields).
     /// Possibly a few seconds old, never older than this console's last change.
     pub async fn realm_policy(caller: &Caller, realm: &RealmName) -> Option<RealmOfflinePolicy> {
-        let value = caller
+        let rep = caller
             .state
             .keycloak
             .admin(caller)
             .realm_cached(realm)
             .await
             .ok()?;
-        realm_settings(&value).map(|settings| settings.offline())
+        rep.policy_settings().map(|settings| settings.offline())
     }
 
     pub async fn revoke_offline_session(

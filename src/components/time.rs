@@ -19,7 +19,7 @@ pub fn Moment(ms: i64, now_ms: i64) -> impl IntoView {
     view! {
         <time datetime=datetime title=title data-ms=ms>
             {relative(ms, now_ms)}
-            <span class="muted small">" · " {full}</span>
+            <span class="moment-full muted small"><span class="moment-sep">" · "</span><span class="moment-date">{full}</span></span>
         </time>
     }
 }
@@ -80,8 +80,8 @@ mod local {
             };
             let local = full_time(ms);
             let _ = moment.set_attribute("title", &local);
-            if let Ok(Some(full)) = moment.query_selector("span") {
-                full.set_text_content(Some(&format!(" · {local}")));
+            if let Ok(Some(date)) = moment.query_selector(".moment-date") {
+                date.set_text_content(Some(&local));
             }
         }
     }

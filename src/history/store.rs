@@ -232,14 +232,12 @@ pub async fn record_derived_run(
     .await?;
     finish_run(db, run_id, points).await?;
     sqlx::query("UPDATE history_runs SET detail = $1 WHERE id = $2")
-        .bind(DERIVED_RUN_DETAIL)
+        .bind(crate::model::history::DERIVED_RUN_DETAIL)
         .bind(run_id)
         .execute(db)
         .await
         .map(|_| ())
 }
-
-pub const DERIVED_RUN_DETAIL: &str = "derived for the demo from the sessions' start times";
 
 fn run(row: &sqlx::sqlite::SqliteRow) -> Result<HistoryRun, sqlx::Error> {
     Ok(HistoryRun {

@@ -128,6 +128,9 @@ pub struct Disconnected {
     pub at_ms: i64,
 }
 
+/// The detail of a run no snapshot took: its counts were derived for the demo.
+pub const DERIVED_RUN_DETAIL: &str = "derived for the demo from the sessions' start times";
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct HistoryRun {
     pub id: i64,
@@ -135,6 +138,12 @@ pub struct HistoryRun {
     pub keycloak_ms: i64,
     pub succeeded: bool,
     pub detail: Option<String>,
+}
+
+impl HistoryRun {
+    pub fn is_derived(&self) -> bool {
+        self.detail.as_deref() == Some(DERIVED_RUN_DETAIL)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -53,6 +53,16 @@ async fn the_seeded_demo_shows_growth_idle_and_long_lived_sessions() {
         "four weeks ago: only the long-lived sessions"
     );
     assert_eq!(series(&trends, "backup-service")["latest"], 250);
+    let html = get_page(&app, &http, "/admin/history")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("Growing unusually fast"), "{html}");
+    assert!(
+        html.contains("28 snapshots were not taken but derived for the demo"),
+        "{html}"
+    );
 
     // 150 photo-print sessions are about to pass the 30-day idle timeout (idle over 28.5
     // days): a timeout of 28 days would end exactly those, not the 800 idle for 7 to 27 days.

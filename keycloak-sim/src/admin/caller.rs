@@ -29,12 +29,12 @@ impl AdminCaller {
         if db.realm(name).is_none() {
             return Err(ApiError::admin_realm_not_found());
         }
-        self.permissions_if_admin_realm(name)
+        self.admin_realm_permissions(name)
             .ok_or_else(ApiError::forbidden)
     }
 
     /// `None` when this token may not administer realm `name` at all.
-    pub fn permissions_if_admin_realm(&self, name: &str) -> Option<Permissions> {
+    pub fn admin_realm_permissions(&self, name: &str) -> Option<Permissions> {
         let admin_client = if self.0.realm == "master" {
             format!("{name}-realm")
         } else if self.0.realm == name {

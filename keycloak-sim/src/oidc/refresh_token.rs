@@ -113,7 +113,7 @@ pub fn session_of<'r>(realm: &'r Realm, token: &RefreshClaims) -> Option<&'r Use
 /// Detaches a client session from the token's (regular or offline) session.
 pub fn detach_client(realm: &mut Realm, offline: bool, session: Id, client: Id) {
     if offline {
-        realm.detach_offline_client_keep_session(session, client);
+        realm.detach_offline_client_unpruned(session, client);
     } else {
         realm.sessions.detach_client(session, client);
     }

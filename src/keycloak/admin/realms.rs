@@ -19,13 +19,13 @@ impl<B: Bearer> Admin<'_, B> {
         self.get_cached(self.kc.url(&["admin", "realms"])).await
     }
 
-    pub async fn realm(&self, realm: &RealmName) -> Result<Value, KcError> {
+    pub async fn realm(&self, realm: &RealmName) -> Result<Realm, KcError> {
         self.get(self.url(realm, &[])).await
     }
 
     /// The realm representation, possibly a few seconds old (never older than
     /// this console's last change to a realm).
-    pub async fn realm_cached(&self, realm: &RealmName) -> Result<Arc<Value>, KcError> {
+    pub async fn realm_cached(&self, realm: &RealmName) -> Result<Arc<Realm>, KcError> {
         self.get_cached(self.url(realm, &[])).await
     }
 

@@ -1,7 +1,6 @@
 //! The admin API's answers, as the console reads them.
 
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 
 use crate::model::policy::{
     EffectivePolicy, RealmOfflinePolicy, CLIENT_OFFLINE_IDLE_ATTR, CLIENT_OFFLINE_MAX_ATTR,
@@ -74,20 +73,43 @@ impl Client {
     }
 }
 
-/// The offline and refresh-token settings of a realm representation, read in one place;
-/// `None` for the reduced representation Keycloak sends callers without view-realm.
-pub fn realm_settings(rep: &Value) -> Option<PolicySettings> {
-    let int = |name: &str| rep.get(name).and_then(Value::as_i64);
-    let flag = |name: &str| rep.get(name).and_then(Value::as_bool).unwrap_or(false);
-    Some(PolicySettings {
-        offline_session_idle_timeout: int("offlineSessionIdleTimeout")?,
-        offline_session_max_lifespan_enabled: flag("offlineSessionMaxLifespanEnabled"),
-        offline_session_max_lifespan: int("offlineSessionMaxLifespan").unwrap_or(0),
-        client_offline_session_idle_timeout: int("clientOfflineSessionIdleTimeout").unwrap_or(0),
-        client_offline_session_max_lifespan: int("clientOfflineSessionMaxLifespan").unwrap_or(0),
-        revoke_refresh_token: flag("revokeRefreshToken"),
-        refresh_token_max_reuse: int("refreshTokenMaxReuse").unwrap_or(0),
-    })
+/// `RealmRepresentation`: the fields the console reads. Keycloak leaves the session settings
+/// out of the reduced representation it sends callers without view-realm, so they are optional.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Realm {
+    pub realm: String,
+    /// Epoch seconds; tokens issued before it are refused. 0: none set.
+    #[serde(default)]
+    pub not_before: i64,
+    offline_session_idle_timeout: Option<i64>,
+    #[serde(default)]
+    offline_session_max_lifespan_enabled: bool,
+    offline_session_max_lifespan: Option<i64>,
+    client_offline_session_idle_timeout: Option<i64>,
+    client_offline_session_max_lifespan: Option<i64>,
+    #[serde(default)]
+    revoke_refresh_token: bool,
+    refresh_token_max_reuse: Option<i64>,
+}
+
+impl Realm {
+    /// The offline and refresh-token settings; `None` in the reduced representation.
+    pub fn policy_settings(&self) -> Option<PolicySettings> {
+        Some(PolicySettings {
+            offline_session_idle_timeout: self.offline_session_idle_timeout?,
+            offline_session_max_lifespan_enabled: self.offline_session_max_lifespan_enabled,
+            offline_session_max_lifespan: self.offline_session_max_lifespan.unwrap_or(0),
+            client_offline_session_idle_timeout: self
+                .client_offline_session_idle_timeout
+                .unwrap_or(0),
+            client_offline_session_max_lifespan: self
+                .client_offline_session_max_lifespan
+                .unwrap_or(0),
+            revoke_refresh_token: self.revoke_refresh_token,
+            refresh_token_max_reuse: self.refresh_token_max_reuse.unwrap_or(0),
+        })
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -194,4 +216,37 @@ pub struct GlobalRequestResult {
 #[derive(Debug, Clone, Deserialize, Serialize)]
 pub(super) struct Count {
     pub(super) count: u64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn the_reduced_realm_representation_has_no_policy() {
+        // What Keycloak sends a caller without view-realm (`RealmAdminResource.getRealm`).
+        let reduced: Realm =
+            serde_json::from_value(json!({"id": "x", "realm": "demo", "enabled": true})).unwrap();
+        assert_eq!((reduced.policy_settings(), reduced.not_before), (None, 0));
+    }
+
+    #[test]
+    fn the_full_realm_representation_gives_its_policy() {
+        let full: Realm = serde_json::from_value(json!({
+            "realm": "demo", "notBefore": 1_700_000_000,
+            "offlineSessionIdleTimeout": 2_592_000, "offlineSessionMaxLifespanEnabled": true,
+            "offlineSessionMaxLifespan": 5_184_000, "clientOfflineSessionIdleTimeout": 0,
+            "clientOfflineSessionMaxLifespan": 0, "revokeRefreshToken": true,
+            "refreshTokenMaxReuse": 1, "displayName": "Demo"
+        }))
+        .unwrap();
+        let settings = full.policy_settings().unwrap();
+        assert_eq!(full.not_before, 1_700_000_000);
+        assert_eq!(settings.offline_session_idle_timeout, 2_592_000);
+        assert!(settings.offline_session_max_lifespan_enabled);
+        assert_eq!(settings.offline_session_max_lifespan, 5_184_000);
+        assert!(settings.revoke_refresh_token);
+        assert_eq!(settings.refresh_token_max_reuse, 1);
+    }
 }

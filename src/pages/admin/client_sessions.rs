@@ -176,7 +176,7 @@ fn SessionsTable(page: OfflineSessionsPage) -> impl IntoView {
                                     <th scope="col">"Last access"</th>
                                     <th scope="col">"Expires (idle)"</th>
                                     {show_max.then(|| view! { <th scope="col">"Expires (max lifespan)"</th> })}
-                                    <th scope="col">"Other clients in session"</th>
+                                    <th scope="col" title="Other clients in the same offline session">"Other clients"</th>
                                     <th scope="col"><span class="visually-hidden">"Actions"</span></th>
                                 </tr>
                             </thead>

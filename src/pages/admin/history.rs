@@ -159,6 +159,7 @@ fn TrendsView(trends: Trends) -> impl IntoView {
         .map(|r| r.keycloak_ms)
         .collect();
     let failed = gaps.len();
+    let derived = trends.runs.iter().filter(|r| r.is_derived()).count();
     let lines: Vec<Line> = trends
         .series
         .iter()
@@ -182,6 +183,12 @@ fn TrendsView(trends: Trends) -> impl IntoView {
         .map(|s| format!("{} / {}", s.realm, s.client_id))
         .collect();
     view! {
+        {(derived > 0).then(|| view! {
+            <p class="alert derived-history">{format!(
+                "{} were not taken but derived for the demo from the current sessions' start and last-refresh times (sessions that ended before are not in them).",
+                plural(derived, "snapshot")
+            )}</p>
+        })}
         {(!unusual.is_empty()).then(|| view! {
             <div class="alert warning unusual-growth" role="status">
                 <p>"Growing unusually fast: " <strong>{unusual.join(", ")}</strong></p>

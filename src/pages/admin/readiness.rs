@@ -5,7 +5,9 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use super::{use_realm, RealmHeader};
+use crate::api::clients::search_clients;
 use crate::api::readiness::{CheckClientReadiness, CheckUserReadiness};
+use crate::api::users::search_users;
 use crate::api::viewer::current_viewer;
 use crate::components::errors::ErrorBox;
 use crate::error::AppError;
@@ -37,6 +39,31 @@ fn ReadinessChecks(realm: String) -> impl IntoView {
     let user_check = ServerAction::<CheckUserReadiness>::new();
     let client_id = RwSignal::new(String::new());
     let username = RwSignal::new(String::new());
+    // The realm's clients and users matching what is typed so far, offered by the inputs.
+    let client_options = RwSignal::new(Vec::<String>::new());
+    let user_options = RwSignal::new(Vec::<String>::new());
+    let suggest_clients = {
+        let realm = realm.clone();
+        move |typed: String| {
+            let realm = realm.clone();
+            suggest(client_id, client_options, typed, async move |typed| {
+                search_clients(realm, typed, 0, SUGGESTIONS)
+                    .await
+                    .map(|list| list.clients.into_iter().map(|c| c.client_id).collect())
+            })
+        }
+    };
+    let suggest_users = {
+        let realm = realm.clone();
+        move |typed: String| {
+            let realm = realm.clone();
+            suggest(username, user_options, typed, async move |typed| {
+                search_users(realm, typed, 0, SUGGESTIONS)
+                    .await
+                    .map(|page| page.users.into_iter().map(|u| u.username).collect())
+            })
+        }
+    };
     // Typed arguments sent as JSON: an `ActionForm` would bring URL-form decoding into the wasm.
     let check_client = {
         let realm = realm.clone();
@@ -64,7 +91,9 @@ fn ReadinessChecks(realm: String) -> impl IntoView {
                         <div class="field">
                             <label for="readiness-client">"Client (clientId)"</label>
                             <input id="readiness-client" name="client_id" required autocomplete="off"
-                                prop:value=client_id on:input=move |ev| client_id.set(event_target_value(&ev))/>
+                                list="readiness-client-options"
+                                prop:value=client_id on:input=move |ev| suggest_clients(event_target_value(&ev))/>
+                            <Suggestions id="readiness-client-options" options=client_options/>
                         </div>
                         <div class="field"><button type="submit">"Check client"</button></div>
                     </form>
@@ -75,7 +104,9 @@ fn ReadinessChecks(realm: String) -> impl IntoView {
                         <div class="field">
                             <label for="readiness-user">"Username"</label>
                             <input id="readiness-user" name="username" required autocomplete="off"
-                                prop:value=username on:input=move |ev| username.set(event_target_value(&ev))/>
+                                list="readiness-user-options"
+                                prop:value=username on:input=move |ev| suggest_users(event_target_value(&ev))/>
+                            <Suggestions id="readiness-user-options" options=user_options/>
                         </div>
                         <div class="field"><button type="submit">"Check user"</button></div>
                     </form>
@@ -85,6 +116,48 @@ fn ReadinessChecks(realm: String) -> impl IntoView {
         </section>
     }
     .into_any()
+}
+
+/// How many matches an input offers while typing.
+const SUGGESTIONS: u32 = 10;
+
+/// Keeps what was typed and asks for matching options; an answer for text no longer in the
+/// input is dropped, so a slow answer never replaces a newer one.
+fn suggest<F>(
+    input: RwSignal<String>,
+    options: RwSignal<Vec<String>>,
+    typed: String,
+    search: impl FnOnce(String) -> F + 'static,
+) where
+    F: std::future::Future<Output = Result<Vec<String>, AppError>> + 'static,
+{
+    input.set(typed.clone());
+    if typed.trim().is_empty() {
+        options.set(Vec::new());
+        return;
+    }
+    leptos::task::spawn_local(async move {
+        let found = search(typed.clone()).await.unwrap_or_default();
+        if input.get_untracked() == typed {
+            options.set(found);
+        }
+    });
+}
+
+/// The options of an input's `list`.
+#[component]
+fn Suggestions(id: &'static str, options: RwSignal<Vec<String>>) -> impl IntoView {
+    view! {
+        <datalist id=id>
+            {move || {
+                options
+                    .get()
+                    .into_iter()
+                    .map(|option| view! { <option value=option></option> })
+                    .collect_view()
+            }}
+        </datalist>
+    }
 }
 
 #[component]

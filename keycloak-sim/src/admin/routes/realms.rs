@@ -66,7 +66,7 @@ async fn list(
     let reps: Vec<Value> = db
         .realms()
         .filter_map(|realm| {
-            let permissions = caller.permissions_if_admin_realm(realm.name())?;
+            let permissions = caller.admin_realm_permissions(realm.name())?;
             if permissions.can_view_realm() && brief {
                 // ModelToRepresentation.toBriefRepresentation
                 let mut rep = json!({

@@ -36,7 +36,7 @@ impl Realm {
     }
 
     /// Detaches one client from an offline session, keeping the (possibly empty) session.
-    pub fn detach_offline_client_keep_session(&mut self, id: Id, client: Id) -> bool {
+    pub fn detach_offline_client_unpruned(&mut self, id: Id, client: Id) -> bool {
         self.dirty.offline.insert(id);
         self.offline.detach_client(id, client)
     }
