@@ -4,9 +4,10 @@
 #   make keycloak  the real Keycloak 26.7.3 with the demo realms (downloaded once)
 #   make test   run every check and test; ends with "N passed, N failed"
 #   make bench  measure speed, load, memory and bundle size against keycloak-sim; writes BENCHMARKS.md
+#   make bench-keycloak  the console beside Keycloak's own admin console on a real Keycloak on PostgreSQL; writes BENCHMARKS-keycloak.md
 #   make bench-cost  the console's CPU, page faults and context switches per page (perf stat; for A/B)
 #   make fuzz   fuzz every parser of user input, FUZZ_SECONDS (default 600) per target
-.PHONY: demo keycloak test bench bench-cost fuzz
+.PHONY: demo keycloak test bench bench-keycloak bench-cost fuzz
 demo:
 	@KEYCLOAK=$(KEYCLOAK) bash scripts/demo.sh
 keycloak:
@@ -15,6 +16,8 @@ test:
 	@bash scripts/test.sh
 bench:
 	@bash scripts/bench.sh
+bench-keycloak:
+	@bash scripts/bench-keycloak.sh
 bench-cost:
 	@BENCH_COST=1 bash scripts/bench.sh
 fuzz:

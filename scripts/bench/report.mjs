@@ -103,6 +103,9 @@ ${r.startedAt.toISOString()} (finished ${r.finishedAt.toISOString()}). Do not ed
 \`make bench\` (about 10 minutes; \`scripts/bench.sh\` lists the knobs that shorten it; it builds in
 release mode only when the binaries are missing or older than the sources; the measuring program needs Node 20, no npm packages, and builds its Rust load generator).
 
+These figures are against keycloak-sim; the console beside Keycloak's own admin console, on a real
+Keycloak on PostgreSQL, is in [BENCHMARKS-keycloak.md](BENCHMARKS-keycloak.md) (\`make bench-keycloak\`).
+
 **Machine:** ${cpu.length} cores (${cpu[0]?.model ?? "unknown CPU"}), ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB memory,
 ${os.type()} ${os.release()}, Node ${process.version}. Server and load generator share these cores.
 **Load:** the "load avg" column is the 1-minute load average while the figure was measured. A value

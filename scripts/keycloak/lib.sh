@@ -6,10 +6,18 @@ KC_VERSION=${KC_VERSION:-26.7.3}
 # The dependency plugin is pinned so that a download behaves the same on every machine.
 KC_DEPENDENCY_PLUGIN=org.apache.maven.plugins:maven-dependency-plugin:3.8.1
 KC_CACHE_DIR=${KC_CACHE_DIR:-$OC_CACHE_DIR/keycloak}
-KC_HOME=$KC_CACHE_DIR/keycloak-$KC_VERSION
 KC_SCRIPTS_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# The database: dev-file (an H2 file in each server's data directory) or postgres (KC_DB_URL,
+# a jdbc:postgresql:// URL, with KC_DB_USERNAME and KC_DB_PASSWORD). The database is fixed at
+# `kc.sh build` time, so each kind has its own unpacked copy and neither rebuilds the other.
+KC_DB=${KC_DB:-dev-file}
+case "$KC_DB" in
+  dev-file) KC_HOME=$KC_CACHE_DIR/keycloak-$KC_VERSION ;;
+  postgres) KC_HOME=$KC_CACHE_DIR/keycloak-$KC_VERSION-postgres ;;
+  *) echo "keycloak: KC_DB must be dev-file or postgres, not '$KC_DB'" >&2; return 1 ;;
+esac
 # Options fixed at `kc.sh build` time; a change rebuilds the server once.
-KC_BUILD_OPTIONS=(--db=dev-file --health-enabled=true --metrics-enabled=false)
+KC_BUILD_OPTIONS=(--db="$KC_DB" --health-enabled=true --metrics-enabled=false)
 # One node with a local cache: the default clustered cache waits some 20 s at each start for the
 # node of the last run, whose entry its shutdown cannot remove from the embedded database.
 KC_RUN_OPTIONS=(--cache=local)
@@ -71,7 +79,7 @@ kc_ensure_dist() {
 }
 
 # Starts Keycloak in the background. Usage: kc_start PORT MANAGEMENT_PORT DATA_DIR LOG [REALM_FILE...]
-# State (the H2 database) lives in DATA_DIR, so a second start with it finds the same realms;
+# State (the H2 database, unless KC_DB=postgres) lives in DATA_DIR, so a second start with it finds the same realms;
 # realm files are imported at the first start only (Keycloak skips realms that exist).
 # Sets KC_PID.
 kc_start() {
@@ -87,6 +95,11 @@ kc_start() {
   done
   mkdir -p "$data_dir/h2" "$data_dir/import"
   data_dir=$(cd "$data_dir" && pwd)
+  local database=(--db-url="jdbc:h2:file:$data_dir/h2/keycloakdb;NON_KEYWORDS=VALUE")
+  if [ "$KC_DB" = postgres ]; then
+    [ -n "${KC_DB_URL:-}" ] || kc_fail "KC_DB=postgres needs KC_DB_URL (jdbc:postgresql://host:port/database)" || return 1
+    database=(--db-url="$KC_DB_URL" --db-username="${KC_DB_USERNAME:-keycloak}" --db-password="${KC_DB_PASSWORD:-keycloak}")
+  fi
   rm -f "$data_dir"/import/*.json
   # The import command reads files named <realm>-realm.json.
   local realm
@@ -98,7 +111,7 @@ kc_start() {
     # The import command opens the management interface too: same host and port as the server.
     "$KC_HOME/bin/kc.sh" import --optimized "${KC_RUN_OPTIONS[@]}" --dir "$data_dir/import" --override true \
       --http-management-host=127.0.0.1 --http-management-port="$management_port" \
-      --db-url="jdbc:h2:file:$data_dir/h2/keycloakdb;NON_KEYWORDS=VALUE" >"$log.import" 2>&1 \
+      "${database[@]}" >"$log.import" 2>&1 \
       || kc_fail "importing the realms failed (see $log.import)" || return 1
     touch "$data_dir/imported"
   fi
@@ -111,8 +124,7 @@ kc_start() {
   "$KC_HOME/bin/kc.sh" start --optimized "${KC_RUN_OPTIONS[@]}" \
     --http-enabled=true --http-host=127.0.0.1 --http-port="$port" \
     --http-management-host=127.0.0.1 --http-management-port="$management_port" \
-    "${hostname[@]}" \
-    --db-url="jdbc:h2:file:$data_dir/h2/keycloakdb;NON_KEYWORDS=VALUE" \
+    "${hostname[@]}" "${database[@]}" \
     >"$log" 2>&1 </dev/null &
   KC_PID=$!
   # kc_stop reads it too, so that a server restarted by another process is stopped as well.

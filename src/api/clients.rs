@@ -20,7 +20,7 @@ mod ssr {
     use super::*;
     use crate::api::support::keycloak_error;
     use crate::auth::Caller;
-    use crate::model::admin::{page_size, ClientRow};
+    use crate::model::admin::{page_size, ClientRow, SearchText};
     use crate::model::ids::RealmName;
 
     pub async fn search_clients(
@@ -30,11 +30,7 @@ mod ssr {
         max: u32,
     ) -> Result<ClientList, AppError> {
         let realm = RealmName::parse(&realm)?;
-        if search.chars().count() > 255 {
-            return Err(AppError::InvalidInput(
-                "The search text is longer than 255 characters.".into(),
-            ));
-        }
+        let search = SearchText::parse(&search).map_err(AppError::InvalidInput)?;
         let max = page_size(max);
         let caller = Caller::admin().await?;
         // One more than shown tells whether a next page exists without a count call.
@@ -42,7 +38,7 @@ mod ssr {
             .state
             .keycloak
             .admin(&caller)
-            .search_clients(&realm, search.trim(), first, max + 1)
+            .search_clients(&realm, search.as_str(), first, max + 1)
             .await
             .map_err(|e| keycloak_error(e, realm.as_str(), "view-clients", "list clients"))?;
         let has_more = clients.len() > max as usize;

@@ -37,7 +37,9 @@ mod ssr {
     use crate::auth::Caller;
     use crate::keycloak::admin::{offline_token_clients, User, UserSession};
     use crate::keycloak::KcError;
-    use crate::model::admin::{page_size, ClientOfflineSessions, ConsentRow, SessionRow, UserRow};
+    use crate::model::admin::{
+        page_size, ClientOfflineSessions, ConsentRow, SearchText, SessionRow, UserRow,
+    };
     use crate::model::ids::{ClientId, ClientUuid, RealmName, UserId};
     use crate::model::time::clock::now_ms;
 
@@ -69,19 +71,14 @@ mod ssr {
         max: u32,
     ) -> Result<UserSearchPage, AppError> {
         let realm = RealmName::parse(&realm)?;
-        if search.chars().count() > 255 {
-            return Err(AppError::InvalidInput(
-                "The search text is longer than 255 characters.".into(),
-            ));
-        }
+        let search = SearchText::parse(&search).map_err(AppError::InvalidInput)?;
         let max = page_size(max);
         let caller = Caller::admin().await?;
         let admin = caller.state.keycloak.admin(&caller);
         let r = realm.as_str();
-        let search = search.trim();
         let (users, total) = tokio::join!(
-            admin.search_users(&realm, search, first, max),
-            admin.count_users(&realm, search)
+            admin.search_users(&realm, search.as_str(), first, max),
+            admin.count_users(&realm, search.as_str())
         );
         let fail = |e| keycloak_error(e, r, "query-users", "search users");
         Ok(UserSearchPage {

@@ -54,9 +54,7 @@ impl Recorder {
         target: &str,
         reason: Option<String>,
     ) -> Result<Recorder, sqlx::Error> {
-        let mut recorder =
-            Recorder::new(db, &who.username, &who.realm, realm, action, target, reason);
-        recorder.actor_id = Some(who.user_id.clone());
+        let recorder = Recorder::for_person(db, who, realm, action, target, reason);
         recorder
             .write(&recorder.db, Outcome::Attempted, None)
             .await?;
@@ -90,11 +88,23 @@ impl Recorder {
         target: &str,
         reason: Option<String>,
     ) -> Result<Recorder, sqlx::Error> {
+        let recorder = Recorder::for_person(db, who, realm, action, target, reason);
+        recorder.write(tx, Outcome::Attempted, None).await?;
+        Ok(recorder)
+    }
+
+    fn for_person(
+        db: &Pool,
+        who: &SignedIn,
+        realm: &str,
+        action: &str,
+        target: &str,
+        reason: Option<String>,
+    ) -> Recorder {
         let mut recorder =
             Recorder::new(db, &who.username, &who.realm, realm, action, target, reason);
         recorder.actor_id = Some(who.user_id.clone());
-        recorder.write(tx, Outcome::Attempted, None).await?;
-        Ok(recorder)
+        recorder
     }
 
     fn new(

@@ -138,3 +138,36 @@ pub const MAX_PAGE_SIZE: u32 = 100;
 pub fn page_size(requested: u32) -> u32 {
     requested.clamp(1, MAX_PAGE_SIZE)
 }
+
+/// What was typed into a search box, trimmed; empty searches for everything.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SearchText(String);
+
+impl SearchText {
+    pub fn parse(raw: &str) -> Result<SearchText, String> {
+        if raw.chars().count() > 255 {
+            return Err("The search text is longer than 255 characters.".into());
+        }
+        Ok(SearchText(raw.trim().to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::SearchText;
+
+    #[test]
+    fn search_text_is_trimmed_and_bounded() {
+        assert_eq!(SearchText::parse("  alice ").unwrap().as_str(), "alice");
+        assert_eq!(SearchText::parse("").unwrap().as_str(), "");
+        assert!(SearchText::parse(&"é".repeat(255)).is_ok());
+        assert_eq!(
+            SearchText::parse(&"é".repeat(256)).unwrap_err(),
+            "The search text is longer than 255 characters."
+        );
+    }
+}

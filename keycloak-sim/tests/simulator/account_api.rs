@@ -158,7 +158,7 @@ async fn sessions_and_devices_list_regular_sessions_in_seconds() {
     let sim = start().await;
     offline_login(&sim, "alice").await;
     let alice = demo_token(&sim, "alice").await;
-    let sid = claims_of(&alice)["sid"].as_str().unwrap().to_owned();
+    let sid = oidc::claims(&alice)["sid"].as_str().unwrap().to_owned();
     let now = clock_now(&sim).await;
     let (status, sessions) = get(&sim, &account("/sessions"), Some(&alice)).await;
     assert_eq!(status, StatusCode::OK);

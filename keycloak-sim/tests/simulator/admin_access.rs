@@ -176,7 +176,7 @@ async fn an_expired_or_logged_out_token_is_401() {
             .0,
         StatusCode::OK
     );
-    let sid = claims_of(&helpdesk)["sid"].as_str().unwrap().to_owned();
+    let sid = oidc::claims(&helpdesk)["sid"].as_str().unwrap().to_owned();
     let realmadmin = demo_token(&sim, "realmadmin").await;
     let end_session = format!("/admin/realms/demo/sessions/{sid}");
     assert_eq!(

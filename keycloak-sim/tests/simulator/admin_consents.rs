@@ -365,7 +365,7 @@ async fn deleting_a_session_honours_is_offline() {
     );
 
     let bob = demo_token(&sim, "bob").await;
-    let bob_sid = claims_of(&bob)["sid"].as_str().unwrap().to_owned();
+    let bob_sid = oidc::claims(&bob)["sid"].as_str().unwrap().to_owned();
     let regular = format!("/admin/realms/demo/sessions/{bob_sid}");
     assert_eq!(
         call(&sim, Method::DELETE, &regular, Some(&admin), None).await,
@@ -384,7 +384,7 @@ async fn revoking_a_granted_consent_ends_that_clients_offline_token() {
     let admin = master_admin(&sim).await;
     let photo = consent_login(&sim, "alice").await;
     assert_eq!(
-        claims_of(photo["refresh_token"].as_str().unwrap())["typ"],
+        oidc::claims(photo["refresh_token"].as_str().unwrap())["typ"],
         "Offline"
     );
     let backup = offline_login(&sim, "alice").await;

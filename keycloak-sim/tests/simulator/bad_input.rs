@@ -1,7 +1,7 @@
 //! Bad input (issue item 8): unknown realm or client, wrong secrets, malformed forms,
 //! oversized bodies; every answer has Keycloak's status and body.
 
-use crate::common::*;
+use crate::support::oidc::*;
 use serde_json::{json, Value};
 
 #[tokio::test]

@@ -1,7 +1,7 @@
 //! Bearer-token validation for the admin/account APIs (`auth::authenticate`, as Keycloak's
 //! `AdminRoot.authenticateRealmAdminRequest` does).
 
-use crate::common::*;
+use crate::support::oidc::*;
 use keycloak_sim::error::ApiError;
 use serde_json::json;
 

@@ -1,6 +1,6 @@
 //! The browser login and consent forms driven over HTTP, codes, PKCE and redirect URIs.
 
-use crate::common::*;
+use crate::support::oidc::*;
 use serde_json::Value;
 
 #[tokio::test]

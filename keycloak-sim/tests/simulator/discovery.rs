@@ -1,6 +1,6 @@
 //! Discovery document, JWKS and token shapes (Keycloak's `OIDCWellKnownProvider`, `TokenManager`).
 
-use crate::common::*;
+use crate::support::oidc::*;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
 use base64::Engine;
 use serde_json::{json, Value};

@@ -1,7 +1,7 @@
 //! Offline idle timeout and max lifespan on the virtual clock (Keycloak's
 //! `SessionExpirationUtils`).
 
-use crate::common::*;
+use crate::support::oidc::*;
 use serde_json::json;
 
 #[tokio::test]

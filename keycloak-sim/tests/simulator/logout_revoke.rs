@@ -1,6 +1,6 @@
 //! Logout (Keycloak's `LogoutEndpoint`) and revocation (`TokenRevocationEndpoint`).
 
-use crate::common::*;
+use crate::support::oidc::*;
 use serde_json::{json, Value};
 
 const MOBILE: (&str, Option<&str>) = ("mobile-app", None);

@@ -1,9 +1,8 @@
 //! keycloak-sim's own tests, one module per area, in one binary: each extra test binary
-//! would link the simulator again. `common` starts a simulator and drives its OIDC endpoints;
-//! `support` drives its admin API. The conformance suite (`tests/conformance/`), which also
-//! runs against a real Keycloak, stays a binary of its own.
+//! would link the simulator again; `support` holds the helpers they share. The conformance
+//! suite (`tests/conformance/`), which also runs against a real Keycloak, stays a binary of
+//! its own.
 
-mod common;
 mod support;
 
 mod account_api;

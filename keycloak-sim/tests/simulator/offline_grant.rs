@@ -2,7 +2,7 @@
 //! has / lacks `offline_access` × client has / lacks the `offline_access` scope ×
 //! `fullScopeAllowed` on / off.
 
-use crate::common::*;
+use crate::support::oidc::*;
 use serde_json::{json, Value};
 
 fn matrix_client(client_id: &str, full_scope: bool, offline_scope: bool) -> Value {

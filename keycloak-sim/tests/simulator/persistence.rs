@@ -1,7 +1,7 @@
 //! `--data-dir`: users, consents, offline sessions, realm and client settings, keys and the
 //! virtual clock survive a restart, including a `kill -9` of the binary.
 
-use crate::common::*;
+use crate::support::oidc::*;
 use keycloak_sim::{RealmSource, SimOptions};
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};

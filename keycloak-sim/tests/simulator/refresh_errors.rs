@@ -1,7 +1,7 @@
 //! One test per refresh failure, in the order Keycloak's `RefreshTokenGrantType` and
 //! `TokenManager` check them, each with its exact status and body.
 
-use crate::common::*;
+use crate::support::oidc::*;
 use keycloak_sim::model::Consent;
 use serde_json::json;
 

@@ -1,7 +1,7 @@
 //! `revokeRefreshToken` with `refreshTokenMaxReuse` 0 and 2 (Keycloak's
 //! `TokenManager.validateTokenReuse`).
 
-use crate::common::*;
+use crate::support::oidc::*;
 use serde_json::json;
 
 async fn rotating(max_reuse: i64) -> keycloak_sim::RunningSim {

@@ -1,6 +1,6 @@
 //! `/_sim/` controls: virtual clock and bulk seed; absent without `--sim-api`.
 
-use crate::common::*;
+use crate::support::oidc::*;
 use keycloak_sim::SimOptions;
 use serde_json::{json, Value};
 

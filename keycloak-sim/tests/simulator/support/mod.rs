@@ -1,22 +1,14 @@
-//! Helpers of the admin, account and fault-injection tests: the demo simulator on port 0,
-//! tokens for the demo users, and JSON requests.
+//! The simulator's test helpers: `oidc` starts a simulator and drives its OIDC endpoints;
+//! this module adds tokens for the demo users and JSON requests to the admin API.
 
-use keycloak_sim::{RealmSource, RunningSim, SimOptions};
+pub mod oidc;
+
+use keycloak_sim::RunningSim;
 use reqwest::{Method, StatusCode};
 use serde_json::Value;
 
 pub async fn start() -> RunningSim {
-    keycloak_sim::start(SimOptions {
-        port: 0,
-        imports: keycloak_sim::demo_realms()
-            .into_iter()
-            .map(RealmSource::Json)
-            .collect(),
-        data_dir: None,
-        sim_api: true,
-    })
-    .await
-    .expect("simulator starts")
+    oidc::start_demo().await
 }
 
 pub fn client() -> reqwest::Client {
@@ -165,19 +157,7 @@ async fn first_id(sim: &RunningSim, token: &str, query: &str) -> String {
     body[0]["id"].as_str().unwrap().to_owned()
 }
 
-/// Moves the simulator's virtual clock forward.
-pub async fn advance_clock(sim: &RunningSim, seconds: i64) {
-    let advance = serde_json::json!({ "seconds": seconds });
-    let (status, body) = call(
-        sim,
-        Method::POST,
-        "/_sim/clock/advance",
-        None,
-        Some(&advance),
-    )
-    .await;
-    assert_eq!(status, StatusCode::OK, "{body}");
-}
+pub use oidc::advance_clock;
 
 /// The simulator's virtual clock (`/_sim/clock`'s `now`).
 pub async fn clock_now(sim: &RunningSim) -> i64 {
@@ -217,16 +197,6 @@ pub fn unauthorized() -> Value {
 
 pub fn forbidden() -> Value {
     serde_json::json!({ "error": "HTTP 403 Forbidden" })
-}
-
-/// The claims of a JWT (unverified).
-pub fn claims_of(token: &str) -> Value {
-    use base64::Engine;
-    let payload = token.split('.').nth(1).unwrap();
-    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
-        .decode(payload)
-        .unwrap();
-    serde_json::from_slice(&bytes).unwrap()
 }
 
 const PHOTO_PRINT_REDIRECT: &str = "http://127.0.0.1:4000/callback";
